@@ -1,0 +1,60 @@
+// Acquisition: a source (file or block device) becomes an E01 image with hashes and metadata.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "exhibit/error.hpp"
+#include "exhibit/progress.hpp"
+#include "exhibit/sector_range.hpp"
+#include "exhibit/source_info.hpp"
+
+namespace exhibit {
+
+enum class Compression { None, EmptyBlock, Fast, Best };
+
+struct CaseMetadata {
+  std::string case_number;
+  std::string evidence_number;
+  std::string examiner;
+  std::string description;
+  std::string notes;
+};
+
+struct AcquireOptions {
+  std::string source;
+  std::string output_base;  // segments become OUTPUT_BASE.E01, .E02, ...; the log OUTPUT_BASE.log
+  CaseMetadata metadata;
+  uint64_t segment_size = 1503238553;  // 1.4 GiB: fits FAT32 and exFAT field drives
+  uint32_t chunk_sectors = 64;
+  Compression compression = Compression::Fast;
+  unsigned retries = 2;
+  uint32_t file_sector_size = 0;  // bytes per sector for regular-file sources (0: 512)
+  bool allow_mounted = false;
+  bool force = false;  // replace an existing image of the same name
+  std::vector<std::string> digests = {"md5", "sha1", "sha256"};
+};
+
+struct DigestResult {
+  std::string algorithm;  // "md5", "sha1", "sha256", ...
+  std::string hex;        // lower case
+};
+
+struct AcquireResult {
+  SourceInfo source;
+  WriteBlockRecord write_block;
+  std::vector<std::string> segment_files;
+  std::string log_file;
+  std::string record_file;
+  std::vector<DigestResult> digests;
+  std::vector<SectorRange> unreadable;  // zero-filled in the image, in the E01 error list
+  std::vector<SectorRange> recovered;   // failed at first, read on a retry
+  uint64_t bytes = 0;
+  double seconds = 0;
+  bool complete() const { return unreadable.empty(); }
+};
+
+Result<AcquireResult> acquire(const AcquireOptions& options, const JobHooks& hooks = {});
+
+}  // namespace exhibit

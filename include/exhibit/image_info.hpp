@@ -1,0 +1,39 @@
+// What an E01 image says about itself (`exhibit info`), read with libewf after our own
+// structural check of the segment set. Every string here is untrusted input.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "exhibit/error.hpp"
+#include "exhibit/sector_range.hpp"
+
+namespace exhibit {
+
+struct StoredHash {
+  std::string algorithm;  // "md5", "sha1", ...
+  std::string hex;        // lower case
+};
+
+struct ImageInfo {
+  std::vector<std::string> segment_files;
+  std::string format;            // "EnCase 6", "FTK Imager", ...
+  uint64_t media_size = 0;
+  uint32_t bytes_per_sector = 0;
+  uint64_t sector_count = 0;
+  uint32_t sectors_per_chunk = 0;
+  uint64_t chunk_count = 0;
+  std::string compression;       // "none", "empty-block", "fast", "best"
+  std::string media_type;        // "fixed", "removable", "optical", "memory", ...
+  bool physical = false;
+  std::string set_identifier;    // GUID, hex
+  std::vector<std::pair<std::string, std::string>> header_values;  // libewf identifier, value
+  std::vector<StoredHash> hashes;
+  std::vector<SectorRange> acquisition_errors;
+};
+
+Result<ImageInfo> read_image_info(const std::string& first_segment);
+
+}  // namespace exhibit

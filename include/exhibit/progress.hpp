@@ -1,0 +1,22 @@
+// Progress reporting and cancellation shared by every long-running job.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+namespace exhibit {
+
+struct Progress {
+  uint64_t bytes_done = 0;
+  uint64_t bytes_total = 0;
+  double seconds = 0;
+  uint64_t bad_sectors = 0;
+};
+
+struct JobHooks {
+  std::function<void(const Progress&)> progress;  // called a few times a second
+  const std::atomic<bool>* cancel = nullptr;       // set from a signal handler
+};
+
+}  // namespace exhibit

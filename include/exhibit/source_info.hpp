@@ -1,0 +1,35 @@
+// What we know about an acquisition source: identity, geometry, write-block state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace exhibit {
+
+struct SourceInfo {
+  std::string path;
+  bool is_block_device = false;
+  uint64_t size = 0;                    // bytes
+  uint32_t logical_sector_size = 512;   // bytes; the unit of the image and of error ranges
+  uint32_t physical_sector_size = 512;  // bytes
+  bool removable = false;
+  bool direct_io = false;               // read with O_DIRECT (page cache bypassed)
+  std::string device_name;              // kernel name, e.g. "sdb", "loop3"
+  std::string vendor, model, serial, firmware, transport;
+  std::string loop_backing_file;        // for loop devices
+  std::vector<std::string> mounts;      // "MOUNTPOINT (ro|rw)" of the device and its partitions
+};
+
+// What the software write-block did and saw, for the record.
+struct WriteBlockRecord {
+  bool applicable = false;      // block devices only
+  bool was_read_only = false;   // kernel read-only flag before we started
+  bool set_read_only = false;   // we set it (BLKROSET)
+  bool verified = false;        // BLKROGET read back 1 before the first read
+  bool restored = false;        // previous flag put back at the end
+  bool exclusive_open = false;  // opened with O_EXCL
+  std::vector<std::string> events;  // human-readable, in order
+};
+
+}  // namespace exhibit

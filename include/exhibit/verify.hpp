@@ -1,0 +1,39 @@
+// Verification: re-read an E01 image, check every chunk, recompute and compare stored digests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "exhibit/acquire.hpp"
+#include "exhibit/error.hpp"
+#include "exhibit/image_info.hpp"
+#include "exhibit/progress.hpp"
+#include "exhibit/sector_range.hpp"
+
+namespace exhibit {
+
+struct DigestCheck {
+  std::string algorithm;
+  std::string stored;
+  std::string computed;
+  std::string stored_in;  // "image" (E01 hash/digest sections) or the record file's name
+  bool match() const { return stored == computed; }
+};
+
+struct VerifyReport {
+  ImageInfo info;
+  uint64_t bytes_read = 0;
+  double seconds = 0;
+  std::vector<SectorRange> bad_chunks;   // sectors of chunks that failed their checksum
+  std::vector<DigestCheck> checks;
+  std::vector<DigestResult> computed;    // every digest computed over the media
+  std::string record_file;               // our record beside the image, if one was found
+  std::vector<std::string> problems;     // anything else that makes the verdict a failure
+  bool passed() const;
+};
+
+// Reads the whole image. An Error means verification could not run (or the image structure is
+// broken); a report with passed() == false means it ran and found a mismatch or bad chunk.
+Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks = {});
+
+}  // namespace exhibit

@@ -1,0 +1,158 @@
+#include "cli/commands.hpp"
+
+#include <cstdio>
+
+#include "cli/progress_bar.hpp"
+#include "exhibit/exit_code.hpp"
+#include "exhibit/image_info.hpp"
+#include "exhibit/verify.hpp"
+#include "util/text.hpp"
+#include "util/units.hpp"
+
+namespace exhibit::cli {
+
+namespace {
+
+std::string safe(const std::string& s) { return util::sanitize_for_terminal(s); }
+
+void print_field(const char* key, const std::string& value) {
+  std::printf("%-20s %s\n", key, safe(value).c_str());
+}
+
+std::string ranges_text(const std::vector<SectorRange>& ranges) {
+  std::string out;
+  for (const auto& r : ranges) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(r.first) + "-" + std::to_string(r.last());
+  }
+  return out;
+}
+
+uint64_t sector_total(const std::vector<SectorRange>& ranges) {
+  uint64_t n = 0;
+  for (const auto& r : ranges) n += r.count;
+  return n;
+}
+
+// Quotes a path for a shell command line the user may copy.
+std::string shell_quote(const std::string& s) {
+  if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+=:,@") ==
+      std::string::npos) {
+    return s;
+  }
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+int report_error(const Error& e) {
+  std::fprintf(stderr, "exhibit: error: %s\n", safe(e.message()).c_str());
+  return exit_code_for(e.code());
+}
+
+int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
+  ProgressBar bar("acquiring", !cl.quiet);
+  JobHooks hooks;
+  hooks.cancel = &cancel;
+  hooks.progress = [&](const Progress& p) { bar.update(p); };
+  auto result = acquire(cl.acquire, hooks);
+  bar.finish();
+  if (!result) {
+    int code = report_error(result.error());
+    if (code == k_exit_incomplete) {
+      std::fprintf(stderr, "exhibit: the image is unfinished (%s.incomplete.E01...); see %s.log\n",
+                   safe(cl.acquire.output_base).c_str(), safe(cl.acquire.output_base).c_str());
+    }
+    return code;
+  }
+  const AcquireResult& r = *result;
+  for (const auto& f : r.segment_files) print_field("segment", f);
+  print_field("log", r.log_file);
+  print_field("record", r.record_file);
+  print_field("bytes", std::to_string(r.bytes) + " (" + util::format_bytes(r.bytes) + ")");
+  print_field("time", util::format_duration(r.seconds) + ", " +
+                          util::format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) /
+                                                                   std::max(r.seconds, 1e-6))) + "/s");
+  for (const auto& d : r.digests) print_field(d.algorithm.c_str(), d.hex);
+  if (!r.recovered.empty()) print_field("recovered", ranges_text(r.recovered) + " (read on a retry)");
+  if (r.complete()) {
+    print_field("result", "complete: every sector read");
+    return k_exit_ok;
+  }
+  print_field("unreadable", ranges_text(r.unreadable));
+  print_field("result", "complete with " + std::to_string(sector_total(r.unreadable)) +
+                            " unreadable sectors (zero-filled, recorded in the image and the log)");
+  return k_exit_read_errors;
+}
+
+int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
+  ProgressBar bar("verifying", !cl.quiet);
+  JobHooks hooks;
+  hooks.cancel = &cancel;
+  hooks.progress = [&](const Progress& p) { bar.update(p); };
+  auto result = verify_image(cl.image, hooks);
+  bar.finish();
+  if (!result) {
+    int code = report_error(result.error());
+    if (code == k_exit_verify_failed) std::printf("verdict: FAILED (%s)\n", safe(result.error().message()).c_str());
+    return code;
+  }
+  const VerifyReport& r = *result;
+  const ImageInfo& i = r.info;
+  print_field("image", cl.image + " (" + std::to_string(i.segment_files.size()) + " segment file" +
+                           (i.segment_files.size() == 1 ? "" : "s") + ", " + i.format + ")");
+  print_field("media", std::to_string(i.media_size) + " bytes, " + std::to_string(i.sector_count) + " sectors of " +
+                           std::to_string(i.bytes_per_sector) + " bytes");
+  if (r.bad_chunks.empty()) {
+    print_field("chunks", std::to_string(i.chunk_count) + " of " + std::to_string(i.sectors_per_chunk) +
+                              " sectors read, every checksum valid");
+  } else {
+    for (const auto& b : r.bad_chunks) {
+      print_field("BAD CHUNK", "sectors " + std::to_string(b.first) + "-" + std::to_string(b.last()) + " (bytes " +
+                                   std::to_string(b.first * i.bytes_per_sector) + "-" +
+                                   std::to_string((b.last() + 1) * i.bytes_per_sector - 1) +
+                                   "): checksum or decompression failed");
+    }
+  }
+  for (const auto& c : r.checks) {
+    print_field((c.algorithm + " stored").c_str(), c.stored + "  (" + c.stored_in + ")");
+    print_field((c.algorithm + " computed").c_str(), c.computed + (c.match() ? "  MATCH" : "  MISMATCH"));
+  }
+  for (const auto& p : r.problems) print_field("problem", p);
+  std::printf("verdict: %s\n", r.passed() ? "VERIFIED: every chunk and every stored digest matches"
+                                          : "FAILED: the image does not match what it records");
+  std::printf("repeat with independent tools:\n  ewfverify %s\n  ewfexport -u -t - %s | sha256sum\n",
+              shell_quote(safe(cl.image)).c_str(), shell_quote(safe(cl.image)).c_str());
+  return r.passed() ? k_exit_ok : k_exit_verify_failed;
+}
+
+int run_info(const CommandLine& cl) {
+  auto result = read_image_info(cl.image);
+  if (!result) return report_error(result.error());
+  const ImageInfo& i = *result;
+  print_field("format", i.format);
+  for (const auto& f : i.segment_files) print_field("segment", f);
+  print_field("media size", std::to_string(i.media_size) + " bytes (" + util::format_bytes(i.media_size) + ")");
+  print_field("bytes per sector", std::to_string(i.bytes_per_sector));
+  print_field("sectors", std::to_string(i.sector_count));
+  print_field("sectors per chunk", std::to_string(i.sectors_per_chunk));
+  print_field("chunks", std::to_string(i.chunk_count));
+  print_field("compression", i.compression);
+  print_field("media type", i.media_type + (i.physical ? ", physical" : ""));
+  if (!i.set_identifier.empty()) print_field("set identifier", i.set_identifier);
+  for (const auto& [k, v] : i.header_values) print_field(k.c_str(), v);
+  for (const auto& h : i.hashes) print_field(h.algorithm.c_str(), h.hex);
+  if (i.acquisition_errors.empty()) {
+    print_field("acquisition errors", "none");
+  } else {
+    for (const auto& e : i.acquisition_errors) {
+      print_field("acquisition error", "sectors " + std::to_string(e.first) + "-" + std::to_string(e.last()) + " (" +
+                                           std::to_string(e.count) + " sectors)");
+    }
+  }
+  return k_exit_ok;
+}
+
+}  // namespace exhibit::cli

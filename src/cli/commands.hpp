@@ -1,0 +1,17 @@
+// The sub-commands: run the library job and print its result for people.
+#pragma once
+
+#include <atomic>
+
+#include "cli/options.hpp"
+
+namespace exhibit::cli {
+
+int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel);
+int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel);
+int run_info(const CommandLine& cl);
+
+// "exhibit: error: MESSAGE" on stderr (terminal-safe); returns the exit code for `e`.
+int report_error(const Error& e);
+
+}  // namespace exhibit::cli

@@ -1,0 +1,111 @@
+#include "cli/options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "exhibit/exit_code.hpp"
+#include "hash/digest.hpp"
+#include "util/units.hpp"
+
+namespace exhibit::cli {
+
+const char* const k_exit_code_help =
+    "Exit codes:\n"
+    "  0  success (acquire: complete, every sector read; verify: everything matches)\n"
+    "  1  verification failed: a mismatch or corruption was found\n"
+    "  2  usage error: bad option, missing or unusable input, output exists\n"
+    "  3  could not complete: destination error, source vanished, interrupted\n"
+    "  4  acquisition complete but with unreadable sectors (zero-filled, all recorded)\n";
+
+namespace {
+
+// CLI11 validator for sizes such as 640MB, 1.4GiB, 8GiB.
+struct SizeValidator : CLI::Validator {
+  SizeValidator() {
+    name_ = "SIZE";
+    func_ = [](const std::string& s) {
+      return util::parse_size(s) ? std::string() : "not a size (examples: 650MB, 1.4GiB, 2000000000)";
+    };
+  }
+};
+
+}  // namespace
+
+CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
+  exit_now = -1;
+  CommandLine cl;
+  CLI::App app{"exhibit: forensic imaging to verifiable E01 images", "exhibit"};
+  app.footer(k_exit_code_help);
+  app.set_version_flag("--version", std::string("exhibit ") + EXHIBIT_VERSION);
+  app.require_subcommand(1);
+
+  AcquireOptions& a = cl.acquire;
+  std::string segment_size = "1.4GiB";
+  std::string compression = "fast";
+  std::string hashes = "md5,sha1,sha256";
+  auto* acq = app.add_subcommand("acquire", "image a block device or file into E01 segment files");
+  acq->add_option("source", a.source, "block device or file to image (never written to)")->required();
+  acq->add_option("-o,--output", a.output_base, "image base path: writes BASE.E01.., BASE.log, BASE.manifest.json")
+      ->required();
+  acq->add_option("-C,--case-number", a.metadata.case_number, "case number");
+  acq->add_option("-E,--evidence-number", a.metadata.evidence_number, "evidence number");
+  acq->add_option("-e,--examiner", a.metadata.examiner, "examiner name");
+  acq->add_option("-D,--description", a.metadata.description, "description of the evidence");
+  acq->add_option("-N,--notes", a.metadata.notes, "notes");
+  acq->add_option("-S,--segment-size", segment_size, "maximum segment file size (e.g. 640MB, 1.4GiB, 8GiB)")
+      ->check(SizeValidator())
+      ->capture_default_str();
+  acq->add_option("-c,--compression", compression, "none, empty-block, fast or best")
+      ->check(CLI::IsMember({"none", "empty-block", "fast", "best"}))
+      ->capture_default_str();
+  acq->add_option("--chunk-sectors", a.chunk_sectors, "sectors per chunk (a power of two)")->capture_default_str();
+  acq->add_option("--retries", a.retries, "extra reads of a failing sector before it is zero-filled")
+      ->capture_default_str();
+  acq->add_option("--sector-size", a.file_sector_size, "bytes per sector for a file source (default 512)")
+      ->check(CLI::IsMember({512, 1024, 2048, 4096}));
+  acq->add_option("--hash", hashes, "digests to compute, comma-separated (md5 and sha1 are always stored)")
+      ->capture_default_str();
+  acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
+  acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
+  acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
+
+  auto* ver = app.add_subcommand("verify", "re-read an E01 image and check every chunk and stored digest");
+  ver->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
+  ver->add_flag("-q,--quiet", cl.quiet, "no progress display");
+
+  auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");
+  inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_now = app.exit(e) == 0 ? k_exit_ok : k_exit_usage;
+    return cl;
+  }
+  if (acq->parsed()) {
+    cl.command = Command::Acquire;
+    a.segment_size = *util::parse_size(segment_size);
+    a.compression = compression == "none"          ? Compression::None
+                    : compression == "empty-block" ? Compression::EmptyBlock
+                    : compression == "best"        ? Compression::Best
+                                                   : Compression::Fast;
+    a.digests = {"md5", "sha1"};
+    std::stringstream ss(hashes);
+    std::string name;
+    while (std::getline(ss, name, ',')) {
+      if (name.empty()) continue;
+      if (!hash::canonical_algorithm(name)) {
+        std::fprintf(stderr, "exhibit: error: --hash: unknown digest algorithm '%s'\n", name.c_str());
+        exit_now = k_exit_usage;
+        return cl;
+      }
+      a.digests.push_back(name);
+    }
+  } else if (ver->parsed()) {
+    cl.command = Command::Verify;
+  } else if (inf->parsed()) {
+    cl.command = Command::Info;
+  }
+  return cl;
+}
+
+}  // namespace exhibit::cli

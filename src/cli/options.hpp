@@ -1,0 +1,25 @@
+// The command line, parsed by CLI11 into plain option structs. No I/O happens here.
+#pragma once
+
+#include <string>
+
+#include "exhibit/acquire.hpp"
+
+namespace exhibit::cli {
+
+enum class Command { None, Acquire, Verify, Info };
+
+struct CommandLine {
+  Command command = Command::None;
+  AcquireOptions acquire;
+  std::string image;  // verify, info
+  bool quiet = false;
+};
+
+// Parses argv; on --help/--version or a usage error prints the message and returns the exit
+// code to leave with (0 or 2) in `exit_now`.
+CommandLine parse_command_line(int argc, char** argv, int& exit_now);
+
+extern const char* const k_exit_code_help;
+
+}  // namespace exhibit::cli

@@ -1,0 +1,263 @@
+// The acquisition job: source -> sector reader -> digests -> E01 writer, with the log and record.
+#include "exhibit/acquire.hpp"
+
+#include <sys/utsname.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "core/acquisition_log.hpp"
+#include "core/output_set.hpp"
+#include "hash/digest.hpp"
+#include "image/ewf_writer.hpp"
+#include "io/block_source.hpp"
+#include "io/sector_reader.hpp"
+#include "report/record.hpp"
+#include "util/aligned_buffer.hpp"
+#include "util/text.hpp"
+#include "util/units.hpp"
+
+namespace exhibit {
+
+namespace {
+
+constexpr size_t k_read_size = 1 << 20;  // bytes per source read (a whole number of chunks)
+
+std::string host_os() {
+  struct utsname u {};
+  if (uname(&u) != 0) return "Linux";
+  return std::string(u.sysname) + " " + u.release + " " + u.machine;
+}
+
+// "2026 11 28 16 55 00": the form libewf takes for date header values (local time).
+std::string ewf_date(std::time_t t) {
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y %m %d %H %M %S", &tm);
+  return buf;
+}
+
+std::string range_text(const SectorRange& r, uint32_t sector_size) {
+  return "sectors " + std::to_string(r.first) + "-" + std::to_string(r.last()) + " (" + std::to_string(r.count) +
+         " sectors, bytes " + std::to_string(r.first * sector_size) + "-" +
+         std::to_string((r.last() + 1) * sector_size - 1) + ")";
+}
+
+const char* compression_text(Compression c) {
+  switch (c) {
+    case Compression::None: return "none";
+    case Compression::EmptyBlock: return "empty-block";
+    case Compression::Fast: return "fast";
+    case Compression::Best: return "best";
+  }
+  return "fast";
+}
+
+void log_source(core::AcquisitionLog& log, const SourceInfo& s) {
+  log.line("source");
+  log.field("path", s.path);
+  log.field("kind", s.is_block_device ? "block device" : "regular file");
+  log.field("size", std::to_string(s.size) + " bytes (" + util::format_bytes(s.size) + ")");
+  log.field("logical sector size", std::to_string(s.logical_sector_size));
+  log.field("physical sector size", std::to_string(s.physical_sector_size));
+  if (!s.device_name.empty()) log.field("device", s.device_name);
+  if (!s.transport.empty()) log.field("transport", s.transport);
+  if (!s.vendor.empty()) log.field("vendor", s.vendor);
+  if (!s.model.empty()) log.field("model", s.model);
+  if (!s.serial.empty()) log.field("serial", s.serial);
+  if (!s.firmware.empty()) log.field("firmware", s.firmware);
+  if (!s.loop_backing_file.empty()) log.field("loop backing file", s.loop_backing_file);
+  if (s.is_block_device) log.field("removable", s.removable ? "yes" : "no");
+  log.field("O_DIRECT reads", s.direct_io ? "yes" : "no (not supported by the file system)");
+  for (const auto& m : s.mounts) log.field("mounted at", m);
+}
+
+void log_write_block(core::AcquisitionLog& log, const WriteBlockRecord& wb) {
+  log.line("write-block");
+  log.field("opened", std::string("read-only") + (wb.exclusive_open ? ", exclusive (O_EXCL)" : ""));
+  if (!wb.applicable) {
+    log.field("kernel read-only flag", "not applicable (regular file)");
+    return;
+  }
+  for (const auto& e : wb.events) log.field("event", e);
+}
+
+class Job {
+ public:
+  Job(const AcquireOptions& o, const JobHooks& h) : m_opt(o), m_hooks(h), m_out(o.output_base) {}
+  Result<AcquireResult> run();
+
+ private:
+  Status copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::DigestSet& digests);
+  Error fail(const Error& e) {
+    if (m_log) {
+      m_log->line("ACQUISITION FAILED: " + e.message());
+      m_log->line("the image is unfinished: its segments keep the name " + m_out.partial_base() + ".E01...");
+      m_log->sync();
+    }
+    return e;
+  }
+
+  const AcquireOptions& m_opt;
+  const JobHooks& m_hooks;
+  core::OutputSet m_out;
+  std::optional<core::AcquisitionLog> m_log;
+  AcquireResult m_result;
+};
+
+Status Job::copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::DigestSet& digests) {
+  const SourceInfo& s = source.info();
+  io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
+  util::AlignedBuffer buf(k_read_size);
+  auto start = std::chrono::steady_clock::now();
+  auto last_report = start - std::chrono::seconds(1);
+  uint64_t unreadable_sectors = 0;
+  for (uint64_t offset = 0; offset < s.size;) {
+    if (m_hooks.cancel != nullptr && m_hooks.cancel->load()) {
+      return Error(ErrorCode::Cancelled, "interrupted at byte " + std::to_string(offset));
+    }
+    const uint64_t sector = s.logical_sector_size;
+    const uint64_t remaining = (s.size - offset + sector - 1) / sector * sector;
+    const auto request = static_cast<size_t>(std::min<uint64_t>(k_read_size, remaining));
+    EXHIBIT_TRY(io::RegionRead got, reader.read(offset, buf.data(), request));
+    for (const auto& r : got.unreadable) {
+      m_log->line("UNREADABLE " + range_text(r, s.logical_sector_size) + ": zero-filled");
+      EXHIBIT_CHECK(writer.add_acquisition_error(r));
+      append_range(m_result.unreadable, r);
+      unreadable_sectors += r.count;
+    }
+    for (const auto& r : got.recovered) {
+      m_log->line("recovered on retry: " + range_text(r, s.logical_sector_size));
+      append_range(m_result.recovered, r);
+    }
+    digests.update(buf.data(), got.bytes);
+    EXHIBIT_CHECK(writer.write(buf.data(), got.bytes));
+    offset += got.bytes;
+    m_result.bytes = offset;
+    auto now = std::chrono::steady_clock::now();
+    if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || offset == s.size)) {
+      last_report = now;
+      m_hooks.progress({offset, s.size, std::chrono::duration<double>(now - start).count(), unreadable_sectors});
+    }
+  }
+  return Ok{};
+}
+
+Result<AcquireResult> Job::run() {
+  if (m_opt.chunk_sectors == 0 || m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
+    return Error(ErrorCode::InvalidArgument, "--chunk-sectors must be a power of two from 1 to 65536");
+  }
+  EXHIBIT_TRY(hash::DigestSet digests, hash::DigestSet::create(m_opt.digests));
+  io::OpenOptions open_options;
+  open_options.allow_mounted = m_opt.allow_mounted;
+  open_options.sector_size = m_opt.file_sector_size;
+  EXHIBIT_TRY(auto source, io::open_source(m_opt.source, open_options));
+  const SourceInfo& s = source->info();
+  m_result.source = s;
+  if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
+
+  EXHIBIT_CHECK(m_out.prepare(m_opt.force));
+  EXHIBIT_TRY(core::AcquisitionLog log, core::AcquisitionLog::create(m_out.log_path(), m_opt.force));
+  m_log.emplace(std::move(log));
+  m_result.log_file = m_out.log_path();
+
+  const size_t write_block_events_at_start = source->write_block().events.size();
+  const std::time_t started = std::time(nullptr);
+  const auto t0 = std::chrono::steady_clock::now();
+  m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
+  log_source(*m_log, s);
+  log_write_block(*m_log, source->write_block());
+  m_log->line("case");
+  m_log->field("case number", m_opt.metadata.case_number);
+  m_log->field("evidence number", m_opt.metadata.evidence_number);
+  m_log->field("examiner", m_opt.metadata.examiner);
+  m_log->field("description", m_opt.metadata.description);
+  m_log->field("notes", m_opt.metadata.notes);
+  m_log->line("options");
+  m_log->field("image", m_out.first_segment() + " (EnCase 6 E01)");
+  m_log->field("segment size", std::to_string(m_opt.segment_size) + " bytes");
+  m_log->field("chunk", std::to_string(m_opt.chunk_sectors) + " sectors");
+  m_log->field("compression", compression_text(m_opt.compression));
+  m_log->field("retries per sector", std::to_string(m_opt.retries));
+  m_log->sync();
+
+  image::EwfWriteOptions w;
+  w.base = m_out.partial_base();
+  w.media_size = s.size;
+  w.bytes_per_sector = s.logical_sector_size;
+  w.sectors_per_chunk = m_opt.chunk_sectors;
+  w.segment_size = m_opt.segment_size;
+  w.compression = m_opt.compression;
+  w.removable = s.removable;
+  w.physical = s.is_block_device;
+  w.header_values = {{"case_number", m_opt.metadata.case_number},
+                     {"evidence_number", m_opt.metadata.evidence_number},
+                     {"examiner_name", m_opt.metadata.examiner},
+                     {"description", m_opt.metadata.description},
+                     {"notes", m_opt.metadata.notes},
+                     {"model", s.model},
+                     {"serial_number", s.serial},
+                     {"acquiry_operating_system", host_os()},
+                     {"acquiry_software", "exhibit"},
+                     {"acquiry_software_version", EXHIBIT_VERSION},
+                     {"acquiry_date", ewf_date(started)},
+                     {"system_date", ewf_date(started)}};
+  auto writer = image::EwfWriter::create(w);
+  if (!writer) return fail(writer.error());
+
+  if (auto st = copy_media(*source, **writer, digests); !st) return fail(st.error());
+  for (auto& d : digests.finish()) m_result.digests.push_back({d.algorithm, d.hex});
+  std::string md5, sha1;
+  for (const auto& d : m_result.digests) {
+    if (d.algorithm == "md5") md5 = d.hex;
+    if (d.algorithm == "sha1") sha1 = d.hex;
+  }
+  if (auto st = (*writer)->finish(md5, sha1); !st) return fail(st.error());
+  auto segments = m_out.commit_segments();
+  if (!segments) return fail(segments.error());
+  m_result.segment_files = *segments;
+
+  source->release();
+  m_result.write_block = source->write_block();
+  if (m_result.write_block.applicable) {
+    m_log->line("write-block at the end");
+    const auto& events = m_result.write_block.events;
+    for (size_t i = write_block_events_at_start; i < events.size(); ++i) m_log->field("event", events[i]);
+    if (!m_result.write_block.set_read_only) m_log->field("event", "kernel read-only flag left as found (1)");
+  }
+  m_result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  m_log->line("result");
+  m_log->field("bytes read", std::to_string(m_result.bytes));
+  m_log->field("time", util::format_duration(m_result.seconds));
+  m_log->field("throughput", util::format_bytes(static_cast<uint64_t>(
+                                 static_cast<double>(m_result.bytes) / std::max(m_result.seconds, 1e-6))) + "/s");
+  for (const auto& d : m_result.digests) m_log->field(d.algorithm, d.hex);
+  uint64_t bad = 0;
+  for (const auto& r : m_result.unreadable) bad += r.count;
+  m_log->field("unreadable sectors", std::to_string(bad) + " in " + std::to_string(m_result.unreadable.size()) +
+                                         " ranges (zero-filled, listed in the E01 error list)");
+  for (const auto& f : m_result.segment_files) m_log->field("segment", f);
+
+  report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
+  m_result.record_file = m_out.record_path();
+  if (auto st = report::write_file_atomically(m_result.record_file, report::render_record(m_opt, m_result, times, host_os()));
+      !st) {
+    return fail(st.error());
+  }
+  m_log->field("record", m_result.record_file);
+  m_log->line(m_result.complete() ? "ACQUISITION COMPLETE: every sector read"
+                                  : "ACQUISITION COMPLETE WITH UNREADABLE SECTORS (see above)");
+  m_log->sync();
+  return m_result;
+}
+
+}  // namespace
+
+Result<AcquireResult> acquire(const AcquireOptions& options, const JobHooks& hooks) {
+  Job job(options, hooks);
+  return job.run();
+}
+
+}  // namespace exhibit

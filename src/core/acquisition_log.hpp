@@ -1,0 +1,32 @@
+// The plain-text acquisition log BASE.log: written line by line as the work goes, each line
+// handed to the kernel at once, synced to disk at milestones, so it survives a crash.
+#pragma once
+
+#include <string>
+
+#include "exhibit/error.hpp"
+#include "util/fd.hpp"
+
+namespace exhibit::core {
+
+class AcquisitionLog {
+ public:
+  // Creates the log; fails if it exists unless `replace`.
+  static Result<AcquisitionLog> create(const std::string& path, bool replace);
+
+  // "YYYY-MM-DDTHH:MM:SSZ  text"
+  void line(const std::string& text);
+  // "  key: value" (value made terminal-safe)
+  void field(const std::string& key, const std::string& value);
+  void sync();
+  const std::string& path() const { return m_path; }
+
+ private:
+  AcquisitionLog(util::UniqueFd fd, std::string path) : m_fd(std::move(fd)), m_path(std::move(path)) {}
+  void write_raw(const std::string& text);
+
+  util::UniqueFd m_fd;
+  std::string m_path;
+};
+
+}  // namespace exhibit::core

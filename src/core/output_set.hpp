@@ -1,0 +1,34 @@
+// The files of one acquisition: BASE.E01.., BASE.log, BASE.manifest.json. Segments are written
+// as BASE.incomplete.E01.. and renamed only when the image is finished, so an interrupted
+// acquisition never leaves files that look like a finished image.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "exhibit/error.hpp"
+
+namespace exhibit::core {
+
+class OutputSet {
+ public:
+  explicit OutputSet(std::string base) : m_base(std::move(base)) {}
+
+  const std::string& base() const { return m_base; }
+  std::string partial_base() const { return m_base + ".incomplete"; }
+  std::string log_path() const { return m_base + ".log"; }
+  std::string record_path() const;
+  std::string first_segment() const { return m_base + ".E01"; }
+
+  // Creates the destination folder if needed; refuses (AlreadyExists) when any file of this
+  // image exists, unless `force`, which removes them first.
+  Status prepare(bool force) const;
+  // Renames BASE.incomplete.Exx to BASE.Exx; returns the final segment paths in order.
+  Result<std::vector<std::string>> commit_segments() const;
+
+ private:
+  std::vector<std::string> existing_files() const;
+  std::string m_base;
+};
+
+}  // namespace exhibit::core

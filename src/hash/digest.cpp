@@ -1,0 +1,97 @@
+#include "hash/digest.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "util/text.hpp"
+
+namespace exhibit::hash {
+
+namespace {
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct MdDeleter {
+  void operator()(EVP_MD* m) const { EVP_MD_free(m); }
+};
+
+std::string normalize(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '-' || c == '_') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// OpenSSL names for our canonical names (which drop the dashes users may type).
+std::string openssl_name(const std::string& canonical) {
+  if (canonical.rfind("sha3", 0) == 0 && canonical.size() > 4) return "SHA3-" + canonical.substr(4);
+  if (canonical.rfind("sha512", 0) == 0 && canonical.size() > 6) return "SHA512-" + canonical.substr(6);
+  if (canonical.rfind("sha", 0) == 0 && canonical.size() > 3) return "SHA" + canonical.substr(3);
+  return canonical;
+}
+
+}  // namespace
+
+Result<std::string> canonical_algorithm(const std::string& name) {
+  std::string canonical = normalize(name);
+  std::unique_ptr<EVP_MD, MdDeleter> md(EVP_MD_fetch(nullptr, openssl_name(canonical).c_str(), nullptr));
+  if (!md || canonical.empty() || EVP_MD_get_size(md.get()) <= 0) {
+    return Error(ErrorCode::InvalidArgument, "unknown digest algorithm '" + name + "'");
+  }
+  return canonical;
+}
+
+struct DigestSet::Impl {
+  struct Entry {
+    std::string name;
+    std::unique_ptr<EVP_MD, MdDeleter> md;
+    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx;
+  };
+  std::vector<Entry> entries;
+};
+
+DigestSet::DigestSet(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+DigestSet::DigestSet(DigestSet&&) noexcept = default;
+DigestSet& DigestSet::operator=(DigestSet&&) noexcept = default;
+DigestSet::~DigestSet() = default;
+
+Result<DigestSet> DigestSet::create(const std::vector<std::string>& algorithms) {
+  auto impl = std::make_unique<Impl>();
+  for (const auto& requested : algorithms) {
+    EXHIBIT_TRY(std::string name, canonical_algorithm(requested));
+    bool seen = std::any_of(impl->entries.begin(), impl->entries.end(),
+                            [&](const Impl::Entry& e) { return e.name == name; });
+    if (seen) continue;
+    Impl::Entry e;
+    e.name = name;
+    e.md.reset(EVP_MD_fetch(nullptr, openssl_name(name).c_str(), nullptr));
+    e.ctx.reset(EVP_MD_CTX_new());
+    if (!e.md || !e.ctx || EVP_DigestInit_ex2(e.ctx.get(), e.md.get(), nullptr) != 1) {
+      return Error(ErrorCode::Unsupported, "cannot initialise digest " + name);
+    }
+    impl->entries.push_back(std::move(e));
+  }
+  return DigestSet(std::move(impl));
+}
+
+void DigestSet::update(const void* data, size_t size) {
+  for (auto& e : m_impl->entries) EVP_DigestUpdate(e.ctx.get(), data, size);
+}
+
+std::vector<DigestValue> DigestSet::finish() {
+  std::vector<DigestValue> out;
+  for (auto& e : m_impl->entries) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(e.ctx.get(), md, &len);
+    out.push_back({e.name, util::to_hex(md, len)});
+  }
+  return out;
+}
+
+}  // namespace exhibit::hash

@@ -1,0 +1,147 @@
+#include "image/ewf_layout.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "image/segment_names.hpp"
+#include "util/fd.hpp"
+
+namespace exhibit::image {
+
+namespace {
+
+constexpr unsigned char k_evf_signature[8] = {'E', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00};
+constexpr unsigned char k_lvf_signature[8] = {'L', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00};
+constexpr unsigned char k_evf2_signature[8] = {'E', 'V', 'F', '2', 0x0d, 0x0a, 0x81, 0x00};
+constexpr size_t k_max_sections = 1u << 22;
+
+uint64_t le64(const unsigned char* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+uint32_t le32(const unsigned char* p) {
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+         static_cast<uint32_t>(p[3]) << 24;
+}
+
+Error corrupt(const std::string& path, const std::string& what) {
+  return Error(ErrorCode::Corruption, path + ": " + what);
+}
+
+}  // namespace
+
+uint32_t adler32(const unsigned char* data, size_t size, uint32_t start) {
+  uint32_t a = start & 0xFFFF;
+  uint32_t b = start >> 16;
+  while (size > 0) {
+    size_t n = size < 5552 ? size : 5552;  // largest block before the sums can overflow
+    size -= n;
+    while (n-- > 0) {
+      a += *data++;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return b << 16 | a;
+}
+
+Result<SegmentLayout> read_segment_layout(const std::string& path) {
+  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    int e = errno;
+    return Error::from_errno(e == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, "opening " + path, e);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Error::from_errno(ErrorCode::Io, "stat " + path, errno);
+  if (!S_ISREG(st.st_mode)) return Error(ErrorCode::InvalidArgument, path + ": not a regular file");
+  SegmentLayout layout;
+  layout.path = path;
+  layout.file_size = static_cast<uint64_t>(st.st_size);
+
+  unsigned char header[k_ewf_file_header_size];
+  long long n = util::pread_full(fd.get(), header, sizeof header, 0);
+  if (n < 0) return Error::from_errno(ErrorCode::Io, "reading " + path, errno);
+  if (n < static_cast<long long>(sizeof header) ) {
+    return Error(ErrorCode::Unsupported, path + ": not an EWF (E01) file: too short for a file header");
+  }
+  if (std::memcmp(header, k_evf2_signature, 8) == 0) {
+    return Error(ErrorCode::Unsupported, path + ": EWF2 (Ex01) images are not supported");
+  }
+  if (std::memcmp(header, k_lvf_signature, 8) == 0) {
+    return Error(ErrorCode::Unsupported, path + ": logical evidence files (L01) are not supported");
+  }
+  if (std::memcmp(header, k_evf_signature, 8) != 0) {
+    return Error(ErrorCode::Unsupported, path + ": not an EWF (E01) file: no EVF signature");
+  }
+  layout.number = static_cast<uint16_t>(header[9] | header[10] << 8);
+
+  uint64_t offset = k_ewf_file_header_size;
+  for (size_t count = 0;; ++count) {
+    if (count >= k_max_sections) return corrupt(path, "more than " + std::to_string(k_max_sections) + " sections");
+    if (offset + k_ewf_section_descriptor_size > layout.file_size) {
+      return corrupt(path, "truncated: section descriptor at offset " + std::to_string(offset) +
+                               " lies past the end of the file (" + std::to_string(layout.file_size) + " bytes)");
+    }
+    unsigned char d[k_ewf_section_descriptor_size];
+    if (util::pread_full(fd.get(), d, sizeof d, offset) != static_cast<long long>(sizeof d)) {
+      return Error::from_errno(ErrorCode::Io, "reading " + path, errno);
+    }
+    if (adler32(d, 72) != le32(d + 72)) {
+      return corrupt(path, "section descriptor at offset " + std::to_string(offset) + " fails its checksum");
+    }
+    SectionInfo s;
+    s.type.assign(reinterpret_cast<const char*>(d), strnlen(reinterpret_cast<const char*>(d), 16));
+    s.offset = offset;
+    s.next = le64(d + 16);
+    s.size = le64(d + 24);
+    layout.sections.push_back(s);
+    if (s.type == "done" || s.type == "next") break;
+    if (s.next <= offset || s.next > layout.file_size) {
+      return corrupt(path, "section '" + s.type + "' at offset " + std::to_string(offset) + " points to offset " +
+                               std::to_string(s.next) + ", outside the file");
+    }
+    offset = s.next;
+  }
+  return layout;
+}
+
+Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_path) {
+  auto base = base_of_first_segment(first_path);
+  if (!base) {
+    if (::access(first_path.c_str(), F_OK) != 0) {
+      return Error::from_errno(ErrorCode::NotFound, first_path, errno);
+    }
+    return Error(ErrorCode::InvalidArgument, first_path + ": name the first segment file (.E01)");
+  }
+  std::vector<std::string> paths = existing_segments(*base);
+  if (paths.empty()) return Error::from_errno(ErrorCode::NotFound, first_path, ENOENT);
+  std::vector<SegmentLayout> set;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    EXHIBIT_TRY(SegmentLayout layout, read_segment_layout(paths[i]));
+    if (layout.number != i + 1) {
+      return corrupt(paths[i], "holds segment number " + std::to_string(layout.number) + ", expected " +
+                                   std::to_string(i + 1));
+    }
+    set.push_back(std::move(layout));
+  }
+  for (size_t i = 0; i + 1 < set.size(); ++i) {
+    if (set[i].closing_section() != "next") {
+      return corrupt(set[i].path, "ends with a '" + set[i].closing_section() + "' section although segment " +
+                                      std::to_string(i + 2) + " follows it");
+    }
+  }
+  if (set.back().closing_section() != "done") {
+    auto ext = segment_extension(static_cast<uint32_t>(set.size() + 1), base->lower_case);
+    return corrupt(set.back().path, "the image continues in segment " + std::to_string(set.size() + 1) + " (" +
+                                        base->base + "." + ext.value_or("?") + "), which is missing");
+  }
+  return set;
+}
+
+}  // namespace exhibit::image

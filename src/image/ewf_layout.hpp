@@ -1,0 +1,41 @@
+// Our own reader of the EWF (E01) segment and section structure, used to check a segment set
+// before libewf reads it: every segment present and in order, every section descriptor intact,
+// the last segment closed by a "done" section. It reads descriptors only, never chunk data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "exhibit/error.hpp"
+
+namespace exhibit::image {
+
+struct SectionInfo {
+  std::string type;       // "header", "volume", "sectors", "table", "hash", "done", ...
+  uint64_t offset = 0;    // of the descriptor, from the start of the file
+  uint64_t size = 0;      // as stored (descriptor included)
+  uint64_t next = 0;      // offset of the next descriptor
+};
+
+struct SegmentLayout {
+  std::string path;
+  uint16_t number = 0;
+  uint64_t file_size = 0;
+  std::vector<SectionInfo> sections;
+  std::string closing_section() const { return sections.empty() ? std::string() : sections.back().type; }
+};
+
+inline constexpr size_t k_ewf_file_header_size = 13;
+inline constexpr size_t k_ewf_section_descriptor_size = 76;
+
+uint32_t adler32(const unsigned char* data, size_t size, uint32_t start = 1);
+
+// Walks one segment file's section chain. Corruption on any inconsistency; Unsupported for
+// EWF2 (Ex01) and logical (L01) files.
+Result<SegmentLayout> read_segment_layout(const std::string& path);
+
+// Finds and checks every segment of the set whose first segment is `first_path` (BASE.E01).
+Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_path);
+
+}  // namespace exhibit::image

@@ -1,0 +1,32 @@
+// BASE.manifest.json: the machine-readable record of an acquisition, written beside the image
+// (format in docs/FORMATS.md). Keys in a fixed order, so the same acquisition gives the same
+// bytes. Signing and piecewise hashes are added by a later issue.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "exhibit/acquire.hpp"
+#include "exhibit/error.hpp"
+
+namespace exhibit::report {
+
+struct RecordTimes {
+  std::string started;   // ISO 8601 UTC
+  std::string finished;
+};
+
+std::string render_record(const AcquireOptions& options, const AcquireResult& result, const RecordTimes& times,
+                          const std::string& host_os);
+
+// Writes `text` to `path` through a temporary file, fsync and rename.
+Status write_file_atomically(const std::string& path, const std::string& text);
+
+// The whole-media digests of a record (algorithm -> lower-case hex). The file is untrusted:
+// anything malformed is a Corruption error, never a crash.
+Result<std::map<std::string, std::string>> read_record_digests(const std::string& path);
+
+// "x" for the image "x.E01": where the record of that image lives ("x.manifest.json").
+std::string record_path_for_base(const std::string& base);
+
+}  // namespace exhibit::report

@@ -1,0 +1,77 @@
+#include "util/text.hpp"
+
+namespace exhibit::util {
+
+namespace {
+
+// Length of a valid UTF-8 sequence starting at s[i] (1..4), or 0 if invalid.
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  size_t len;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
+}  // namespace
+
+std::string sanitize_for_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t len = utf8_sequence_length(text, i);
+    if (len == 0) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    if (len == 1) {
+      if (c == '\t' || c == '\n' || c == '\r') {
+        out += ' ';
+      } else if (c < 0x20 || c == 0x7F) {
+        out += '?';
+      } else {
+        out += static_cast<char>(c);
+      }
+    } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+      out += '?';  // C1 control characters (U+0080..U+009F), including CSI
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+std::string to_hex(const unsigned char* data, size_t size) {
+  static const char k_digits[] = "0123456789abcdef";
+  std::string out(size * 2, '0');
+  for (size_t i = 0; i < size; ++i) {
+    out[2 * i] = k_digits[data[i] >> 4];
+    out[2 * i + 1] = k_digits[data[i] & 0xF];
+  }
+  return out;
+}
+
+std::string iso8601_utc(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace exhibit::util

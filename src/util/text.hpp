@@ -1,0 +1,21 @@
+// Text helpers: untrusted strings made safe for a terminal, hex, time stamps.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+namespace exhibit::util {
+
+// Removes control characters and escape sequences (C0, DEL, C1 and invalid UTF-8 bytes become
+// '?'; tab and newline become a space) so a value read from an image cannot drive the terminal.
+std::string sanitize_for_terminal(std::string_view text);
+
+std::string to_hex(const unsigned char* data, size_t size);
+
+// "2026-11-28T16:55:00Z"
+std::string iso8601_utc(std::time_t t);
+
+}  // namespace exhibit::util
