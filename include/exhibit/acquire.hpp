@@ -47,10 +47,15 @@ struct AcquireResult {
   std::vector<std::string> segment_files;
   std::string log_file;
   std::string record_file;
-  std::vector<DigestResult> digests;
+  std::vector<DigestResult> digests;         // of the image's media data (what the E01 stores)
+  // A file whose size is not a whole number of sectors is stored whole and padded with zeros to
+  // the next sector, as E01 holds whole sectors only: then `padding` > 0, the media digests
+  // cover the padded data and `source_digests` the source's exact bytes.
+  uint64_t padding = 0;
+  std::vector<DigestResult> source_digests;
   std::vector<SectorRange> unreadable;  // zero-filled in the image, in the E01 error list
   std::vector<SectorRange> recovered;   // failed at first, read on a retry
-  uint64_t bytes = 0;
+  uint64_t bytes = 0;  // media bytes written (source bytes + padding)
   double seconds = 0;
   bool complete() const { return unreadable.empty(); }
 };

@@ -76,6 +76,11 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
                           util::format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) /
                                                                    std::max(r.seconds, 1e-6))) + "/s");
   for (const auto& d : r.digests) print_field(d.algorithm.c_str(), d.hex);
+  if (r.padding > 0) {
+    print_field("padding", std::to_string(r.padding) + " zero bytes complete the last sector; the digests above "
+                                                        "include them. Digests of the source bytes alone:");
+    for (const auto& d : r.source_digests) print_field(("source " + d.algorithm).c_str(), d.hex);
+  }
   if (!r.recovered.empty()) print_field("recovered", ranges_text(r.recovered) + " (read on a retry)");
   if (r.complete()) {
     print_field("result", "complete: every sector read");

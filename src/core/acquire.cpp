@@ -135,6 +135,15 @@ Status Job::copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::
     EXHIBIT_CHECK(writer.write(buf.data(), got.bytes));
     offset += got.bytes;
     m_result.bytes = offset;
+    if (offset == s.size && m_result.padding > 0) {
+      for (auto& d : digests.clone().finish()) m_result.source_digests.push_back({d.algorithm, d.hex});
+      std::vector<unsigned char> zeros(m_result.padding, 0);
+      digests.update(zeros.data(), zeros.size());
+      EXHIBIT_CHECK(writer.write(zeros.data(), zeros.size()));
+      m_result.bytes += m_result.padding;
+      m_log->line("source ends inside a sector: " + std::to_string(m_result.padding) +
+                  " zero bytes appended to complete the last sector");
+    }
     auto now = std::chrono::steady_clock::now();
     if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || offset == s.size)) {
       last_report = now;
@@ -182,9 +191,11 @@ Result<AcquireResult> Job::run() {
   m_log->field("retries per sector", std::to_string(m_opt.retries));
   m_log->sync();
 
+  const uint64_t tail = s.size % s.logical_sector_size;
+  m_result.padding = tail ? s.logical_sector_size - tail : 0;
   image::EwfWriteOptions w;
   w.base = m_out.partial_base();
-  w.media_size = s.size;
+  w.media_size = s.size + m_result.padding;
   w.bytes_per_sector = s.logical_sector_size;
   w.sectors_per_chunk = m_opt.chunk_sectors;
   w.segment_size = m_opt.segment_size;
@@ -234,6 +245,11 @@ Result<AcquireResult> Job::run() {
   m_log->field("throughput", util::format_bytes(static_cast<uint64_t>(
                                  static_cast<double>(m_result.bytes) / std::max(m_result.seconds, 1e-6))) + "/s");
   for (const auto& d : m_result.digests) m_log->field(d.algorithm, d.hex);
+  if (m_result.padding > 0) {
+    m_log->field("padding", std::to_string(m_result.padding) + " zero bytes after the source's " +
+                                std::to_string(s.size) + " bytes; digests above include them");
+    for (const auto& d : m_result.source_digests) m_log->field(d.algorithm + " of the source bytes alone", d.hex);
+  }
   uint64_t bad = 0;
   for (const auto& r : m_result.unreadable) bad += r.count;
   m_log->field("unreadable sectors", std::to_string(bad) + " in " + std::to_string(m_result.unreadable.size()) +

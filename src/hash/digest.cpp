@@ -83,6 +83,20 @@ void DigestSet::update(const void* data, size_t size) {
   for (auto& e : m_impl->entries) EVP_DigestUpdate(e.ctx.get(), data, size);
 }
 
+DigestSet DigestSet::clone() const {
+  auto impl = std::make_unique<Impl>();
+  for (const auto& e : m_impl->entries) {
+    Impl::Entry copy;
+    copy.name = e.name;
+    EVP_MD_up_ref(e.md.get());
+    copy.md.reset(e.md.get());
+    copy.ctx.reset(EVP_MD_CTX_new());
+    EVP_MD_CTX_copy_ex(copy.ctx.get(), e.ctx.get());
+    impl->entries.push_back(std::move(copy));
+  }
+  return DigestSet(std::move(impl));
+}
+
 std::vector<DigestValue> DigestSet::finish() {
   std::vector<DigestValue> out;
   for (auto& e : m_impl->entries) {

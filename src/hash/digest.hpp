@@ -28,6 +28,8 @@ class DigestSet {
   ~DigestSet();
 
   void update(const void* data, size_t size);
+  // An independent copy of the current state of every digest.
+  DigestSet clone() const;
   // Finishes every digest, in the order they were requested.
   std::vector<DigestValue> finish();
 

@@ -78,7 +78,15 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["image"] = {{"format", "E01 (EnCase 6)"}, {"segments", segments}};
   ordered_json digests = ordered_json::object();
   for (const auto& d : result.digests) digests[d.algorithm] = d.hex;
-  j["media"] = {{"size", result.bytes}, {"bytes_per_sector", s.logical_sector_size}, {"digests", digests}};
+  j["media"] = {{"size", result.bytes},
+                {"bytes_per_sector", s.logical_sector_size},
+                {"padding", result.padding},
+                {"digests", digests}};
+  if (result.padding > 0) {
+    ordered_json exact = ordered_json::object();
+    for (const auto& d : result.source_digests) exact[d.algorithm] = d.hex;
+    j["source"]["digests"] = exact;
+  }
   j["unreadable"] = ranges_json(result.unreadable);
   j["recovered"] = ranges_json(result.recovered);
   return j.dump(2) + "\n";
