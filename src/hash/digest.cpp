@@ -18,28 +18,22 @@ struct MdDeleter {
   void operator()(EVP_MD* m) const { EVP_MD_free(m); }
 };
 
+// "SHA-256" -> "sha256", "SHA1" -> "sha1"; names with an inner dash ("sha3-256") keep it.
 std::string normalize(const std::string& name) {
   std::string out;
-  for (char c : name) {
-    if (c == '-' || c == '_') continue;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : name) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if ((out.rfind("sha-", 0) == 0 || out.rfind("sha_", 0) == 0) && out.size() > 4 &&
+      out.find_first_not_of("0123456789", 4) == std::string::npos) {
+    out.erase(3, 1);
   }
   return out;
-}
-
-// OpenSSL names for our canonical names (which drop the dashes users may type).
-std::string openssl_name(const std::string& canonical) {
-  if (canonical.rfind("sha3", 0) == 0 && canonical.size() > 4) return "SHA3-" + canonical.substr(4);
-  if (canonical.rfind("sha512", 0) == 0 && canonical.size() > 6) return "SHA512-" + canonical.substr(6);
-  if (canonical.rfind("sha", 0) == 0 && canonical.size() > 3) return "SHA" + canonical.substr(3);
-  return canonical;
 }
 
 }  // namespace
 
 Result<std::string> canonical_algorithm(const std::string& name) {
   std::string canonical = normalize(name);
-  std::unique_ptr<EVP_MD, MdDeleter> md(EVP_MD_fetch(nullptr, openssl_name(canonical).c_str(), nullptr));
+  std::unique_ptr<EVP_MD, MdDeleter> md(EVP_MD_fetch(nullptr, canonical.c_str(), nullptr));
   if (!md || canonical.empty() || EVP_MD_get_size(md.get()) <= 0) {
     return Error(ErrorCode::InvalidArgument, "unknown digest algorithm '" + name + "'");
   }
@@ -69,7 +63,7 @@ Result<DigestSet> DigestSet::create(const std::vector<std::string>& algorithms) 
     if (seen) continue;
     Impl::Entry e;
     e.name = name;
-    e.md.reset(EVP_MD_fetch(nullptr, openssl_name(name).c_str(), nullptr));
+    e.md.reset(EVP_MD_fetch(nullptr, name.c_str(), nullptr));
     e.ctx.reset(EVP_MD_CTX_new());
     if (!e.md || !e.ctx || EVP_DigestInit_ex2(e.ctx.get(), e.md.get(), nullptr) != 1) {
       return Error(ErrorCode::Unsupported, "cannot initialise digest " + name);

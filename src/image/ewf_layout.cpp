@@ -102,9 +102,14 @@ Result<SegmentLayout> read_segment_layout(const std::string& path) {
     s.size = le64(d + 24);
     layout.sections.push_back(s);
     if (s.type == "done" || s.type == "next") break;
-    if (s.next <= offset || s.next > layout.file_size) {
-      return corrupt(path, "section '" + s.type + "' at offset " + std::to_string(offset) + " points to offset " +
-                               std::to_string(s.next) + ", outside the file");
+    if (s.next > layout.file_size) {
+      return corrupt(path, "truncated: section '" + s.type + "' at offset " + std::to_string(offset) +
+                               " continues to offset " + std::to_string(s.next) + ", past the end of the file (" +
+                               std::to_string(layout.file_size) + " bytes)");
+    }
+    if (s.next <= offset) {
+      return corrupt(path, "section '" + s.type + "' at offset " + std::to_string(offset) +
+                               " points back to offset " + std::to_string(s.next));
     }
     offset = s.next;
   }

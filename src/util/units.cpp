@@ -37,7 +37,8 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   if (number.empty() || number == "." || number.find('.') != number.rfind('.')) return std::nullopt;
   auto factor = unit_factor(unit);
   if (!factor) return std::nullopt;
-  if (number.find('.') == std::string::npos && *factor == 1.0L) {
+  if (*factor == 1.0L && number.find('.') != std::string::npos) return std::nullopt;  // no fractional bytes
+  if (*factor == 1.0L) {
     // Plain integers keep full 64-bit precision.
     if (number.size() > 20) return std::nullopt;
     uint64_t v = 0;

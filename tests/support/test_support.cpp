@@ -1,0 +1,163 @@
+#include "test_support.hpp"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace exhibit::test {
+
+namespace fs = std::filesystem;
+
+std::string sh_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+CommandResult run(const std::string& command) {
+  static int counter = 0;
+  std::string err_path = fs::temp_directory_path() / ("exhibit-test-err-" + std::to_string(getpid()) + "-" +
+                                                       std::to_string(counter++));
+  std::string full = "(" + command + ") 2>" + sh_quote(err_path);
+  CommandResult r;
+  FILE* p = popen(full.c_str(), "r");
+  if (p == nullptr) throw std::runtime_error("popen failed");
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.err = read_file(err_path);
+  fs::remove(err_path);
+  if (WIFEXITED(status)) {
+    r.exit_code = WEXITSTATUS(status);
+    // The shell reports a child killed by a signal as 128+N.
+    if (r.exit_code > 128 && r.exit_code < 160) r.signal = r.exit_code - 128;
+  } else if (WIFSIGNALED(status)) {
+    r.signal = WTERMSIG(status);
+  }
+  return r;
+}
+
+std::string exhibit_bin() { return EXHIBIT_BIN; }
+
+std::string interop_dir() {
+  fs::path p = fs::path(EXHIBIT_SOURCE_DIR) / ".." / "shared" / "interop";
+  return fs::exists(p / "README.md") ? fs::canonical(p).string() : std::string();
+}
+
+bool have_tool(const std::string& name) { return run("command -v " + name + " >/dev/null").exit_code == 0; }
+
+bool have_loop_devices() {
+  return geteuid() == 0 && fs::exists("/dev/loop-control") && have_tool("losetup");
+}
+
+bool have_nbd_rig() {
+  return have_loop_devices() && fs::exists("/dev/fuse") && have_tool("nbdkit") && have_tool("nbdfuse") &&
+         have_tool("fusermount3");
+}
+
+TempDir::TempDir() {
+  fs::path root = fs::path(EXHIBIT_SCRATCH_DIR);
+  fs::create_directories(root);
+  std::string tmpl = (root / "t-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  m_path = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(m_path, ec);
+}
+
+std::string digest_of(const std::string& tool, const std::string& path) {
+  auto r = run(tool + " " + sh_quote(path));
+  if (r.exit_code != 0) return "(" + tool + " failed: " + r.err + ")";
+  return r.out.substr(0, r.out.find(' '));
+}
+
+std::string random_bytes(size_t size, uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::string out(size, '\0');
+  for (size_t i = 0; i < size; i += 4) {
+    uint32_t v = gen();
+    for (size_t k = 0; k < 4 && i + k < size; ++k) out[i + k] = static_cast<char>(v >> (8 * k));
+  }
+  return out;
+}
+
+void make_ext4(const std::string& image, int size_mib, const std::vector<std::pair<std::string, std::string>>& files,
+               const std::string& scratch) {
+  fs::path dir = fs::path(scratch) / "ext4-content";
+  fs::create_directories(dir);
+  for (const auto& [name, content] : files) {
+    fs::create_directories((dir / name).parent_path());
+    write_file((dir / name).string(), content);
+  }
+  auto r = run("truncate -s " + std::to_string(size_mib) + "M " + sh_quote(image) + " && mkfs.ext4 -q -F -d " +
+               sh_quote(dir.string()) + " " + sh_quote(image));
+  if (r.exit_code != 0) throw std::runtime_error("mkfs.ext4 failed: " + r.err);
+}
+
+LoopDevice::LoopDevice(const std::string& file, bool read_only, unsigned sector_size, bool direct_io) {
+  std::string cmd = "losetup -f --show";
+  if (read_only) cmd += " -r";
+  if (sector_size != 512) cmd += " --sector-size " + std::to_string(sector_size);
+  if (direct_io) cmd += " --direct-io=on";
+  auto r = run(cmd + " " + sh_quote(file));
+  if (r.exit_code == 0) {
+    m_path = r.out.substr(0, r.out.find('\n'));
+    run("udevadm settle 2>/dev/null || true");
+  }
+}
+
+LoopDevice::~LoopDevice() {
+  if (!m_path.empty()) run("losetup -d " + sh_quote(m_path));
+}
+
+BadSectorDisk::BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch) {
+  std::string map = scratch + "/bad.map";
+  write_file(map, map_text);
+  m_mount = scratch + "/nbd-mnt";
+  fs::create_directories(m_mount);
+  std::string file = m_mount + "/disk";
+  auto r = run("nbdfuse " + sh_quote(file) + " --command nbdkit -s file " + sh_quote(source_file) +
+               " --filter=ddrescue ddrescue-mapfile=" + sh_quote(map) + " >/dev/null 2>&1 &");
+  for (int i = 0; i < 100; ++i) {
+    if (fs::exists(file)) {
+      m_file = file;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+BadSectorDisk::~BadSectorDisk() {
+  if (!m_mount.empty()) {
+    for (int i = 0; i < 50 && run("fusermount3 -u " + sh_quote(m_mount)).exit_code != 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+}  // namespace exhibit::test

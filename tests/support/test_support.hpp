@@ -1,0 +1,87 @@
+// Helpers for tests that use real parts: commands, scratch folders, loop devices, nbdkit rigs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace exhibit::test {
+
+struct CommandResult {
+  int exit_code = -1;       // -1 when killed by a signal
+  int signal = 0;
+  std::string out;
+  std::string err;
+};
+
+// Runs `command` with /bin/sh, capturing stdout and stderr.
+CommandResult run(const std::string& command);
+// Quotes one argument for the shell.
+std::string sh_quote(const std::string& s);
+// Path of the built exhibit binary (set by CMake).
+std::string exhibit_bin();
+// The shared interop folder (../shared/interop beside the repository), or "" if absent.
+std::string interop_dir();
+// True if the machine has what loop-device tests need (root, /dev/loop-control, losetup).
+bool have_loop_devices();
+bool have_nbd_rig();  // nbdkit, nbdfuse, /dev/fuse
+bool have_tool(const std::string& name);
+
+// A fresh scratch folder under the build tree's test scratch area; removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return m_path; }
+  std::string operator/(const std::string& name) const { return m_path + "/" + name; }
+
+ private:
+  std::string m_path;
+};
+
+// Digest of a file or device by the coreutils tool `tool` (md5sum, sha1sum, sha256sum).
+std::string digest_of(const std::string& tool, const std::string& path);
+
+void write_file(const std::string& path, const std::string& bytes);
+std::string read_file(const std::string& path);
+// `size` bytes of deterministic pseudo-random data from `seed`.
+std::string random_bytes(size_t size, uint32_t seed);
+
+// An ext4 file system image of `size_mib` MiB made by mkfs.ext4 -d from `files`
+// (name -> content); unused space is zeros.
+void make_ext4(const std::string& image, int size_mib, const std::vector<std::pair<std::string, std::string>>& files,
+               const std::string& scratch);
+
+// A loop device over a file, detached on destruction (exactly the device attached).
+class LoopDevice {
+ public:
+  LoopDevice(const std::string& file, bool read_only, unsigned sector_size = 512, bool direct_io = false);
+  ~LoopDevice();
+  LoopDevice(const LoopDevice&) = delete;
+  LoopDevice& operator=(const LoopDevice&) = delete;
+  const std::string& path() const { return m_path; }
+  bool ok() const { return !m_path.empty(); }
+
+ private:
+  std::string m_path;
+};
+
+// A FUSE file served by nbdkit with the ddrescue filter: reads of the '-' areas of `map_text`
+// fail with EIO. Unmounted on destruction.
+class BadSectorDisk {
+ public:
+  BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch);
+  ~BadSectorDisk();
+  BadSectorDisk(const BadSectorDisk&) = delete;
+  BadSectorDisk& operator=(const BadSectorDisk&) = delete;
+  const std::string& file() const { return m_file; }
+  bool ok() const { return !m_file.empty(); }
+
+ private:
+  std::string m_mount;
+  std::string m_file;
+};
+
+}  // namespace exhibit::test
