@@ -59,14 +59,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   hooks.progress = [&](const Progress& p) { bar.update(p); };
   auto result = acquire(cl.acquire, hooks);
   bar.finish();
-  if (!result) {
-    int code = report_error(result.error());
-    if (code == k_exit_incomplete) {
-      std::fprintf(stderr, "exhibit: the image is unfinished (%s.incomplete.E01...); see %s.log\n",
-                   safe(cl.acquire.output_base).c_str(), safe(cl.acquire.output_base).c_str());
-    }
-    return code;
-  }
+  if (!result) return report_error(result.error());
   const AcquireResult& r = *result;
   for (const auto& f : r.segment_files) print_field("segment", f);
   print_field("log", r.log_file);
@@ -120,6 +113,11 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
                                    std::to_string((b.last() + 1) * i.bytes_per_sector - 1) +
                                    "): checksum or decompression failed");
     }
+  }
+  if (!i.acquisition_errors.empty()) {
+    print_field("acquisition errors", std::to_string(sector_total(i.acquisition_errors)) +
+                                          " sectors unreadable at acquisition (zero-filled in the image): " +
+                                          ranges_text(i.acquisition_errors));
   }
   for (const auto& c : r.checks) {
     print_field((c.algorithm + " stored").c_str(), c.stored + "  (" + c.stored_in + ")");

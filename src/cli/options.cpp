@@ -37,6 +37,11 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   app.footer(k_exit_code_help);
   app.set_version_flag("--version", std::string("exhibit ") + EXHIBIT_VERSION);
   app.require_subcommand(1);
+  // Usage errors are one line, like every other error.
+  auto one_line = [](const CLI::App*, const CLI::Error& e) {
+    return std::string("exhibit: error: ") + e.what() + " (see exhibit --help)\n";
+  };
+  app.failure_message(one_line);
 
   AcquireOptions& a = cl.acquire;
   std::string segment_size = "1.4GiB";
@@ -75,6 +80,14 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");
   inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
 
+  for (auto* sub : {acq, ver, inf}) sub->failure_message(one_line);
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (!first.empty() && first[0] != '-' && first != "acquire" && first != "verify" && first != "info") {
+    std::fprintf(stderr, "exhibit: error: unknown command '%s' (commands: acquire, verify, info; see exhibit --help)\n",
+                 argv[1]);
+    exit_now = k_exit_usage;
+    return cl;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

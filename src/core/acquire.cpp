@@ -90,13 +90,14 @@ class Job {
 
  private:
   Status copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::DigestSet& digests);
+  Status record_unreadable(const SectorRange& r, uint32_t sector_size, image::EwfWriter& writer);
+  // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e) {
-    if (m_log) {
-      m_log->line("ACQUISITION FAILED: " + e.message());
-      m_log->line("the image is unfinished: its segments keep the name " + m_out.partial_base() + ".E01...");
-      m_log->sync();
-    }
-    return e;
+    const std::string where = "the unfinished image keeps the name " + m_out.partial_base() + ".E01";
+    m_log->line("ACQUISITION FAILED: " + e.message());
+    m_log->line(where);
+    m_log->sync();
+    return Error(e.code(), e.message() + "; " + where + " (see " + m_log->path() + ")", e.sys_errno());
   }
 
   const AcquireOptions& m_opt;
@@ -113,6 +114,7 @@ Status Job::copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::
   auto start = std::chrono::steady_clock::now();
   auto last_report = start - std::chrono::seconds(1);
   uint64_t unreadable_sectors = 0;
+  std::optional<SectorRange> pending;
   for (uint64_t offset = 0; offset < s.size;) {
     if (m_hooks.cancel != nullptr && m_hooks.cancel->load()) {
       return Error(ErrorCode::Cancelled, "interrupted at byte " + std::to_string(offset));
@@ -121,11 +123,19 @@ Status Job::copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::
     const uint64_t remaining = (s.size - offset + sector - 1) / sector * sector;
     const auto request = static_cast<size_t>(std::min<uint64_t>(k_read_size, remaining));
     EXHIBIT_TRY(io::RegionRead got, reader.read(offset, buf.data(), request));
+    // A bad range that runs on into the next read is recorded once, when it ends.
     for (const auto& r : got.unreadable) {
-      m_log->line("UNREADABLE " + range_text(r, s.logical_sector_size) + ": zero-filled");
-      EXHIBIT_CHECK(writer.add_acquisition_error(r));
-      append_range(m_result.unreadable, r);
+      if (pending && pending->first + pending->count == r.first) {
+        pending->count += r.count;
+      } else {
+        if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
+        pending = r;
+      }
       unreadable_sectors += r.count;
+    }
+    if (pending && (pending->first + pending->count) * s.logical_sector_size < offset + got.bytes) {
+      EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
+      pending.reset();
     }
     for (const auto& r : got.recovered) {
       m_log->line("recovered on retry: " + range_text(r, s.logical_sector_size));
@@ -150,7 +160,14 @@ Status Job::copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::
       m_hooks.progress({offset, s.size, std::chrono::duration<double>(now - start).count(), unreadable_sectors});
     }
   }
+  if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
   return Ok{};
+}
+
+Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size, image::EwfWriter& writer) {
+  m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
+  m_result.unreadable.push_back(r);
+  return writer.add_acquisition_error(r);
 }
 
 Result<AcquireResult> Job::run() {

@@ -1,0 +1,81 @@
+// Real unreadable sectors: nbdkit's ddrescue filter fails reads of chosen ranges, served through
+// nbdfuse and a direct-I/O loop device. The E01 error list must hold exactly those ranges and
+// every other sector must equal the source.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "oracles.hpp"
+#include "test_support.hpp"
+
+using namespace exhibit;
+using namespace exhibit::test;
+
+namespace {
+
+// A GNU ddrescue mapfile covering `size` bytes whose `bad` sector ranges are '-' (unreadable).
+std::string ddrescue_map(uint64_t size, const std::vector<SectorRange>& bad) {
+  auto hex = [](uint64_t v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "0x%08llX", static_cast<unsigned long long>(v));
+    return std::string(b);
+  };
+  std::string map = "# test map\n0x00000000 +\n";
+  uint64_t pos = 0;
+  for (const auto& r : bad) {
+    if (r.first * 512 > pos) map += hex(pos) + " " + hex(r.first * 512 - pos) + " +\n";
+    map += hex(r.first * 512) + " " + hex(r.count * 512) + " -\n";
+    pos = (r.first + r.count) * 512;
+  }
+  if (pos < size) map += hex(pos) + " " + hex(size - pos) + " +\n";
+  return map;
+}
+
+}  // namespace
+
+TEST(BadSectors, OnlyUnreadableSectorsAreZeroFilledAndListed) {
+  if (!have_nbd_rig()) GTEST_SKIP() << "needs root, loop devices, FUSE, nbdkit and nbdfuse";
+  TempDir tmp;
+  const uint64_t size = 8 << 20;
+  const std::string source = tmp / "source.img";
+  const std::string data = random_bytes(size, 77);
+  write_file(source, data);
+  const std::string before = digest_of("sha256sum", source);
+  // A single sector, a run inside one 4 KiB page, a run across a chunk boundary.
+  const std::vector<SectorRange> bad = {{2048, 1}, {4097, 6}, {6140, 9}};
+
+  std::string expected = data;
+  for (const auto& r : bad) expected.replace(r.first * 512, r.count * 512, std::string(r.count * 512, '\0'));
+  write_file(tmp / "expected.img", expected);
+
+  BadSectorDisk rig(source, ddrescue_map(size, bad), tmp.path());
+  ASSERT_TRUE(rig.ok()) << "nbdfuse did not come up";
+  {
+    LoopDevice loop(rig.file(), /*read_only=*/true, 512, /*direct_io=*/true);
+    ASSERT_TRUE(loop.ok());
+    const std::string base = tmp / "bad";
+    auto r = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(base) + " -q --retries 1");
+    ASSERT_EQ(r.exit_code, 4) << r.out << r.err;
+    EXPECT_NE(r.out.find("2048-2048, 4097-4102, 6140-6148"), std::string::npos) << r.out;
+
+    auto info = run("ewfinfo -e " + sh_quote(base + ".E01"));
+    ASSERT_EQ(info.exit_code, 0) << info.err;
+    EXPECT_EQ(ewfinfo_error_ranges(info.out), bad) << info.out;
+
+    auto v = run("ewfverify -q " + sh_quote(base + ".E01"));
+    EXPECT_NE(v.out.find("ewfverify: SUCCESS"), std::string::npos) << v.out;
+    auto exp = run("ewfexport -q -u -f raw -t " + sh_quote(tmp / "exported") + " " + sh_quote(base + ".E01"));
+    ASSERT_EQ(exp.exit_code, 0) << exp.err;
+    EXPECT_EQ(digest_of("sha256sum", tmp / "exported.raw"), digest_of("sha256sum", tmp / "expected.img"));
+
+    const std::string log = read_file(base + ".log");
+    EXPECT_NE(log.find("UNREADABLE sectors 2048-2048 (1 sectors"), std::string::npos) << log;
+    EXPECT_NE(log.find("UNREADABLE sectors 6140-6148 (9 sectors"), std::string::npos) << log;
+    EXPECT_NE(log.find("ACQUISITION COMPLETE WITH UNREADABLE SECTORS"), std::string::npos) << log;
+
+    auto ours = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(base + ".E01"));
+    EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
+    EXPECT_NE(ours.out.find("16 sectors unreadable at acquisition"), std::string::npos) << ours.out;
+  }
+  EXPECT_EQ(digest_of("sha256sum", source), before) << "the source changed";
+}

@@ -1,0 +1,153 @@
+// exhibit verify against images made by other tools (../shared/interop, with the hashes its
+// README records) and against our own images with one byte changed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "image/ewf_layout.hpp"
+#include "oracles.hpp"
+#include "test_support.hpp"
+
+using namespace exhibit;
+using namespace exhibit::test;
+
+namespace {
+
+struct InteropRow {
+  std::string first_file;
+  std::string md5, sha1, expected;
+};
+
+// The table rows of ../shared/interop/README.md: file(s) | made by | notes | bytes | MD5 | SHA-1 | SHA-256 | expected.
+std::vector<InteropRow> interop_rows(const std::string& dir) {
+  std::vector<InteropRow> rows;
+  std::stringstream in(read_file(dir + "/README.md"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| ", 0) != 0 || line.find(".E01") == std::string::npos) continue;
+    std::vector<std::string> cells;
+    std::stringstream ls(line.substr(1));
+    std::string cell;
+    while (std::getline(ls, cell, '|')) {
+      size_t b = cell.find_first_not_of(' ');
+      size_t e = cell.find_last_not_of(' ');
+      cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
+    }
+    if (cells.size() < 8) continue;
+    InteropRow row;
+    row.first_file = cells[0].substr(0, cells[0].find(".E01") + 4);
+    row.md5 = cells[4];
+    row.sha1 = cells[5];
+    row.expected = cells[7];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::string verify_cmd(const std::string& image) { return sh_quote(exhibit_bin()) + " verify -q " + sh_quote(image); }
+
+}  // namespace
+
+TEST(VerifyInterop, EveryImageAgreesWithTheReadme) {
+  const std::string dir = interop_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/interop is absent";
+  auto rows = interop_rows(dir);
+  ASSERT_GE(rows.size(), 9u) << "README table not parsed";
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.first_file);
+    auto r = run(verify_cmd(dir + "/" + row.first_file));
+    EXPECT_EQ(r.signal, 0) << "crashed";
+    if (row.expected == "verifies") {
+      EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+      EXPECT_NE(r.out.find(row.md5 + "  MATCH"), std::string::npos) << r.out;
+      if (row.sha1.size() == 40) EXPECT_NE(r.out.find(row.sha1 + "  MATCH"), std::string::npos) << r.out;
+      EXPECT_NE(r.out.find("verdict: VERIFIED"), std::string::npos);
+      auto info = run(sh_quote(exhibit_bin()) + " info " + sh_quote(dir + "/" + row.first_file));
+      EXPECT_EQ(info.exit_code, 0) << info.err;
+      EXPECT_NE(info.out.find(row.md5), std::string::npos) << info.out;
+    } else if (row.expected.rfind("fails", 0) == 0) {
+      EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+      EXPECT_NE(r.out.find("BAD CHUNK            sectors 0-63"), std::string::npos) << r.out;
+      EXPECT_NE(r.out.find("MISMATCH"), std::string::npos) << r.out;
+      EXPECT_NE(r.out.find("verdict: FAILED"), std::string::npos);
+    } else {
+      EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 3) << r.exit_code << r.err;
+      EXPECT_EQ(line_count(r.err), 1u) << r.err;
+      EXPECT_NE(r.err.find(row.first_file), std::string::npos) << r.err;
+    }
+  }
+}
+
+class TamperedImage : public ::testing::Test {
+ protected:
+  void acquire(const std::string& compression) {
+    data = random_bytes(2 << 20, 5);
+    write_file(tmp / "src.bin", data);
+    auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "img") +
+                 " -q -c " + compression);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(run(verify_cmd(tmp / "img.E01")).exit_code, 0);
+  }
+  void flip_byte_at(uint64_t offset) {
+    std::string image = read_file(tmp / "img.E01");
+    ASSERT_LT(offset, image.size());
+    image[offset] = static_cast<char>(image[offset] ^ 0x01);
+    write_file(tmp / "img.E01", image);
+  }
+  TempDir tmp;
+  std::string data;
+};
+
+TEST_F(TamperedImage, ChangedByteInStoredChunkNamesItsSectors) {
+  acquire("none");
+  // Sector 100 lies in chunk 1 (sectors 64-127); find its bytes in the uncompressed image.
+  std::string image = read_file(tmp / "img.E01");
+  std::string needle = data.substr(100 * 512, 64);
+  auto pos = image.find(needle);
+  ASSERT_NE(pos, std::string::npos);
+  flip_byte_at(pos + 10);
+
+  auto r = run(verify_cmd(tmp / "img.E01"));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("BAD CHUNK            sectors 64-127"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("verdict: FAILED"), std::string::npos) << r.out;
+  auto oracle = run("ewfverify -q " + sh_quote(tmp / "img.E01"));
+  EXPECT_NE(oracle.out.find("at sector(s): 64 - 127"), std::string::npos) << oracle.out;
+  EXPECT_NE(oracle.out.find("ewfverify: FAILURE"), std::string::npos) << oracle.out;
+}
+
+TEST_F(TamperedImage, ChangedByteInCompressedChunkFails) {
+  acquire("fast");
+  auto layout = image::read_segment_layout(tmp / "img.E01");
+  ASSERT_TRUE(layout) << layout.error().message();
+  uint64_t target = 0;
+  for (const auto& s : layout->sections) {
+    if (s.type == "sectors") target = s.offset + image::k_ewf_section_descriptor_size + (s.size - 76) / 2;
+  }
+  ASSERT_NE(target, 0u);
+  flip_byte_at(target);
+  auto r = run(verify_cmd(tmp / "img.E01"));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("BAD CHUNK"), std::string::npos) << r.out;
+  EXPECT_NE(run("ewfverify -q " + sh_quote(tmp / "img.E01")).out.find("FAILURE"), std::string::npos);
+}
+
+TEST_F(TamperedImage, EditedRecordDigestIsAMismatch) {
+  acquire("fast");
+  std::string record = read_file(tmp / "img.manifest.json");
+  const std::string real = digest_of("sha256sum", tmp / "src.bin");
+  auto pos = record.find(real);
+  ASSERT_NE(pos, std::string::npos);
+  record[pos] = record[pos] == '0' ? '1' : '0';
+  write_file(tmp / "img.manifest.json", record);
+  auto r = run(verify_cmd(tmp / "img.E01"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find(real + "  MISMATCH"), std::string::npos) << r.out;
+
+  write_file(tmp / "img.manifest.json", "{ not json");
+  r = run(verify_cmd(tmp / "img.E01"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("not valid JSON"), std::string::npos) << r.out;
+}

@@ -1,0 +1,35 @@
+#include "oracles.hpp"
+
+#include <regex>
+#include <sstream>
+
+namespace exhibit::test {
+
+std::string field_after(const std::string& text, const std::string& key) {
+  auto pos = text.find(key);
+  if (pos == std::string::npos) return {};
+  pos += key.size();
+  auto end = text.find('\n', pos);
+  std::string v = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+  size_t b = v.find_first_not_of(" \t");
+  size_t e = v.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string() : v.substr(b, e - b + 1);
+}
+
+std::vector<SectorRange> ewfinfo_error_ranges(const std::string& text) {
+  std::vector<SectorRange> out;
+  std::regex re(R"(at sector\(s\): (\d+) - (\d+) number: (\d+))");
+  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
+    out.push_back({std::stoull((*it)[1]), std::stoull((*it)[3])});
+  }
+  return out;
+}
+
+size_t line_count(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += c == '\n';
+  if (!text.empty() && text.back() != '\n') ++n;
+  return n;
+}
+
+}  // namespace exhibit::test

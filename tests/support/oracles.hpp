@@ -1,0 +1,18 @@
+// Reading the output of the independent tools (ewfinfo, ewfverify, fls).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "exhibit/sector_range.hpp"
+
+namespace exhibit::test {
+
+// The value after "KEY" on the first line of `text` that contains it, trimmed ("" if none).
+std::string field_after(const std::string& text, const std::string& key);
+// The ranges `ewfinfo -e` lists as "at sector(s): A - B number: N".
+std::vector<SectorRange> ewfinfo_error_ranges(const std::string& ewfinfo_output);
+// Number of lines in `text` (a final line without newline counts).
+size_t line_count(const std::string& text);
+
+}  // namespace exhibit::test
