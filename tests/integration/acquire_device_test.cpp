@@ -81,6 +81,14 @@ TEST_P(DeviceAcquire, Ext4LoopDeviceRoundTrip) {
   auto ours = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(e01));
   EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
   EXPECT_NE(ours.out.find(digest_of("sha256sum", disk) + "  MATCH"), std::string::npos) << ours.out;
+  // The independent commands verify prints give the results it claims.
+  const std::string repeat = ours.out.substr(ours.out.find("repeat with independent tools:"));
+  const std::string ewfverify_line = field_after(repeat, "\n  ");
+  ASSERT_EQ(ewfverify_line.rfind("ewfverify ", 0), 0u) << repeat;
+  EXPECT_NE(run(ewfverify_line).out.find("ewfverify: SUCCESS"), std::string::npos);
+  const std::string export_line = field_after(repeat.substr(repeat.find(ewfverify_line) + 1), "\n  ");
+  ASSERT_NE(export_line.find("sha256sum"), std::string::npos) << repeat;
+  EXPECT_EQ(run(export_line).out.substr(0, 64), digest_of("sha256sum", disk)) << export_line;
 
   const std::string log = read_file(base + ".log");
   EXPECT_NE(log.find("kernel read-only flag checked with BLKROGET: 1"), std::string::npos) << log;
