@@ -13,6 +13,7 @@
 namespace exhibit {
 
 enum class Compression { None, EmptyBlock, Fast, Best };
+const char* compression_name(Compression c);  // "none", "empty-block", "fast", "best"
 
 struct CaseMetadata {
   std::string case_number;

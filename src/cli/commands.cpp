@@ -54,10 +54,7 @@ int report_error(const Error& e) {
 
 int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   ProgressBar bar("acquiring", !cl.quiet);
-  JobHooks hooks;
-  hooks.cancel = &cancel;
-  hooks.progress = [&](const Progress& p) { bar.update(p); };
-  auto result = acquire(cl.acquire, hooks);
+  auto result = acquire(cl.acquire, bar.hooks(cancel));
   bar.finish();
   if (!result) return report_error(result.error());
   const AcquireResult& r = *result;
@@ -87,10 +84,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
 
 int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   ProgressBar bar("verifying", !cl.quiet);
-  JobHooks hooks;
-  hooks.cancel = &cancel;
-  hooks.progress = [&](const Progress& p) { bar.update(p); };
-  auto result = verify_image(cl.image, hooks);
+  auto result = verify_image(cl.image, bar.hooks(cancel));
   bar.finish();
   if (!result) {
     int code = report_error(result.error());

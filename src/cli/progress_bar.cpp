@@ -25,6 +25,13 @@ void ProgressBar::update(const Progress& p) {
   m_drawn = true;
 }
 
+JobHooks ProgressBar::hooks(const std::atomic<bool>& cancel) {
+  JobHooks h;
+  h.cancel = &cancel;
+  h.progress = [this](const Progress& p) { update(p); };
+  return h;
+}
+
 void ProgressBar::finish() {
   if (m_drawn) std::fputc('\n', stderr);
   m_drawn = false;

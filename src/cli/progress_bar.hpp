@@ -12,6 +12,8 @@ class ProgressBar {
   ProgressBar(std::string label, bool enabled);
   void update(const Progress& p);
   void finish();  // ends the line
+  // Hooks for a job that report to this bar and watch `cancel`.
+  JobHooks hooks(const std::atomic<bool>& cancel);
 
  private:
   std::string m_label;

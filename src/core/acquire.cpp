@@ -30,28 +30,12 @@ std::string host_os() {
 }
 
 // "2026 11 28 16 55 00": the form libewf takes for date header values (local time).
-std::string ewf_date(std::time_t t) {
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y %m %d %H %M %S", &tm);
-  return buf;
-}
+std::string ewf_date(std::time_t t) { return util::format_time(t, "%Y %m %d %H %M %S", false); }
 
 std::string range_text(const SectorRange& r, uint32_t sector_size) {
   return "sectors " + std::to_string(r.first) + "-" + std::to_string(r.last()) + " (" + std::to_string(r.count) +
          " sectors, bytes " + std::to_string(r.first * sector_size) + "-" +
          std::to_string((r.last() + 1) * sector_size - 1) + ")";
-}
-
-const char* compression_text(Compression c) {
-  switch (c) {
-    case Compression::None: return "none";
-    case Compression::EmptyBlock: return "empty-block";
-    case Compression::Fast: return "fast";
-    case Compression::Best: return "best";
-  }
-  return "fast";
 }
 
 void log_source(core::AcquisitionLog& log, const SourceInfo& s) {
@@ -204,7 +188,7 @@ Result<AcquireResult> Job::run() {
   m_log->field("image", m_out.first_segment() + " (EnCase 6 E01)");
   m_log->field("segment size", std::to_string(m_opt.segment_size) + " bytes");
   m_log->field("chunk", std::to_string(m_opt.chunk_sectors) + " sectors");
-  m_log->field("compression", compression_text(m_opt.compression));
+  m_log->field("compression", std::string(compression_name(m_opt.compression)));
   m_log->field("retries per sector", std::to_string(m_opt.retries));
   m_log->sync();
 
@@ -287,6 +271,16 @@ Result<AcquireResult> Job::run() {
 }
 
 }  // namespace
+
+const char* compression_name(Compression c) {
+  switch (c) {
+    case Compression::None: return "none";
+    case Compression::EmptyBlock: return "empty-block";
+    case Compression::Fast: return "fast";
+    case Compression::Best: return "best";
+  }
+  return "fast";
+}
 
 Result<AcquireResult> acquire(const AcquireOptions& options, const JobHooks& hooks) {
   Job job(options, hooks);

@@ -16,16 +16,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-const char* compression_name(Compression c) {
-  switch (c) {
-    case Compression::None: return "none";
-    case Compression::EmptyBlock: return "empty-block";
-    case Compression::Fast: return "fast";
-    case Compression::Best: return "best";
-  }
-  return "fast";
-}
-
 ordered_json ranges_json(const std::vector<SectorRange>& ranges) {
   ordered_json a = ordered_json::array();
   for (const auto& r : ranges) a.push_back({{"first_sector", r.first}, {"sector_count", r.count}});

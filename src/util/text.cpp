@@ -66,12 +66,15 @@ std::string to_hex(const unsigned char* data, size_t size) {
   return out;
 }
 
-std::string iso8601_utc(std::time_t t) {
+std::string format_time(std::time_t t, const char* format, bool utc) {
   std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  if (utc) {
+    gmtime_r(&t, &tm);
+  } else {
+    localtime_r(&t, &tm);
+  }
+  char buf[64];
+  return std::strftime(buf, sizeof buf, format, &tm) > 0 ? std::string(buf) : std::string();
 }
 
 }  // namespace exhibit::util

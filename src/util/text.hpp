@@ -15,7 +15,9 @@ std::string sanitize_for_terminal(std::string_view text);
 
 std::string to_hex(const unsigned char* data, size_t size);
 
+// strftime of `t` in UTC or local time.
+std::string format_time(std::time_t t, const char* format, bool utc);
 // "2026-11-28T16:55:00Z"
-std::string iso8601_utc(std::time_t t);
+inline std::string iso8601_utc(std::time_t t) { return format_time(t, "%Y-%m-%dT%H:%M:%SZ", true); }
 
 }  // namespace exhibit::util

@@ -131,12 +131,8 @@ TEST(WriteBlock, MountedReadWriteSourceIsRefused) {
   LoopDevice loop(disk, /*read_only=*/false);
   ASSERT_TRUE(loop.ok());
   const std::string mnt = tmp / "mnt";
-  run("mkdir -p " + sh_quote(mnt));
-  if (run("mount " + loop.path() + " " + sh_quote(mnt)).exit_code != 0) GTEST_SKIP() << "cannot mount ext4 here";
-  struct Unmount {
-    std::string m;
-    ~Unmount() { run("umount " + sh_quote(m)); }
-  } unmount{mnt};
+  ScopedMount mount(loop.path(), mnt);
+  if (!mount.ok()) GTEST_SKIP() << "cannot mount ext4 here";
 
   auto r = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(tmp / "img") + " -q");
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;

@@ -108,14 +108,8 @@ TEST(BadInput, ReadOnlyDestination) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a read-only tmpfs";
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(1 << 20, 4));
-  fs::create_directories(tmp / "ro");
-  if (run("mount -t tmpfs -o ro,size=1m tmpfs " + sh_quote(tmp / "ro")).exit_code != 0) {
-    GTEST_SKIP() << "cannot mount tmpfs";
-  }
-  struct Unmount {
-    std::string m;
-    ~Unmount() { run("umount " + sh_quote(m)); }
-  } unmount{tmp / "ro"};
+  ScopedMount mount("-t tmpfs -o ro,size=1m tmpfs", tmp / "ro");
+  if (!mount.ok()) GTEST_SKIP() << "cannot mount tmpfs";
   expect_one_line_error(run_exhibit("acquire " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "ro/img")), 3,
                         "Read-only file system");
 }
@@ -124,14 +118,8 @@ TEST(BadInput, DestinationFillsUp) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs";
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(4 << 20, 8));
-  fs::create_directories(tmp / "small");
-  if (run("mount -t tmpfs -o size=1m tmpfs " + sh_quote(tmp / "small")).exit_code != 0) {
-    GTEST_SKIP() << "cannot mount tmpfs";
-  }
-  struct Unmount {
-    std::string m;
-    ~Unmount() { run("umount " + sh_quote(m)); }
-  } unmount{tmp / "small"};
+  ScopedMount mount("-t tmpfs -o size=1m tmpfs", tmp / "small");
+  if (!mount.ok()) GTEST_SKIP() << "cannot mount tmpfs";
   auto r = run_exhibit("acquire " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "small/img") + " -q");
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("exhibit: error: "), std::string::npos) << r.err;

@@ -135,6 +135,15 @@ LoopDevice::~LoopDevice() {
   if (!m_path.empty()) run("losetup -d " + sh_quote(m_path));
 }
 
+ScopedMount::ScopedMount(const std::string& args, const std::string& mount_point) : m_mount_point(mount_point) {
+  fs::create_directories(mount_point);
+  m_ok = run("mount " + args + " " + sh_quote(mount_point)).exit_code == 0;
+}
+
+ScopedMount::~ScopedMount() {
+  if (m_ok) run("umount " + sh_quote(m_mount_point));
+}
+
 BadSectorDisk::BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch) {
   std::string map = scratch + "/bad.map";
   write_file(map, map_text);

@@ -68,6 +68,20 @@ class LoopDevice {
   std::string m_path;
 };
 
+// `mount ARGS MOUNT_POINT`, unmounted on destruction; ok() false if mount failed.
+class ScopedMount {
+ public:
+  ScopedMount(const std::string& args, const std::string& mount_point);
+  ~ScopedMount();
+  ScopedMount(const ScopedMount&) = delete;
+  ScopedMount& operator=(const ScopedMount&) = delete;
+  bool ok() const { return m_ok; }
+
+ private:
+  std::string m_mount_point;
+  bool m_ok = false;
+};
+
 // A FUSE file served by nbdkit with the ddrescue filter: reads of the '-' areas of `map_text`
 // fail with EIO. Unmounted on destruction.
 class BadSectorDisk {
