@@ -1,6 +1,7 @@
 #include "cli/options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <thread>
 
 #include "exhibit/exit_code.hpp"
 #include "hash/digest.hpp"
@@ -68,6 +69,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("--sector-size", a.file_sector_size, "bytes per sector for a file source (default 512)")
       ->check(CLI::IsMember({512, 1024, 2048, 4096}));
   acq->add_option("--hash", hashes, "digests to compute, comma-separated (md5 and sha1 are always stored)")
+      ->capture_default_str();
+  a.threads = std::max(1u, std::thread::hardware_concurrency());
+  acq->add_option("-j,--threads", a.threads, "compression threads (the image is the same whatever the number)")
+      ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
   acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");

@@ -3,11 +3,16 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <chrono>
+#include <array>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include "core/acquisition_log.hpp"
 #include "core/output_set.hpp"
+#include "core/pipeline.hpp"
 #include "hash/digest.hpp"
 #include "image/ewf_writer.hpp"
 #include "io/block_source.hpp"
@@ -31,6 +36,19 @@ std::string host_os() {
 
 // "2026 11 28 16 55 00": the form libewf takes for date header values (local time).
 std::string ewf_date(std::time_t t) { return util::format_time(t, "%Y %m %d %H %M %S", false); }
+
+// The acquisition time; SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it, so
+// that repeating an acquisition gives byte-identical segment files.
+std::optional<std::time_t> reproducible_epoch() {
+  const char* e = std::getenv("SOURCE_DATE_EPOCH");
+  if (e == nullptr || *e == '\0') return std::nullopt;
+  char* end = nullptr;
+  long long v = std::strtoll(e, &end, 10);
+  if (*end != '\0' || v < 0) return std::nullopt;
+  return static_cast<std::time_t>(v);
+}
+
+std::time_t acquisition_time() { return reproducible_epoch().value_or(std::time(nullptr)); }
 
 std::string range_text(const SectorRange& r, uint32_t sector_size) {
   return "sectors " + std::to_string(r.first) + "-" + std::to_string(r.last()) + " (" + std::to_string(r.count) +
@@ -73,7 +91,8 @@ class Job {
   Result<AcquireResult> run();
 
  private:
-  Status copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::DigestSet& digests);
+  Result<core::PipelineResult> copy_media(io::BlockSource& source, image::EwfWriter& writer,
+                                          const std::vector<std::string>& digests);
   Status record_unreadable(const SectorRange& r, uint32_t sector_size, image::EwfWriter& writer);
   // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e) {
@@ -91,24 +110,58 @@ class Job {
   AcquireResult m_result;
 };
 
-Status Job::copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::DigestSet& digests) {
+Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::EwfWriter& writer,
+                                             const std::vector<std::string>& digests) {
   const SourceInfo& s = source.info();
+  const uint64_t sector = s.logical_sector_size;
+  const size_t chunk = static_cast<size_t>(sector) * m_opt.chunk_sectors;
   io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
-  util::AlignedBuffer buf(k_read_size);
-  auto start = std::chrono::steady_clock::now();
+
+  core::PipelineConfig config;
+  config.block_capacity = std::max(chunk, k_read_size / chunk * chunk);
+  config.encoded_capacity = config.block_capacity;
+  config.pool_blocks = std::max<size_t>(8, 4 * m_opt.threads);
+  config.workers = m_opt.threads;
+  config.digests = digests;
+  config.cancel = m_hooks.cancel;
+  std::vector<std::unique_ptr<image::ChunkEncoder>> encoders;
+  for (unsigned w = 0; w < config.workers; ++w) {
+    encoders.push_back(std::make_unique<image::ChunkEncoder>(m_opt.compression, chunk));
+  }
+
+  uint64_t next_offset = 0;
+  auto produce = [&](core::Block& b) -> Result<bool> {
+    if (next_offset >= s.size) return false;
+    const uint64_t remaining = (s.size - next_offset + sector - 1) / sector * sector;
+    const auto request = static_cast<size_t>(std::min<uint64_t>(config.block_capacity, remaining));
+    EXHIBIT_TRY(io::RegionRead got, reader.read(next_offset, b.data.data(), request));
+    b.offset = next_offset;
+    b.source_size = got.bytes;
+    b.size = got.bytes;
+    b.unreadable = std::move(got.unreadable);
+    b.recovered = std::move(got.recovered);
+    next_offset += got.bytes;
+    if (next_offset == s.size && m_result.padding > 0) {
+      std::memset(b.data.data() + b.size, 0, m_result.padding);
+      b.size += m_result.padding;
+    }
+    return true;
+  };
+  auto transform = [&](core::Block& b, unsigned worker) -> Status {
+    for (size_t pos = 0; pos < b.size; pos += chunk) {
+      const size_t n = std::min(chunk, b.size - pos);
+      b.chunks.push_back(encoders[worker]->encode(b.data.data() + pos, n, b.encoded.data() + pos));
+    }
+    return Ok{};
+  };
+
+  const auto start = std::chrono::steady_clock::now();
   auto last_report = start - std::chrono::seconds(1);
   uint64_t unreadable_sectors = 0;
   std::optional<SectorRange> pending;
-  for (uint64_t offset = 0; offset < s.size;) {
-    if (m_hooks.cancel != nullptr && m_hooks.cancel->load()) {
-      return Error(ErrorCode::Cancelled, "interrupted at byte " + std::to_string(offset));
-    }
-    const uint64_t sector = s.logical_sector_size;
-    const uint64_t remaining = (s.size - offset + sector - 1) / sector * sector;
-    const auto request = static_cast<size_t>(std::min<uint64_t>(k_read_size, remaining));
-    EXHIBIT_TRY(io::RegionRead got, reader.read(offset, buf.data(), request));
-    // A bad range that runs on into the next read is recorded once, when it ends.
-    for (const auto& r : got.unreadable) {
+  auto consume = [&](core::Block& b) -> Status {
+    // A bad range that runs on into the next block is recorded once, when it ends.
+    for (const auto& r : b.unreadable) {
       if (pending && pending->first + pending->count == r.first) {
         pending->count += r.count;
       } else {
@@ -117,35 +170,33 @@ Status Job::copy_media(io::BlockSource& source, image::EwfWriter& writer, hash::
       }
       unreadable_sectors += r.count;
     }
-    if (pending && (pending->first + pending->count) * s.logical_sector_size < offset + got.bytes) {
+    if (pending && (pending->first + pending->count) * sector < b.offset + b.source_size) {
       EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
       pending.reset();
     }
-    for (const auto& r : got.recovered) {
+    for (const auto& r : b.recovered) {
       m_log->line("recovered on retry: " + range_text(r, s.logical_sector_size));
       append_range(m_result.recovered, r);
     }
-    digests.update(buf.data(), got.bytes);
-    EXHIBIT_CHECK(writer.write(buf.data(), got.bytes));
-    offset += got.bytes;
-    m_result.bytes = offset;
-    if (offset == s.size && m_result.padding > 0) {
-      for (auto& d : digests.clone().finish()) m_result.source_digests.push_back({d.algorithm, d.hex});
-      std::vector<unsigned char> zeros(m_result.padding, 0);
-      digests.update(zeros.data(), zeros.size());
-      EXHIBIT_CHECK(writer.write(zeros.data(), zeros.size()));
-      m_result.bytes += m_result.padding;
+    for (const auto& c : b.chunks) EXHIBIT_CHECK(writer.write_chunk(c));
+    const uint64_t done = b.offset + b.source_size;
+    m_result.bytes = b.offset + b.size;
+    if (b.size > b.source_size) {
       m_log->line("source ends inside a sector: " + std::to_string(m_result.padding) +
                   " zero bytes appended to complete the last sector");
     }
     auto now = std::chrono::steady_clock::now();
-    if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || offset == s.size)) {
+    if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || done == s.size)) {
       last_report = now;
-      m_hooks.progress({offset, s.size, std::chrono::duration<double>(now - start).count(), unreadable_sectors});
+      m_hooks.progress({done, s.size, std::chrono::duration<double>(now - start).count(), unreadable_sectors});
     }
-  }
+    return Ok{};
+  };
+
+  core::Pipeline pipeline(config);
+  EXHIBIT_TRY(core::PipelineResult result, pipeline.run(produce, transform, consume));
   if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
-  return Ok{};
+  return result;
 }
 
 Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size, image::EwfWriter& writer) {
@@ -158,7 +209,13 @@ Result<AcquireResult> Job::run() {
   if (m_opt.chunk_sectors == 0 || m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
     return Error(ErrorCode::InvalidArgument, "--chunk-sectors must be a power of two from 1 to 65536");
   }
-  EXHIBIT_TRY(hash::DigestSet digests, hash::DigestSet::create(m_opt.digests));
+  // MD5 and SHA-1 always: the E01 stores them.
+  std::vector<std::string> digests{"md5", "sha1"};
+  for (const auto& name : m_opt.digests) {
+    EXHIBIT_TRY(std::string canonical, hash::canonical_algorithm(name));
+    if (std::find(digests.begin(), digests.end(), canonical) == digests.end()) digests.push_back(canonical);
+  }
+  if (m_opt.threads == 0) return Error(ErrorCode::InvalidArgument, "--threads must be at least 1");
   io::OpenOptions open_options;
   open_options.allow_mounted = m_opt.allow_mounted;
   open_options.sector_size = m_opt.file_sector_size;
@@ -173,7 +230,7 @@ Result<AcquireResult> Job::run() {
   m_result.log_file = m_out.log_path();
 
   const size_t write_block_events_at_start = source->write_block().events.size();
-  const std::time_t started = std::time(nullptr);
+  const std::time_t started = acquisition_time();
   const auto t0 = std::chrono::steady_clock::now();
   m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
   log_source(*m_log, s);
@@ -215,11 +272,25 @@ Result<AcquireResult> Job::run() {
                      {"acquiry_software_version", EXHIBIT_VERSION},
                      {"acquiry_date", ewf_date(started)},
                      {"system_date", ewf_date(started)}};
+  if (reproducible_epoch()) {
+    // Derived, not random: the same source, size and epoch give the same set identifier.
+    auto id = hash::DigestSet::create({"sha256"});
+    if (!id) return fail(id.error());
+    const std::string seed = "exhibit set identifier " + std::to_string(started) + " " + s.path + " " + std::to_string(s.size);
+    id->update(seed.data(), seed.size());
+    const std::string hex = id->finish().front().hex;
+    std::array<uint8_t, 16> guid{};
+    for (size_t i = 0; i < guid.size(); ++i) guid[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    w.set_identifier = guid;
+    m_log->line("SOURCE_DATE_EPOCH is set: dates fixed to it and the set identifier derived from it");
+  }
   auto writer = image::EwfWriter::create(w);
   if (!writer) return fail(writer.error());
 
-  if (auto st = copy_media(*source, **writer, digests); !st) return fail(st.error());
-  for (auto& d : digests.finish()) m_result.digests.push_back({d.algorithm, d.hex});
+  auto copied = copy_media(*source, **writer, digests);
+  if (!copied) return fail(copied.error());
+  for (const auto& d : copied->digests) m_result.digests.push_back({d.algorithm, d.hex});
+  for (const auto& d : copied->source_digests) m_result.source_digests.push_back({d.algorithm, d.hex});
   std::string md5, sha1;
   for (const auto& d : m_result.digests) {
     if (d.algorithm == "md5") md5 = d.hex;

@@ -65,11 +65,15 @@ Result<std::unique_ptr<EwfWriter>> EwfWriter::create(const EwfWriteOptions& o) {
     return libewf_failure(ErrorCode::InvalidArgument, where, error);
   }
   // A random (version 4) UUID identifies the segment set, as ewfacquire does.
-  uint8_t guid[16];
-  if (RAND_bytes(guid, sizeof guid) != 1) return Error(ErrorCode::Io, "no random bytes for the set identifier");
+  std::array<uint8_t, 16> guid{};
+  if (o.set_identifier) {
+    guid = *o.set_identifier;
+  } else if (RAND_bytes(guid.data(), static_cast<int>(guid.size())) != 1) {
+    return Error(ErrorCode::Io, "no random bytes for the set identifier");
+  }
   guid[6] = static_cast<uint8_t>((guid[6] & 0x0F) | 0x40);
   guid[8] = static_cast<uint8_t>((guid[8] & 0x3F) | 0x80);
-  if (libewf_handle_set_segment_file_set_identifier(h, guid, sizeof guid, &error) != 1) {
+  if (libewf_handle_set_segment_file_set_identifier(h, guid.data(), guid.size(), &error) != 1) {
     return libewf_failure(ErrorCode::InvalidArgument, where + ": set identifier", error);
   }
   for (const auto& [id, value] : o.header_values) {
@@ -83,12 +87,14 @@ Result<std::unique_ptr<EwfWriter>> EwfWriter::create(const EwfWriteOptions& o) {
   return w;
 }
 
-Status EwfWriter::write(const unsigned char* data, size_t size) {
+Status EwfWriter::write_chunk(const EncodedChunk& c) {
   libewf_error_t* error = nullptr;
-  ssize_t n = libewf_handle_write_buffer(m_handle.get(), const_cast<unsigned char*>(data), size, &error);
-  if (n < 0 || static_cast<size_t>(n) != size) {
-    return libewf_failure(ErrorCode::Destination, "writing " + m_base + ".E01 (or a later segment)", error);
-  }
+  // Raw chunks carry their Adler-32 after the data; libewf takes it from a buffer of its own.
+  uint8_t checksum[4] = {static_cast<uint8_t>(c.checksum), static_cast<uint8_t>(c.checksum >> 8),
+                         static_cast<uint8_t>(c.checksum >> 16), static_cast<uint8_t>(c.checksum >> 24)};
+  ssize_t n = libewf_handle_write_chunk(m_handle.get(), c.bytes, c.size, c.data_size, c.compressed ? 1 : 0,
+                                        c.compressed ? nullptr : checksum, c.checksum, c.compressed ? 0 : 1, &error);
+  if (n < 0) return libewf_failure(ErrorCode::Destination, "writing " + m_base + ".E01 (or a later segment)", error);
   return Ok{};
 }
 

@@ -2,7 +2,9 @@
 // acquisition error list.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -11,6 +13,7 @@
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
 #include "exhibit/sector_range.hpp"
+#include "image/chunk_codec.hpp"
 #include "image/libewf_handle.hpp"
 
 namespace exhibit::image {
@@ -28,13 +31,15 @@ struct EwfWriteOptions {
   // model, serial_number, acquiry_operating_system, acquiry_software, acquiry_software_version,
   // acquiry_date, system_date.
   std::vector<std::pair<std::string, std::string>> header_values;
+  std::optional<std::array<uint8_t, 16>> set_identifier;  // random (UUID v4) when not given
 };
 
 class EwfWriter {
  public:
   static Result<std::unique_ptr<EwfWriter>> create(const EwfWriteOptions& options);
 
-  Status write(const unsigned char* data, size_t size);
+  // Appends the next chunk, already encoded (image/chunk_codec), in media order.
+  Status write_chunk(const EncodedChunk& chunk);
   Status add_acquisition_error(const SectorRange& range);
   // Stores the hashes (hex) and closes the segment set.
   Status finish(const std::string& md5_hex, const std::string& sha1_hex);

@@ -1,0 +1,198 @@
+#include "core/pipeline.hpp"
+
+#include <condition_variable>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "util/bounded_queue.hpp"
+
+namespace exhibit::core {
+
+namespace {
+
+// Shared state of one run: the in-order hand-over of transformed blocks, and the first error.
+class Coordinator {
+ public:
+  explicit Coordinator(size_t slots) : m_slots(slots, nullptr) {}
+
+  // Makes a transformed block visible to the in-order consumers.
+  void publish(Block* b) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_slots[b->seq % m_slots.size()] = b;
+    }
+    m_cv.notify_all();
+  }
+
+  // The block with sequence `seq` once transformed; nullptr at the end or after an error.
+  Block* wait_for(uint64_t seq) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+      if (m_failed) return nullptr;
+      Block* b = m_slots[seq % m_slots.size()];
+      if (b != nullptr && b->seq == seq) return b;
+      if (seq >= m_total) return nullptr;
+      m_cv.wait(lock);
+    }
+  }
+
+  // Called by each in-order consumer when done with a block; the last one recycles it.
+  bool release(Block* b) {
+    if (b->consumers_left.fetch_sub(1) != 1) return false;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_slots[b->seq % m_slots.size()] = nullptr;
+    return true;
+  }
+
+  void set_total(uint64_t total) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_total = total;
+    }
+    m_cv.notify_all();
+  }
+
+  void fail(const Error& e) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (!m_error) m_error = e;
+      m_failed = true;
+    }
+    m_cv.notify_all();
+  }
+
+  bool failed() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_failed;
+  }
+  std::optional<Error> error() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_error;
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::vector<Block*> m_slots;
+  uint64_t m_total = std::numeric_limits<uint64_t>::max();
+  bool m_failed = false;
+  std::optional<Error> m_error;
+};
+
+}  // namespace
+
+Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& transform, const Consume& consume) {
+  const size_t n_digests = m_config.digests.size();
+  std::vector<std::unique_ptr<Block>> pool;
+  util::BoundedQueue<Block*> free_blocks;
+  util::BoundedQueue<Block*> to_transform;
+  for (size_t i = 0; i < m_config.pool_blocks; ++i) {
+    pool.push_back(std::make_unique<Block>(m_config.block_capacity, m_config.encoded_capacity));
+    free_blocks.push(pool.back().get());
+  }
+  Coordinator co(m_config.pool_blocks);
+  auto recycle = [&](Block* b) {
+    if (co.release(b)) free_blocks.push(b);
+  };
+  auto stop_all = [&](const Error& e) {
+    co.fail(e);
+    free_blocks.close();
+    to_transform.close();
+  };
+
+  std::vector<hash::DigestSet> digest_sets;
+  for (const auto& name : m_config.digests) {
+    EXHIBIT_TRY(hash::DigestSet d, hash::DigestSet::create({name}));
+    digest_sets.push_back(std::move(d));
+  }
+  PipelineResult result;
+  result.digests.resize(n_digests);
+  std::vector<std::optional<hash::DigestValue>> source_digests(n_digests);
+
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {
+    uint64_t seq = 0;
+    for (;;) {
+      if (m_config.cancel != nullptr && m_config.cancel->load()) {
+        stop_all(Error(ErrorCode::Cancelled, "interrupted"));
+        break;
+      }
+      auto next = free_blocks.pop();
+      if (!next) break;
+      Block* b = *next;
+      b->seq = seq;
+      b->size = b->source_size = 0;
+      b->chunks.clear();
+      b->unreadable.clear();
+      b->recovered.clear();
+      b->bad_chunks.clear();
+      b->consumers_left.store(static_cast<int>(n_digests) + 1);
+      auto more = produce(*b);
+      if (!more) {
+        stop_all(more.error());
+        break;
+      }
+      if (!*more) {
+        free_blocks.push(b);
+        break;
+      }
+      ++seq;
+      to_transform.push(b);
+    }
+    co.set_total(seq);
+    to_transform.close();
+  });
+  for (unsigned w = 0; w < m_config.workers; ++w) {
+    threads.emplace_back([&, w] {
+      while (auto b = to_transform.pop()) {
+        if (co.failed()) break;
+        auto st = transform(**b, w);
+        if (!st) {
+          stop_all(st.error());
+          break;
+        }
+        co.publish(*b);
+      }
+    });
+  }
+  for (size_t d = 0; d < n_digests; ++d) {
+    threads.emplace_back([&, d] {
+      hash::DigestSet& set = digest_sets[d];
+      for (uint64_t seq = 0;; ++seq) {
+        Block* b = co.wait_for(seq);
+        if (b == nullptr) break;
+        set.update(b->data.data(), b->source_size);
+        if (b->source_size < b->size) {
+          source_digests[d] = set.clone().finish().front();
+          set.update(b->data.data() + b->source_size, b->size - b->source_size);
+        }
+        recycle(b);
+      }
+      result.digests[d] = set.finish().front();
+    });
+  }
+
+  for (uint64_t seq = 0;; ++seq) {
+    Block* b = co.wait_for(seq);
+    if (b == nullptr) break;
+    auto st = consume(*b);
+    recycle(b);
+    if (!st) {
+      stop_all(st.error());
+      break;
+    }
+  }
+  // Unblock a producer waiting for a free block after the sink stopped early.
+  if (co.failed()) free_blocks.close();
+  for (auto& t : threads) t.join();
+  if (auto e = co.error()) return *e;
+  for (auto& s : source_digests) {
+    if (s) result.source_digests.push_back(*s);
+  }
+  return result;
+}
+
+}  // namespace exhibit::core

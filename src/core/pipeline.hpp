@@ -1,0 +1,70 @@
+// The ordered parallel pipeline shared by acquire and verify:
+//
+//   producer (1 thread, in order) -> transform (N workers, any order)
+//     -> one thread per digest (in order) and the sink (calling thread, in order)
+//
+// Blocks come from a fixed pool and go back to it when every in-order consumer is done with
+// them, so memory is bounded whatever the media size. The first error wins: it stops every
+// stage and is what run() returns.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "exhibit/error.hpp"
+#include "exhibit/sector_range.hpp"
+#include "hash/digest.hpp"
+#include "image/chunk_codec.hpp"
+#include "util/aligned_buffer.hpp"
+
+namespace exhibit::core {
+
+struct Block {
+  explicit Block(size_t capacity, size_t encoded_capacity) : data(capacity), encoded(encoded_capacity) {}
+
+  uint64_t seq = 0;
+  uint64_t offset = 0;        // media offset of data[0]
+  size_t size = 0;            // media bytes in `data`
+  size_t source_size = 0;     // of which come from the source (the rest is padding of the last sector)
+  util::AlignedBuffer data;   // media bytes
+  util::AlignedBuffer encoded;                 // stored chunk bytes (compressed or raw)
+  std::vector<image::EncodedChunk> chunks;     // one per chunk of the block
+  std::vector<SectorRange> unreadable;         // acquire: zero-filled sectors in this block
+  std::vector<SectorRange> recovered;          // acquire: sectors read on a retry
+  std::vector<SectorRange> bad_chunks;         // verify: chunks that failed their check
+  std::atomic<int> consumers_left{0};
+};
+
+struct PipelineConfig {
+  size_t block_capacity = 1 << 20;   // media bytes per block
+  size_t encoded_capacity = 0;       // bytes for encoded chunks per block
+  size_t pool_blocks = 16;
+  unsigned workers = 1;
+  std::vector<std::string> digests;  // one thread each
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct PipelineResult {
+  std::vector<hash::DigestValue> digests;         // over all media bytes
+  std::vector<hash::DigestValue> source_digests;  // over source bytes only, when there was padding
+};
+
+class Pipeline {
+ public:
+  // Fills the next block (seq and offset are set); returns false when there is nothing more.
+  using Produce = std::function<Result<bool>(Block&)>;
+  // Worker `worker` (0..workers-1) transforms a block in place.
+  using Transform = std::function<Status(Block&, unsigned worker)>;
+  // Called on the calling thread for each block in order, after its transform.
+  using Consume = std::function<Status(Block&)>;
+
+  explicit Pipeline(PipelineConfig config) : m_config(std::move(config)) {}
+  Result<PipelineResult> run(const Produce& produce, const Transform& transform, const Consume& consume);
+
+ private:
+  PipelineConfig m_config;
+};
+
+}  // namespace exhibit::core

@@ -1,0 +1,122 @@
+#include "image/chunk_codec.hpp"
+
+#include <isa-l/igzip_lib.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace exhibit::image {
+
+namespace {
+
+bool all_zero(const unsigned char* p, size_t n) {
+  // Word-wise scan: zero chunks (free space) are common and must be cheap.
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w != 0) return false;
+  }
+  for (; i < n; ++i) {
+    if (p[i] != 0) return false;
+  }
+  return true;
+}
+
+bool all_same(const unsigned char* p, size_t n) {
+  return n == 0 || std::all_of(p + 1, p + n, [first = p[0]](unsigned char c) { return c == first; });
+}
+
+}  // namespace
+
+uint32_t chunk_adler32(const unsigned char* data, size_t size) { return isal_adler32(1, data, size); }
+
+ChunkEncoder::ChunkEncoder(Compression compression, size_t chunk_size)
+    : m_compression(compression), m_chunk_size(chunk_size) {
+  if (compression == Compression::Fast) m_level_buf.resize(ISAL_DEF_LVL1_DEFAULT);
+}
+
+ChunkEncoder::~ChunkEncoder() = default;
+
+bool ChunkEncoder::deflate_into(const unsigned char* data, size_t size, unsigned char* out, size_t& out_size) {
+  // A compressed chunk is kept only when it is smaller than the data.
+  const size_t limit = size - 1;
+  if (m_compression == Compression::Fast) {
+    isal_zstream s;
+    isal_deflate_stateless_init(&s);
+    s.level = 1;
+    s.level_buf = m_level_buf.data();
+    s.level_buf_size = static_cast<uint32_t>(m_level_buf.size());
+    s.gzip_flag = IGZIP_ZLIB;
+    s.end_of_stream = 1;
+    s.flush = NO_FLUSH;
+    s.next_in = const_cast<unsigned char*>(data);
+    s.avail_in = static_cast<uint32_t>(size);
+    s.next_out = out;
+    s.avail_out = static_cast<uint32_t>(limit);
+    if (isal_deflate_stateless(&s) != COMP_OK) return false;
+    out_size = s.total_out;
+    return true;
+  }
+  // zlib: best (level 9), and the uniform blocks of empty-block compression (level 1).
+  uLongf len = static_cast<uLongf>(limit);
+  int level = m_compression == Compression::Best ? Z_BEST_COMPRESSION : Z_BEST_SPEED;
+  if (compress2(out, &len, data, static_cast<uLong>(size), level) != Z_OK) return false;
+  out_size = len;
+  return true;
+}
+
+EncodedChunk ChunkEncoder::encode(const unsigned char* data, size_t size, unsigned char* out) {
+  EncodedChunk c;
+  c.data_size = size;
+  const bool try_deflate = m_compression == Compression::Fast || m_compression == Compression::Best ||
+                           (m_compression == Compression::EmptyBlock && all_same(data, size));
+  if (try_deflate && size > 1) {
+    size_t out_size = 0;
+    if (size == m_chunk_size && all_zero(data, size)) {
+      if (m_zero_chunk.empty()) {
+        std::vector<unsigned char> tmp(m_chunk_size);
+        if (deflate_into(data, size, tmp.data(), out_size)) m_zero_chunk.assign(tmp.begin(), tmp.begin() + out_size);
+      }
+      if (!m_zero_chunk.empty()) {
+        std::memcpy(out, m_zero_chunk.data(), m_zero_chunk.size());
+        c.bytes = out;
+        c.size = m_zero_chunk.size();
+        c.compressed = true;
+        return c;
+      }
+    } else if (deflate_into(data, size, out, out_size)) {
+      c.bytes = out;
+      c.size = out_size;
+      c.compressed = true;
+      return c;
+    }
+  }
+  c.bytes = data;
+  c.size = size;
+  c.checksum = chunk_adler32(data, size);
+  return c;
+}
+
+DecodeStatus decode_chunk(const unsigned char* bytes, size_t size, bool compressed, uint32_t checksum,
+                          unsigned char* out, size_t data_size) {
+  if (!compressed) {
+    if (size < data_size) return DecodeStatus::BadStream;
+    std::memcpy(out, bytes, data_size);
+    return chunk_adler32(out, data_size) == checksum ? DecodeStatus::Ok : DecodeStatus::BadChecksum;
+  }
+  inflate_state s;
+  isal_inflate_init(&s);
+  s.crc_flag = ISAL_ZLIB;
+  s.next_in = const_cast<unsigned char*>(bytes);
+  s.avail_in = static_cast<uint32_t>(size);
+  s.next_out = out;
+  s.avail_out = static_cast<uint32_t>(data_size);
+  int r = isal_inflate_stateless(&s);
+  if (r == ISAL_INCORRECT_CHECKSUM) return DecodeStatus::BadChecksum;
+  if (r != ISAL_DECOMP_OK || s.total_out != data_size) return DecodeStatus::BadStream;
+  return DecodeStatus::Ok;
+}
+
+}  // namespace exhibit::image
