@@ -34,6 +34,7 @@ struct VerifyReport {
 
 // Reads the whole image. An Error means verification could not run (or the image structure is
 // broken); a report with passed() == false means it ran and found a mismatch or bad chunk.
-Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks = {});
+// `threads` workers decode and check chunks; the digests run on threads of their own.
+Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks = {}, unsigned threads = 1);
 
 }  // namespace exhibit

@@ -84,7 +84,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
 
 int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   ProgressBar bar("verifying", !cl.quiet);
-  auto result = verify_image(cl.image, bar.hooks(cancel));
+  auto result = verify_image(cl.image, bar.hooks(cancel), cl.threads);
   bar.finish();
   if (!result) {
     int code = report_error(result.error());

@@ -81,6 +81,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   auto* ver = app.add_subcommand("verify", "re-read an E01 image and check every chunk and stored digest");
   ver->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
   ver->add_flag("-q,--quiet", cl.quiet, "no progress display");
+  cl.threads = a.threads;
+  ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
 
   auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");
   inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();

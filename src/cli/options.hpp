@@ -14,6 +14,7 @@ struct CommandLine {
   AcquireOptions acquire;
   std::string image;  // verify, info
   bool quiet = false;
+  unsigned threads = 1;  // verify
 };
 
 // Parses argv; on --help/--version or a usage error prints the message and returns the exit

@@ -26,7 +26,7 @@ namespace exhibit {
 
 namespace {
 
-constexpr size_t k_read_size = 1 << 20;  // bytes per source read (a whole number of chunks)
+constexpr size_t k_read_size = 4 << 20;  // bytes per source read (rounded down to whole chunks)
 
 std::string host_os() {
   struct utsname u {};

@@ -13,27 +13,31 @@ namespace exhibit::core {
 
 namespace {
 
-// Shared state of one run: the in-order hand-over of transformed blocks, and the first error.
+// Shared state of one run: the in-order hand-over of blocks, and the first error.
 class Coordinator {
  public:
-  explicit Coordinator(size_t slots) : m_slots(slots, nullptr) {}
+  enum Stage : int { k_produced = 1, k_transformed = 2 };
 
-  // Makes a transformed block visible to the in-order consumers.
-  void publish(Block* b) {
+  explicit Coordinator(size_t slots) : m_slots(slots) {}
+
+  // Makes a block visible to the in-order consumers waiting for `stage`.
+  void publish(Block* b, Stage stage) {
     {
       std::lock_guard<std::mutex> lock(m_mutex);
-      m_slots[b->seq % m_slots.size()] = b;
+      Slot& slot = m_slots[b->seq % m_slots.size()];
+      slot.block = b;
+      slot.stage = stage;
     }
     m_cv.notify_all();
   }
 
-  // The block with sequence `seq` once transformed; nullptr at the end or after an error.
-  Block* wait_for(uint64_t seq) {
+  // The block with sequence `seq` once it reached `stage`; nullptr at the end or after an error.
+  Block* wait_for(uint64_t seq, Stage stage) {
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
       if (m_failed) return nullptr;
-      Block* b = m_slots[seq % m_slots.size()];
-      if (b != nullptr && b->seq == seq) return b;
+      const Slot& slot = m_slots[seq % m_slots.size()];
+      if (slot.block != nullptr && slot.block->seq == seq && slot.stage >= stage) return slot.block;
       if (seq >= m_total) return nullptr;
       m_cv.wait(lock);
     }
@@ -43,7 +47,7 @@ class Coordinator {
   bool release(Block* b) {
     if (b->consumers_left.fetch_sub(1) != 1) return false;
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_slots[b->seq % m_slots.size()] = nullptr;
+    m_slots[b->seq % m_slots.size()] = Slot{};
     return true;
   }
 
@@ -76,7 +80,11 @@ class Coordinator {
  private:
   std::mutex m_mutex;
   std::condition_variable m_cv;
-  std::vector<Block*> m_slots;
+  struct Slot {
+    Block* block = nullptr;
+    int stage = 0;
+  };
+  std::vector<Slot> m_slots;
   uint64_t m_total = std::numeric_limits<uint64_t>::max();
   bool m_failed = false;
   std::optional<Error> m_error;
@@ -140,6 +148,7 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
         break;
       }
       ++seq;
+      co.publish(b, Coordinator::k_produced);
       to_transform.push(b);
     }
     co.set_total(seq);
@@ -154,15 +163,16 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
           stop_all(st.error());
           break;
         }
-        co.publish(*b);
+        co.publish(*b, Coordinator::k_transformed);
       }
     });
   }
   for (size_t d = 0; d < n_digests; ++d) {
     threads.emplace_back([&, d] {
       hash::DigestSet& set = digest_sets[d];
+      const auto stage = m_config.digest_after_transform ? Coordinator::k_transformed : Coordinator::k_produced;
       for (uint64_t seq = 0;; ++seq) {
-        Block* b = co.wait_for(seq);
+        Block* b = co.wait_for(seq, stage);
         if (b == nullptr) break;
         set.update(b->data.data(), b->source_size);
         if (b->source_size < b->size) {
@@ -176,7 +186,7 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
   }
 
   for (uint64_t seq = 0;; ++seq) {
-    Block* b = co.wait_for(seq);
+    Block* b = co.wait_for(seq, Coordinator::k_transformed);
     if (b == nullptr) break;
     auto st = consume(*b);
     recycle(b);

@@ -1,7 +1,8 @@
 // The ordered parallel pipeline shared by acquire and verify:
 //
-//   producer (1 thread, in order) -> transform (N workers, any order)
-//     -> one thread per digest (in order) and the sink (calling thread, in order)
+//   producer (1 thread, in order) -> transform (N workers, any order) -> sink (calling thread, in order)
+//                 \-> one thread per digest (in order), before the transform (acquire: digests
+//                     of what was read) or after it (verify: digests of what was decoded)
 //
 // Blocks come from a fixed pool and go back to it when every in-order consumer is done with
 // them, so memory is bounded whatever the media size. The first error wins: it stops every
@@ -43,6 +44,7 @@ struct PipelineConfig {
   size_t pool_blocks = 16;
   unsigned workers = 1;
   std::vector<std::string> digests;  // one thread each
+  bool digest_after_transform = false;
   const std::atomic<bool>* cancel = nullptr;
 };
 

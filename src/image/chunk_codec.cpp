@@ -28,6 +28,28 @@ bool all_same(const unsigned char* p, size_t n) {
   return n == 0 || std::all_of(p + 1, p + n, [first = p[0]](unsigned char c) { return c == first; });
 }
 
+// Already-compressed or encrypted data (photos, archives, random fill) does not deflate, and
+// trying costs as much as compressing text. Four 512-byte samples spread over the chunk tell it
+// apart cheaply: in such data two sampled bytes are equal about as rarely as in uniform random
+// bytes (collision count N(N-1)/256), while text and code collide several times as often.
+// The decision depends on the chunk's bytes only, so the image stays the same on any thread.
+bool looks_incompressible(const unsigned char* p, size_t n) {
+  constexpr size_t k_samples = 4;
+  constexpr size_t k_sample_size = 512;
+  constexpr uint64_t k_total = k_samples * k_sample_size;
+  if (n < 4 * k_total) return false;
+  uint32_t counts[256] = {};
+  const size_t stride = n / k_samples;
+  for (size_t s = 0; s < k_samples; ++s) {
+    const unsigned char* q = p + s * stride;
+    for (size_t i = 0; i < k_sample_size; ++i) ++counts[q[i]];
+  }
+  uint64_t collisions = 0;
+  for (uint32_t c : counts) collisions += static_cast<uint64_t>(c) * (c - (c > 0 ? 1 : 0));
+  constexpr uint64_t k_uniform = k_total * (k_total - 1) / 256;  // 16376; one standard deviation is about 180
+  return collisions < k_uniform + k_uniform / 10;
+}
+
 }  // namespace
 
 uint32_t chunk_adler32(const unsigned char* data, size_t size) { return isal_adler32(1, data, size); }
@@ -70,8 +92,9 @@ bool ChunkEncoder::deflate_into(const unsigned char* data, size_t size, unsigned
 EncodedChunk ChunkEncoder::encode(const unsigned char* data, size_t size, unsigned char* out) {
   EncodedChunk c;
   c.data_size = size;
-  const bool try_deflate = m_compression == Compression::Fast || m_compression == Compression::Best ||
-                           (m_compression == Compression::EmptyBlock && all_same(data, size));
+  const bool try_deflate =
+      (m_compression == Compression::Fast && !looks_incompressible(data, size)) || m_compression == Compression::Best ||
+      (m_compression == Compression::EmptyBlock && all_same(data, size));
   if (try_deflate && size > 1) {
     size_t out_size = 0;
     if (size == m_chunk_size && all_zero(data, size)) {

@@ -167,29 +167,31 @@ Status EwfReader::load_info() {
   return Ok{};
 }
 
-Result<size_t> EwfReader::read(unsigned char* buf, size_t size) {
+Result<EncodedChunk> EwfReader::read_stored_chunk(unsigned char* buf, size_t capacity, size_t data_size) {
   libewf_error_t* error = nullptr;
-  ssize_t n = libewf_handle_read_buffer(m_handle.get(), buf, size, &error);
-  if (n < 0) return libewf_failure(ErrorCode::Corruption, "reading media data", error);
-  return static_cast<size_t>(n);
-}
-
-Result<std::vector<SectorRange>> EwfReader::checksum_errors() {
-  libewf_error_t* error = nullptr;
-  uint32_t count = 0;
-  if (libewf_handle_get_number_of_checksum_errors(m_handle.get(), &count, &error) != 1) {
-    return libewf_failure(ErrorCode::Io, "reading the checksum error list", error);
-  }
-  std::vector<SectorRange> out;
-  for (uint32_t i = 0; i < count; ++i) {
-    uint64_t first = 0;
-    uint64_t n = 0;
-    if (libewf_handle_get_checksum_error(m_handle.get(), i, &first, &n, &error) != 1) {
-      return libewf_failure(ErrorCode::Io, "reading the checksum error list", error);
+  int8_t compressed = 0;
+  int8_t has_checksum = 0;
+  uint32_t checksum = 0;
+  uint8_t checksum_bytes[4] = {};
+  ssize_t n = libewf_handle_read_chunk(m_handle.get(), buf, capacity, &compressed, checksum_bytes, &checksum,
+                                       &has_checksum, &error);
+  if (n <= 0) return libewf_failure(ErrorCode::Corruption, "reading a stored chunk", error);
+  EncodedChunk c;
+  c.bytes = buf;
+  c.size = static_cast<size_t>(n);
+  c.data_size = data_size;
+  c.compressed = compressed != 0;
+  if (!c.compressed) {
+    if (has_checksum == 0) {
+      // The checksum follows the data inside the buffer.
+      if (c.size < data_size + 4) return Error(ErrorCode::Corruption, "a stored chunk is shorter than its data");
+      const unsigned char* p = buf + data_size;
+      checksum = static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+                 static_cast<uint32_t>(p[3]) << 24;
     }
-    out.push_back({first, n});
+    c.checksum = checksum;
   }
-  return out;
+  return c;
 }
 
 Result<ImageInfo> read_image_info_impl(const std::string& first_segment) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "exhibit/image_info.hpp"
+#include "image/chunk_codec.hpp"
 #include "image/libewf_handle.hpp"
 
 namespace exhibit::image {
@@ -16,11 +17,9 @@ class EwfReader {
   static Result<std::unique_ptr<EwfReader>> open(const std::string& first_segment);
 
   const ImageInfo& info() const { return m_info; }
-  // Reads the next `size` bytes of media; chunks that fail their checksum come back zeroed and
-  // are listed by checksum_errors(). Returns the bytes read.
-  Result<size_t> read(unsigned char* buf, size_t size);
-  // Sector ranges of chunks that failed their checksum or could not be decompressed so far.
-  Result<std::vector<SectorRange>> checksum_errors();
+  // Reads the next chunk as stored (compressed or raw) into `buf` (capacity >= chunk size + 4),
+  // without checking or decompressing it: the caller decodes it (image/chunk_codec), in parallel.
+  Result<EncodedChunk> read_stored_chunk(unsigned char* buf, size_t capacity, size_t data_size);
 
  private:
   EwfReader() = default;
