@@ -34,7 +34,7 @@ struct AcquireOptions {
   uint32_t file_sector_size = 0;  // bytes per sector for regular-file sources (0: 512)
   bool allow_mounted = false;
   bool force = false;  // replace an existing image of the same name
-  std::vector<std::string> digests = {"md5", "sha1", "sha256"};  // md5 and sha1 are always added
+  std::vector<std::string> digests = {"md5", "sha1", "sha256"};  // md5 is always added
   unsigned threads = 1;  // compression workers; the image is byte-identical whatever the number
 };
 

@@ -68,7 +68,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       ->capture_default_str();
   acq->add_option("--sector-size", a.file_sector_size, "bytes per sector for a file source (default 512)")
       ->check(CLI::IsMember({512, 1024, 2048, 4096}));
-  acq->add_option("--hash", hashes, "digests to compute, comma-separated (md5 and sha1 are always stored)")
+  acq->add_option("--hash", hashes, "digests to compute, comma-separated: md5 (always) and sha1 go into the E01, all into the log and record")
       ->capture_default_str();
   a.threads = std::max(1u, std::thread::hardware_concurrency());
   acq->add_option("-j,--threads", a.threads, "compression threads (the image is the same whatever the number)")
@@ -110,7 +110,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
                     : compression == "empty-block" ? Compression::EmptyBlock
                     : compression == "best"        ? Compression::Best
                                                    : Compression::Fast;
-    a.digests = {"md5", "sha1"};
+    a.digests = {"md5"};
     std::stringstream ss(hashes);
     std::string name;
     while (std::getline(ss, name, ',')) {

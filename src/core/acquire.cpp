@@ -209,8 +209,8 @@ Result<AcquireResult> Job::run() {
   if (m_opt.chunk_sectors == 0 || m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
     return Error(ErrorCode::InvalidArgument, "--chunk-sectors must be a power of two from 1 to 65536");
   }
-  // MD5 and SHA-1 always: the E01 stores them.
-  std::vector<std::string> digests{"md5", "sha1"};
+  // MD5 always: every E01 stores it (and SHA-1 when it was asked for).
+  std::vector<std::string> digests{"md5"};
   for (const auto& name : m_opt.digests) {
     EXHIBIT_TRY(std::string canonical, hash::canonical_algorithm(name));
     if (std::find(digests.begin(), digests.end(), canonical) == digests.end()) digests.push_back(canonical);

@@ -105,7 +105,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   report.info = reader->info();
   const ImageInfo& info = report.info;
 
-  // Digests to recompute: what the image stores, what our record holds, and always MD5 and SHA-1.
+  // Digests to recompute: what the image stores, what our record holds, and always MD5.
   std::map<std::string, std::string> recorded;
   if (auto base = image::base_of_first_segment(first_segment)) {
     std::string record = report::record_path_for_base(base->base);
@@ -119,7 +119,13 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
       }
     }
   }
-  std::vector<std::string> algorithms{"md5", "sha1"};
+  std::vector<std::string> algorithms{"md5"};
+  for (const auto& h : info.hashes) {
+    auto canonical = hash::canonical_algorithm(h.algorithm);
+    if (canonical && std::find(algorithms.begin(), algorithms.end(), *canonical) == algorithms.end()) {
+      algorithms.push_back(*canonical);
+    }
+  }
   for (const auto& [name, hex] : recorded) {
     auto canonical = hash::canonical_algorithm(name);
     if (canonical && std::find(algorithms.begin(), algorithms.end(), *canonical) == algorithms.end()) {
