@@ -1,5 +1,7 @@
 // exhibit: parse the command line, run one sub-command, exit with its documented code.
 #include <csignal>
+#include <exception>
+#include <new>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -29,11 +31,17 @@ int main(int argc, char** argv) {
   cli::CommandLine cl = cli::parse_command_line(argc, argv, exit_now);
   if (exit_now >= 0) return exit_now;
   install_signal_handlers();
-  switch (cl.command) {
-    case cli::Command::Acquire: return cli::run_acquire(cl, g_cancel);
-    case cli::Command::Verify: return cli::run_verify(cl, g_cancel);
-    case cli::Command::Info: return cli::run_info(cl);
-    case cli::Command::None: break;
+  try {
+    switch (cl.command) {
+      case cli::Command::Acquire: return cli::run_acquire(cl, g_cancel);
+      case cli::Command::Verify: return cli::run_verify(cl, g_cancel);
+      case cli::Command::Info: return cli::run_info(cl);
+      case cli::Command::None: break;
+    }
+  } catch (const std::bad_alloc&) {
+    return cli::report_error(Error(ErrorCode::Io, "out of memory"));
+  } catch (const std::exception& e) {
+    return cli::report_error(Error(ErrorCode::Io, std::string("internal error: ") + e.what()));
   }
   return k_exit_usage;
 }

@@ -56,35 +56,6 @@ std::string range_text(const SectorRange& r, uint32_t sector_size) {
          std::to_string((r.last() + 1) * sector_size - 1) + ")";
 }
 
-void log_source(core::AcquisitionLog& log, const SourceInfo& s) {
-  log.line("source");
-  log.field("path", s.path);
-  log.field("kind", s.is_block_device ? "block device" : "regular file");
-  log.field("size", std::to_string(s.size) + " bytes (" + util::format_bytes(s.size) + ")");
-  log.field("logical sector size", std::to_string(s.logical_sector_size));
-  log.field("physical sector size", std::to_string(s.physical_sector_size));
-  if (!s.device_name.empty()) log.field("device", s.device_name);
-  if (!s.transport.empty()) log.field("transport", s.transport);
-  if (!s.vendor.empty()) log.field("vendor", s.vendor);
-  if (!s.model.empty()) log.field("model", s.model);
-  if (!s.serial.empty()) log.field("serial", s.serial);
-  if (!s.firmware.empty()) log.field("firmware", s.firmware);
-  if (!s.loop_backing_file.empty()) log.field("loop backing file", s.loop_backing_file);
-  if (s.is_block_device) log.field("removable", s.removable ? "yes" : "no");
-  log.field("O_DIRECT reads", s.direct_io ? "yes" : "no (not supported by the file system)");
-  for (const auto& m : s.mounts) log.field("mounted at", m);
-}
-
-void log_write_block(core::AcquisitionLog& log, const WriteBlockRecord& wb) {
-  log.line("write-block");
-  log.field("opened", std::string("read-only") + (wb.exclusive_open ? ", exclusive (O_EXCL)" : ""));
-  if (!wb.applicable) {
-    log.field("kernel read-only flag", "not applicable (regular file)");
-    return;
-  }
-  for (const auto& e : wb.events) log.field("event", e);
-}
-
 class Job {
  public:
   Job(const AcquireOptions& o, const JobHooks& h) : m_opt(o), m_hooks(h), m_out(o.output_base) {}
@@ -233,8 +204,8 @@ Result<AcquireResult> Job::run() {
   const std::time_t started = acquisition_time();
   const auto t0 = std::chrono::steady_clock::now();
   m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
-  log_source(*m_log, s);
-  log_write_block(*m_log, source->write_block());
+  m_log->source_section(s);
+  m_log->write_block_section(source->write_block());
   m_log->line("case");
   m_log->field("case number", m_opt.metadata.case_number);
   m_log->field("evidence number", m_opt.metadata.evidence_number);

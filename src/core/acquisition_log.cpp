@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "util/text.hpp"
+#include "util/units.hpp"
 
 namespace exhibit::core {
 
@@ -35,5 +36,35 @@ void AcquisitionLog::field(const std::string& key, const std::string& value) {
 }
 
 void AcquisitionLog::sync() { ::fdatasync(m_fd.get()); }
+
+void AcquisitionLog::source_section(const SourceInfo& s) {
+  line("source");
+  field("path", s.path);
+  field("kind", s.is_block_device ? "block device" : "regular file");
+  field("size", std::to_string(s.size) + " bytes (" + util::format_bytes(s.size) + ")");
+  field("logical sector size", std::to_string(s.logical_sector_size));
+  field("physical sector size", std::to_string(s.physical_sector_size));
+  if (!s.device_name.empty()) field("device", s.device_name);
+  if (!s.transport.empty()) field("transport", s.transport);
+  if (!s.vendor.empty()) field("vendor", s.vendor);
+  if (!s.model.empty()) field("model", s.model);
+  if (!s.serial.empty()) field("serial", s.serial);
+  if (!s.firmware.empty()) field("firmware", s.firmware);
+  if (!s.loop_backing_file.empty()) field("loop backing file", s.loop_backing_file);
+  if (s.is_block_device) field("removable", s.removable ? "yes" : "no");
+  field("O_DIRECT reads", s.direct_io ? "yes" : "no (not supported by the file system)");
+  for (const auto& m : s.mounts) field("mounted at", m);
+}
+
+void AcquisitionLog::write_block_section(const WriteBlockRecord& wb) {
+  line("write-block");
+  field("opened", std::string("read-only") + (wb.exclusive_open ? ", exclusive (O_EXCL)" : ""));
+  if (!wb.applicable) {
+    field("kernel read-only flag", "not applicable (regular file)");
+    return;
+  }
+  for (const auto& e : wb.events) field("event", e);
+}
+
 
 }  // namespace exhibit::core

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "exhibit/error.hpp"
+#include "exhibit/source_info.hpp"
 #include "util/fd.hpp"
 
 namespace exhibit::core {
@@ -19,6 +20,9 @@ class AcquisitionLog {
   // "  key: value" (value made terminal-safe)
   void field(const std::string& key, const std::string& value);
   void sync();
+  // The standard sections: what the source is, and what the write-block did and saw.
+  void source_section(const SourceInfo& s);
+  void write_block_section(const WriteBlockRecord& wb);
   const std::string& path() const { return m_path; }
 
  private:

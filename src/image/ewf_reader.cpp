@@ -86,7 +86,11 @@ Status EwfReader::load_info() {
       libewf_handle_get_compression_values(h, &level, &cflags, &error) != 1) {
     return libewf_failure(ErrorCode::Corruption, where, error);
   }
-  if (bps == 0 || spc == 0) return Error(ErrorCode::Corruption, where + ": zero sector or chunk size");
+  // Sizes come from the file: bound them before anything is allocated from them.
+  if (bps == 0 || spc == 0 || bps > 65536 || static_cast<uint64_t>(bps) * spc > (64u << 20)) {
+    return Error(ErrorCode::Corruption, where + ": implausible geometry (" + std::to_string(bps) +
+                                            " bytes per sector, " + std::to_string(spc) + " sectors per chunk)");
+  }
   m_info.media_size = media_size;
   m_info.bytes_per_sector = bps;
   m_info.sector_count = media_size / bps + (media_size % bps ? 1 : 0);
