@@ -1,10 +1,15 @@
-// Reads regions of a source so that only truly unreadable sectors are lost: a failed read is
-// narrowed to single sectors, each retried, and only those that never read are zero-filled.
+// Reads regions of a source so that only truly unreadable sectors are lost, in the manner of GNU
+// ddrescue within one region: a failed read is split into 64 KiB clusters, each read once; a
+// failed cluster is read sector by sector, once each; then the edges of every bad run are
+// retried (and inward while they recover), so a large bad region costs one read per sector, not
+// one per retry. A long run of failures triggers a re-read of a sector that read fine before:
+// if that fails too, the source is gone (unplugged), not bad, and the job stops.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "exhibit/error.hpp"
@@ -24,6 +29,9 @@ bool is_device_gone(int sys_errno);
 
 class SectorReader {
  public:
+  static constexpr size_t k_cluster_bytes = 64 * 1024;
+  static constexpr uint64_t k_probe_after = 256;  // consecutive failed sectors before the liveness probe
+
   SectorReader(BlockSource& source, unsigned retries, const std::atomic<bool>* cancel = nullptr)
       : m_source(source), m_retries(retries), m_cancel(cancel) {}
 
@@ -31,12 +39,22 @@ class SectorReader {
   // (4096-aligned). Past the end of the source the buffer is left as is and not counted.
   Result<RegionRead> read(uint64_t offset, unsigned char* buf, size_t size);
 
+  uint64_t read_attempts() const { return m_attempts; }
+
  private:
-  Status read_sector_by_sector(uint64_t offset, unsigned char* buf, size_t size, RegionRead& out);
+  Result<size_t> attempt(uint64_t offset, unsigned char* buf, size_t size);
+  Status rescue(uint64_t offset, unsigned char* buf, uint64_t end, RegionRead& out);
+  Status retry_edges(uint64_t offset, unsigned char* buf, RegionRead& out);
+  Status note_failure(uint64_t sectors);
+  void note_success(uint64_t offset, size_t size);
+  Status check_cancel() const;
 
   BlockSource& m_source;
   unsigned m_retries;
   const std::atomic<bool>* m_cancel;
+  std::optional<uint64_t> m_known_good;  // offset of a sector that read fine
+  uint64_t m_failed_run = 0;             // consecutive failed sectors since the last success
+  uint64_t m_attempts = 0;
 };
 
 }  // namespace exhibit::io

@@ -28,6 +28,7 @@ class FaultySource final : public io::BlockSource {
 
   Result<size_t> read_at(uint64_t offset, unsigned char* buf, size_t size) override {
     ++reads;
+    if (dead_after_reads && reads > *dead_after_reads) return Error(ErrorCode::Io, "dead", EIO);
     const uint64_t s = m_info.logical_sector_size;
     for (uint64_t sec = offset / s; sec * s < offset + size && sec * s < m_info.size; ++sec) {
       if (gone_from && sec >= *gone_from) return Error(ErrorCode::Io, "gone", ENODEV);
@@ -46,6 +47,7 @@ class FaultySource final : public io::BlockSource {
   std::set<uint64_t> bad;
   std::map<uint64_t, int> transient;  // sector -> failures left
   std::optional<uint64_t> gone_from;
+  std::optional<int> dead_after_reads;  // every read fails with EIO (not ENODEV) after this many
   int reads = 0;
 
  private:
@@ -89,14 +91,15 @@ TEST(SectorReader, OnlyBadSectorsAreZeroFilled) {
       EXPECT_EQ(std::memcmp(got, data.data() + sec * 512, 512), 0) << sec;
     }
   }
-  // 1 region read + 60 good sectors once + 4 bad sectors three times each.
-  EXPECT_EQ(src.reads, 1 + 60 + 4 * 3);
+  // The region, its one cluster, each sector once, then two retries for each edge of a bad run
+  // (5 and 7, and 40); sector 6, inside a run, is not retried.
+  EXPECT_EQ(src.reads, 1 + 1 + 64 + 3 * 2);
 }
 
 TEST(SectorReader, SectorThatReadsOnRetryIsRecovered) {
   std::string data = test::random_bytes(8 * 512, 3);
   FaultySource src(data);
-  src.transient[3] = 2;  // the region read and the first single-sector read fail
+  src.transient[3] = 3;  // the region, the cluster and the first single-sector read fail
   io::SectorReader reader(src, 2);
   util::AlignedBuffer buf(data.size());
   auto r = reader.read(0, buf.data(), data.size());
@@ -110,7 +113,7 @@ TEST(SectorReader, SectorThatReadsOnRetryIsRecovered) {
 TEST(SectorReader, RetriesZeroMeansOneAttempt) {
   std::string data = test::random_bytes(4 * 512, 4);
   FaultySource src(data);
-  src.transient[1] = 2;
+  src.transient[1] = 3;
   io::SectorReader reader(src, 0);
   util::AlignedBuffer buf(data.size());
   auto r = reader.read(0, buf.data(), data.size());
@@ -150,4 +153,41 @@ TEST(SectorReader, CancelStopsNarrowing) {
   auto r = reader.read(0, buf.data(), data.size());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::Cancelled);
+}
+
+TEST(SectorReader, LargeBadRegionCostsOneReadPerSector) {
+  // 4 MiB with a 1 MiB bad region in the middle.
+  std::string data = test::random_bytes(8192 * 512, 8);
+  FaultySource src(data);
+  for (uint64_t s = 3000; s < 3000 + 2048; ++s) src.bad.insert(s);
+  io::SectorReader reader(src, 2);
+  util::AlignedBuffer buf(data.size());
+  auto r = reader.read(0, buf.data(), data.size());
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_EQ(r->unreadable.size(), 1u);
+  EXPECT_EQ(r->unreadable[0], (SectorRange{3000, 2048}));
+  // 1 region + 64 clusters + the sectors of the 17 failed clusters + 2 retries at each edge
+  // + one liveness probe per 256 failed sectors.
+  const int failed_clusters = 17;  // sectors 2944..5119 span clusters 23..39
+  EXPECT_EQ(src.reads, 1 + 64 + failed_clusters * 128 + 2 * 2 + 2048 / 256);
+  for (uint64_t s = 0; s < 8192; ++s) {
+    if (s >= 3000 && s < 5048) continue;
+    ASSERT_EQ(std::memcmp(buf.data() + s * 512, data.data() + s * 512, 512), 0) << s;
+  }
+}
+
+TEST(SectorReader, DeviceThatStopsAnsweringIsGoneNotBad) {
+  // After the first reads every read fails with EIO, as when a USB cable is pulled: the reader
+  // must not zero-fill the rest of the disk as bad sectors.
+  std::string data = test::random_bytes(8192 * 512, 9);
+  FaultySource src(data);
+  io::SectorReader reader(src, 2);
+  util::AlignedBuffer buf(1 << 20);
+  ASSERT_TRUE(reader.read(0, buf.data(), 1 << 20));
+  src.dead_after_reads = src.reads;
+  auto r = reader.read(1 << 20, buf.data(), 1 << 20);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::SourceGone);
+  EXPECT_NE(r.error().message().find("stopped answering"), std::string::npos) << r.error().message();
+  EXPECT_LT(src.reads, 1000) << "gave up too late";
 }
