@@ -48,6 +48,7 @@ struct AcquireResult {
   WriteBlockRecord write_block;
   std::vector<std::string> segment_files;
   std::string log_file;
+  std::string map_file;  // GNU ddrescue mapfile of what was read and what was not
   std::string record_file;
   std::vector<DigestResult> digests;         // of the image's media data (what the E01 stores)
   // A file whose size is not a whole number of sectors is stored whole and padded with zeros to

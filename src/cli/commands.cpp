@@ -60,6 +60,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   const AcquireResult& r = *result;
   for (const auto& f : r.segment_files) print_field("segment", f);
   print_field("log", r.log_file);
+  print_field("map", r.map_file);
   print_field("record", r.record_file);
   print_field("bytes", std::to_string(r.bytes) + " (" + util::format_bytes(r.bytes) + ")");
   print_field("time", util::format_duration(r.seconds) + ", " +

@@ -18,6 +18,7 @@
 #include "io/block_source.hpp"
 #include "io/sector_reader.hpp"
 #include "report/record.hpp"
+#include "report/rescue_map.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -65,9 +66,12 @@ class Job {
   Result<core::PipelineResult> copy_media(io::BlockSource& source, image::EwfWriter& writer,
                                           const std::vector<std::string>& digests);
   Status record_unreadable(const SectorRange& r, uint32_t sector_size, image::EwfWriter& writer);
+  // Writes BASE.map now if `now`, or if the last write is a few seconds old.
+  Status save_map(bool now);
   // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e) {
     const std::string where = "the unfinished image keeps the name " + m_out.partial_base() + ".E01";
+    (void)save_map(true);
     m_log->line("ACQUISITION FAILED: " + e.message());
     m_log->line(where);
     m_log->sync();
@@ -79,7 +83,19 @@ class Job {
   core::OutputSet m_out;
   std::optional<core::AcquisitionLog> m_log;
   AcquireResult m_result;
+  std::optional<SectorRange> m_pending_bad;  // a bad run that may continue into the next block
+  report::RescueMapState m_map;
+  std::chrono::steady_clock::time_point m_map_saved;
 };
+
+Status Job::save_map(bool now) {
+  const auto t = std::chrono::steady_clock::now();
+  if (!now && t - m_map_saved < std::chrono::seconds(2)) return Ok{};
+  m_map_saved = t;
+  m_map.bad = m_result.unreadable;
+  if (m_pending_bad) m_map.bad.push_back(*m_pending_bad);
+  return report::write_file_atomically(m_out.map_path(), report::render_rescue_map(m_map));
+}
 
 Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::EwfWriter& writer,
                                              const std::vector<std::string>& digests) {
@@ -129,8 +145,9 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
   const auto start = std::chrono::steady_clock::now();
   auto last_report = start - std::chrono::seconds(1);
   uint64_t unreadable_sectors = 0;
-  std::optional<SectorRange> pending;
+  std::optional<SectorRange>& pending = m_pending_bad;
   auto consume = [&](core::Block& b) -> Status {
+    const size_t recorded_before = m_result.unreadable.size();
     // A bad range that runs on into the next block is recorded once, when it ends.
     for (const auto& r : b.unreadable) {
       if (pending && pending->first + pending->count == r.first) {
@@ -156,6 +173,8 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
       m_log->line("source ends inside a sector: " + std::to_string(m_result.padding) +
                   " zero bytes appended to complete the last sector");
     }
+    m_map.done = done;
+    EXHIBIT_CHECK(save_map(m_result.unreadable.size() != recorded_before));
     auto now = std::chrono::steady_clock::now();
     if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || done == s.size)) {
       last_report = now;
@@ -167,6 +186,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
   core::Pipeline pipeline(config);
   EXHIBIT_TRY(core::PipelineResult result, pipeline.run(produce, transform, consume));
   if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
+  pending.reset();
   return result;
 }
 
@@ -201,6 +221,12 @@ Result<AcquireResult> Job::run() {
   m_result.log_file = m_out.log_path();
 
   const size_t write_block_events_at_start = source->write_block().events.size();
+  m_map.size = s.size;
+  m_map.sector_size = s.logical_sector_size;
+  m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out.base();
+  m_map.start_time = util::format_time(acquisition_time(), "%Y-%m-%d %H:%M:%S", false);
+  m_result.map_file = m_out.map_path();
+  if (auto st = save_map(true); !st) return fail(st.error());
   const std::time_t started = acquisition_time();
   const auto t0 = std::chrono::steady_clock::now();
   m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
@@ -260,6 +286,9 @@ Result<AcquireResult> Job::run() {
 
   auto copied = copy_media(*source, **writer, digests);
   if (!copied) return fail(copied.error());
+  m_map.done = s.size;
+  m_map.finished = true;
+  if (auto st = save_map(true); !st) return fail(st.error());
   for (const auto& d : copied->digests) m_result.digests.push_back({d.algorithm, d.hex});
   for (const auto& d : copied->source_digests) m_result.source_digests.push_back({d.algorithm, d.hex});
   std::string md5, sha1;
@@ -306,6 +335,7 @@ Result<AcquireResult> Job::run() {
     return fail(st.error());
   }
   m_log->field("record", m_result.record_file);
+  m_log->field("map", m_result.map_file);
   m_log->line(m_result.complete() ? "ACQUISITION COMPLETE: every sector read"
                                   : "ACQUISITION COMPLETE WITH UNREADABLE SECTORS (see above)");
   m_log->sync();

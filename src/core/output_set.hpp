@@ -1,4 +1,4 @@
-// The files of one acquisition: BASE.E01.., BASE.log, BASE.manifest.json. Segments are written
+// The files of one acquisition: BASE.E01.., BASE.log, BASE.map, BASE.manifest.json. Segments are written
 // as BASE.incomplete.E01.. and renamed only when the image is finished, so an interrupted
 // acquisition never leaves files that look like a finished image.
 #pragma once
@@ -17,6 +17,7 @@ class OutputSet {
   const std::string& base() const { return m_base; }
   std::string partial_base() const { return m_base + ".incomplete"; }
   std::string log_path() const { return m_base + ".log"; }
+  std::string map_path() const { return m_base + ".map"; }
   std::string record_path() const;
   std::string first_segment() const { return m_base + ".E01"; }
 

@@ -145,7 +145,7 @@ ScopedMount::~ScopedMount() {
 }
 
 BadSectorDisk::BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch) {
-  std::string map = scratch + "/bad.map";
+  std::string map = scratch + "/nbdkit-bad-sectors.map";
   write_file(map, map_text);
   m_mount = scratch + "/nbd-mnt";
   fs::create_directories(m_mount);
