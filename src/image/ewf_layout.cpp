@@ -116,6 +116,12 @@ Result<SegmentLayout> read_segment_layout(const std::string& path) {
   return layout;
 }
 
+namespace {
+
+Result<std::vector<SegmentLayout>> check_segments(const std::string& first_path, const SegmentBase& base);
+
+}  // namespace
+
 Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_path) {
   auto base = base_of_first_segment(first_path);
   if (!base) {
@@ -124,6 +130,22 @@ Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_pa
     }
     return Error(ErrorCode::InvalidArgument, first_path + ": name the first segment file (.E01)");
   }
+  auto set = check_segments(first_path, *base);
+  // Our acquisitions keep this name until they are complete.
+  const std::string suffix = ".incomplete";
+  if (base->base.size() > suffix.size() &&
+      base->base.compare(base->base.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return Error(ErrorCode::Corruption, first_path + " is an unfinished acquisition (interrupted or failed; its log is " +
+                                            base->base.substr(0, base->base.size() - suffix.size()) + ".log)" +
+                                            (set ? std::string() : ": " + set.error().message()));
+  }
+  return set;
+}
+
+namespace {
+
+Result<std::vector<SegmentLayout>> check_segments(const std::string& first_path, const SegmentBase& base_value) {
+  const SegmentBase* base = &base_value;
   std::vector<std::string> paths = existing_segments(*base);
   if (paths.empty()) return Error::from_errno(ErrorCode::NotFound, first_path, ENOENT);
   std::vector<SegmentLayout> set;
@@ -148,5 +170,7 @@ Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_pa
   }
   return set;
 }
+
+}  // namespace
 
 }  // namespace exhibit::image

@@ -28,6 +28,11 @@ TEST(Interrupt, SigintStopsAndLeavesAnUnfinishedImage) {
   const std::string log = read_file(base + ".log");
   EXPECT_NE(log.find("ACQUISITION FAILED: interrupted"), std::string::npos) << log;
   EXPECT_EQ(log.find("ACQUISITION COMPLETE"), std::string::npos) << log;
+  auto v = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(base + ".incomplete.E01"));
+  EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
+  EXPECT_NE(v.err.find("is an unfinished acquisition"), std::string::npos) << v.err;
+  // The map says how far it got.
+  EXPECT_NE(read_file(base + ".map").find("?"), std::string::npos);
 }
 
 TEST(Progress, ShownOnATerminalUnlessQuiet) {

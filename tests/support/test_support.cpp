@@ -144,14 +144,13 @@ ScopedMount::~ScopedMount() {
   if (m_ok) run("umount " + sh_quote(m_mount_point));
 }
 
-BadSectorDisk::BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch) {
-  std::string map = scratch + "/nbdkit-bad-sectors.map";
-  write_file(map, map_text);
+NbdDisk::NbdDisk(const std::string& source_file, const std::string& filters, const std::string& parameters,
+                 const std::string& scratch) {
   m_mount = scratch + "/nbd-mnt";
   fs::create_directories(m_mount);
   std::string file = m_mount + "/disk";
-  auto r = run("nbdfuse " + sh_quote(file) + " --command nbdkit -s file " + sh_quote(source_file) +
-               " --filter=ddrescue ddrescue-mapfile=" + sh_quote(map) + " >/dev/null 2>&1 &");
+  run("nbdfuse " + sh_quote(file) + " --command nbdkit -s " + filters + " file " + sh_quote(source_file) + " " +
+      parameters + " >/dev/null 2>&1 &");
   for (int i = 0; i < 100; ++i) {
     if (fs::exists(file)) {
       m_file = file;
@@ -161,12 +160,26 @@ BadSectorDisk::BadSectorDisk(const std::string& source_file, const std::string& 
   }
 }
 
-BadSectorDisk::~BadSectorDisk() {
+NbdDisk::~NbdDisk() {
   if (!m_mount.empty()) {
     for (int i = 0; i < 50 && run("fusermount3 -u " + sh_quote(m_mount)).exit_code != 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
 }
+
+namespace {
+
+std::string write_map(const std::string& map_text, const std::string& scratch) {
+  std::string map = scratch + "/nbdkit-bad-sectors.map";
+  write_file(map, map_text);
+  return map;
+}
+
+}  // namespace
+
+BadSectorDisk::BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch)
+    : NbdDisk(source_file, "--filter=ddrescue", "ddrescue-mapfile=" + sh_quote(write_map(map_text, scratch)),
+              scratch) {}
 
 }  // namespace exhibit::test

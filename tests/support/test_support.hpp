@@ -82,20 +82,27 @@ class ScopedMount {
   bool m_ok = false;
 };
 
-// A FUSE file served by nbdkit with the ddrescue filter: reads of the '-' areas of `map_text`
-// fail with EIO. Unmounted on destruction.
-class BadSectorDisk {
+// A FUSE file served by nbdkit's file plugin through `filters` ("--filter=ddrescue", outermost
+// first) with their `parameters` ("ddrescue-mapfile=M"), via nbdfuse. Unmounted on destruction.
+class NbdDisk {
  public:
-  BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch);
-  ~BadSectorDisk();
-  BadSectorDisk(const BadSectorDisk&) = delete;
-  BadSectorDisk& operator=(const BadSectorDisk&) = delete;
+  NbdDisk(const std::string& source_file, const std::string& filters, const std::string& parameters,
+          const std::string& scratch);
+  ~NbdDisk();
+  NbdDisk(const NbdDisk&) = delete;
+  NbdDisk& operator=(const NbdDisk&) = delete;
   const std::string& file() const { return m_file; }
   bool ok() const { return !m_file.empty(); }
 
  private:
   std::string m_mount;
   std::string m_file;
+};
+
+// An NbdDisk whose reads of the '-' areas of the GNU ddrescue map `map_text` fail with EIO.
+class BadSectorDisk : public NbdDisk {
+ public:
+  BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch);
 };
 
 }  // namespace exhibit::test

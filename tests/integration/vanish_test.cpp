@@ -1,0 +1,52 @@
+// A source that stops answering mid-acquisition (the cable is pulled): nbdkit's error filter
+// fails every read once a trigger file exists. Debian's ewfacquire and dc3dd report success here
+// with the rest zero-filled; we must stop with exit 3 and an unfinished image.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "oracles.hpp"
+#include "test_support.hpp"
+
+using namespace exhibit::test;
+namespace fs = std::filesystem;
+
+TEST(Vanish, PulledCableStopsWithAnUnfinishedImage) {
+  if (!have_nbd_rig()) GTEST_SKIP() << "needs root, loop devices, FUSE, nbdkit and nbdfuse";
+  TempDir tmp;
+  const std::string source = tmp / "source.img";
+  write_file(source, random_bytes(48 << 20, 31));
+  const std::string before = digest_of("sha256sum", source);
+  const std::string trigger = tmp / "pull-the-cable";
+  // error is the outer filter: once triggered, reads fail at once; before that the source reads
+  // at about 10 MB/s (rate is in bits per second).
+  NbdDisk disk(source, "--filter=error --filter=rate",
+               "error-rate=100% error-file=" + sh_quote(trigger) + " rate=80M", tmp.path());
+  ASSERT_TRUE(disk.ok());
+  const std::string base = tmp / "img";
+  {
+    LoopDevice loop(disk.file(), /*read_only=*/true, 512, /*direct_io=*/true);
+    ASSERT_TRUE(loop.ok());
+    auto r = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(base) +
+                 " -q & pid=$!; sleep 1.5; touch " + sh_quote(trigger) +
+                 "; start=$(date +%s%N); wait $pid; code=$?;"
+                 " echo \"exit=$code ms=$(( ($(date +%s%N) - start) / 1000000 ))\"");
+    EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;
+    EXPECT_LT(std::stol(field_after(r.out, "ms=")), 15000) << "took too long to notice";
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("stopped answering"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(base + ".E01")) << "an unfinished image must not look finished";
+  EXPECT_FALSE(fs::exists(base + ".manifest.json"));
+  EXPECT_TRUE(fs::exists(base + ".incomplete.E01"));
+  const std::string log = read_file(base + ".log");
+  EXPECT_NE(log.find("ACQUISITION FAILED: the source stopped answering"), std::string::npos) << log;
+  EXPECT_EQ(log.find("ACQUISITION COMPLETE"), std::string::npos) << log;
+  // Most of the source was never read: the map must not claim it was, nor call it bad.
+  const std::string map = read_file(base + ".map");
+  EXPECT_NE(map.find("  ?\n"), std::string::npos) << map;
+  auto v = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(base + ".incomplete.E01"));
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_NE(v.err.find("unfinished acquisition"), std::string::npos) << v.err;
+  EXPECT_EQ(digest_of("sha256sum", source), before);
+}
