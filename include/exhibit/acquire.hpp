@@ -27,8 +27,10 @@ struct AcquireOptions {
   std::string source;
   std::string output_base;  // segments become OUTPUT_BASE.E01, .E02, ...; the log OUTPUT_BASE.log
   CaseMetadata metadata;
-  uint64_t segment_size = 1503238553;  // 1.4 GiB: fits FAT32 and exFAT field drives
-  uint32_t chunk_sectors = 64;
+  // 0 asks for the defaults: 1.4 GiB segments (they fit FAT32 and exFAT field drives) and 64-sector
+  // chunks, each grown as far as libewf needs for very large media (see image/ewf_geometry.hpp).
+  uint64_t segment_size = 0;
+  uint32_t chunk_sectors = 0;
   Compression compression = Compression::Fast;
   unsigned retries = 2;
   uint32_t file_sector_size = 0;  // bytes per sector for regular-file sources (0: 512)
@@ -59,6 +61,8 @@ struct AcquireResult {
   std::vector<SectorRange> unreadable;  // zero-filled in the image, in the E01 error list
   std::vector<SectorRange> recovered;   // failed at first, read on a retry
   uint64_t bytes = 0;  // media bytes written (source bytes + padding)
+  uint32_t chunk_sectors = 0;  // sectors per chunk used
+  uint64_t segment_size = 0;   // maximum segment file size used
   double seconds = 0;
   bool complete() const { return unreadable.empty(); }
 };

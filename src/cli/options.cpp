@@ -24,7 +24,8 @@ struct SizeValidator : CLI::Validator {
   SizeValidator() {
     name_ = "SIZE";
     func_ = [](const std::string& s) {
-      return util::parse_size(s) ? std::string() : "not a size (examples: 650MB, 1.4GiB, 2000000000)";
+      const auto v = util::parse_size(s);
+      return v && *v > 0 ? std::string() : "not a size (examples: 650MB, 1.4GiB, 2000000000)";
     };
   }
 };
@@ -45,7 +46,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   app.failure_message(one_line);
 
   AcquireOptions& a = cl.acquire;
-  std::string segment_size = "1.4GiB";
+  std::string segment_size;
   std::string compression = "fast";
   std::string hashes = "md5,sha1,sha256";
   auto* acq = app.add_subcommand("acquire", "image a block device or file into E01 segment files");
@@ -57,13 +58,14 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("-e,--examiner", a.metadata.examiner, "examiner name");
   acq->add_option("-D,--description", a.metadata.description, "description of the evidence");
   acq->add_option("-N,--notes", a.metadata.notes, "notes");
-  acq->add_option("-S,--segment-size", segment_size, "maximum segment file size (e.g. 640MB, 1.4GiB, 8GiB)")
-      ->check(SizeValidator())
-      ->capture_default_str();
+  acq->add_option("-S,--segment-size", segment_size,
+                  "maximum segment file size, e.g. 640MB, 8GiB (default 1.4GiB; more for media over 20 TiB)")
+      ->check(SizeValidator());
   acq->add_option("-c,--compression", compression, "none, empty-block, fast or best")
       ->check(CLI::IsMember({"none", "empty-block", "fast", "best"}))
       ->capture_default_str();
-  acq->add_option("--chunk-sectors", a.chunk_sectors, "sectors per chunk (a power of two)")->capture_default_str();
+  acq->add_option("--chunk-sectors", a.chunk_sectors,
+                  "sectors per chunk, a power of two (default 64; more for media over 512 GiB)");
   acq->add_option("--retries", a.retries, "extra reads of a failing sector before it is zero-filled")
       ->capture_default_str();
   acq->add_option("--sector-size", a.file_sector_size, "bytes per sector for a file source (default 512)")
@@ -105,7 +107,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   }
   if (acq->parsed()) {
     cl.command = Command::Acquire;
-    a.segment_size = *util::parse_size(segment_size);
+    a.segment_size = segment_size.empty() ? 0 : *util::parse_size(segment_size);
     a.compression = compression == "none"          ? Compression::None
                     : compression == "empty-block" ? Compression::EmptyBlock
                     : compression == "best"        ? Compression::Best

@@ -14,6 +14,7 @@
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
 #include "hash/digest.hpp"
+#include "image/ewf_geometry.hpp"
 #include "image/ewf_writer.hpp"
 #include "io/block_source.hpp"
 #include "io/sector_reader.hpp"
@@ -28,6 +29,7 @@ namespace exhibit {
 namespace {
 
 constexpr size_t k_read_size = 4 << 20;  // bytes per source read (rounded down to whole chunks)
+constexpr size_t k_pool_bytes = 256 << 20;  // pipeline buffers, read and encoded
 
 std::string host_os() {
   struct utsname u {};
@@ -101,13 +103,17 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
                                              const std::vector<std::string>& digests) {
   const SourceInfo& s = source.info();
   const uint64_t sector = s.logical_sector_size;
-  const size_t chunk = static_cast<size_t>(sector) * m_opt.chunk_sectors;
+  const size_t chunk = static_cast<size_t>(sector) * m_result.chunk_sectors;
   io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
 
   core::PipelineConfig config;
   config.block_capacity = std::max(chunk, k_read_size / chunk * chunk);
   config.encoded_capacity = config.block_capacity;
-  config.pool_blocks = std::max<size_t>(8, 4 * m_opt.threads);
+  // Enough blocks in flight to keep every worker busy, but at most k_pool_bytes of them unless the
+  // workers need more (large chunks on large media make large blocks).
+  const size_t wanted = std::max<size_t>(8, 4 * m_opt.threads);
+  const size_t affordable = k_pool_bytes / (config.block_capacity + config.encoded_capacity);
+  config.pool_blocks = std::max<size_t>(m_opt.threads + 2, std::min(wanted, affordable));
   config.workers = m_opt.threads;
   config.digests = digests;
   config.cancel = m_hooks.cancel;
@@ -197,7 +203,7 @@ Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size, image:
 }
 
 Result<AcquireResult> Job::run() {
-  if (m_opt.chunk_sectors == 0 || m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
+  if (m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
     return Error(ErrorCode::InvalidArgument, "--chunk-sectors must be a power of two from 1 to 65536");
   }
   // MD5 always: every E01 stores it (and SHA-1 when it was asked for).
@@ -214,6 +220,11 @@ Result<AcquireResult> Job::run() {
   const SourceInfo& s = source->info();
   m_result.source = s;
   if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
+  EXHIBIT_TRY(const image::EwfGeometry geometry,
+              image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors,
+                                     m_opt.segment_size));
+  m_result.chunk_sectors = geometry.chunk_sectors;
+  m_result.segment_size = geometry.segment_size;
 
   EXHIBIT_CHECK(m_out.prepare(m_opt.force));
   EXHIBIT_TRY(core::AcquisitionLog log, core::AcquisitionLog::create(m_out.log_path(), m_opt.force));
@@ -240,8 +251,9 @@ Result<AcquireResult> Job::run() {
   m_log->field("notes", m_opt.metadata.notes);
   m_log->line("options");
   m_log->field("image", m_out.first_segment() + " (EnCase 6 E01)");
-  m_log->field("segment size", std::to_string(m_opt.segment_size) + " bytes");
-  m_log->field("chunk", std::to_string(m_opt.chunk_sectors) + " sectors");
+  auto because = [](const std::string& reason) { return reason.empty() ? "" : " (" + reason + ")"; };
+  m_log->field("segment size", std::to_string(m_result.segment_size) + " bytes" + because(geometry.segment_reason));
+  m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(geometry.chunk_reason));
   m_log->field("compression", std::string(compression_name(m_opt.compression)));
   m_log->field("retries per sector", std::to_string(m_opt.retries));
   m_log->sync();
@@ -252,8 +264,8 @@ Result<AcquireResult> Job::run() {
   w.base = m_out.partial_base();
   w.media_size = s.size + m_result.padding;
   w.bytes_per_sector = s.logical_sector_size;
-  w.sectors_per_chunk = m_opt.chunk_sectors;
-  w.segment_size = m_opt.segment_size;
+  w.sectors_per_chunk = m_result.chunk_sectors;
+  w.segment_size = m_result.segment_size;
   w.compression = m_opt.compression;
   w.removable = s.removable;
   w.physical = s.is_block_device;

@@ -56,8 +56,8 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["write_block"] = {{"applicable", wb.applicable},     {"exclusive_open", wb.exclusive_open},
                       {"was_read_only", wb.was_read_only}, {"set_read_only", wb.set_read_only},
                       {"verified", wb.verified},           {"restored", wb.restored}};
-  j["options"] = {{"segment_size", options.segment_size},
-                  {"chunk_sectors", options.chunk_sectors},
+  j["options"] = {{"segment_size", result.segment_size},
+                  {"chunk_sectors", result.chunk_sectors},
                   {"compression", compression_name(options.compression)},
                   {"retries", options.retries},
                   {"allow_mounted", options.allow_mounted}};

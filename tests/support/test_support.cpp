@@ -145,12 +145,14 @@ ScopedMount::~ScopedMount() {
 }
 
 NbdDisk::NbdDisk(const std::string& source_file, const std::string& filters, const std::string& parameters,
-                 const std::string& scratch) {
+                 const std::string& scratch)
+    : NbdDisk(filters + " file " + sh_quote(source_file) + " " + parameters, scratch) {}
+
+NbdDisk::NbdDisk(const std::string& nbdkit_args, const std::string& scratch) {
   m_mount = scratch + "/nbd-mnt";
   fs::create_directories(m_mount);
   std::string file = m_mount + "/disk";
-  run("nbdfuse " + sh_quote(file) + " --command nbdkit -s " + filters + " file " + sh_quote(source_file) + " " +
-      parameters + " >/dev/null 2>&1 &");
+  run("nbdfuse " + sh_quote(file) + " --command nbdkit -s " + nbdkit_args + " >/dev/null 2>&1 &");
   for (int i = 0; i < 100; ++i) {
     if (fs::exists(file)) {
       m_file = file;

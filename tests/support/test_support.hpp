@@ -82,10 +82,12 @@ class ScopedMount {
   bool m_ok = false;
 };
 
-// A FUSE file served by nbdkit's file plugin through `filters` ("--filter=ddrescue", outermost
-// first) with their `parameters` ("ddrescue-mapfile=M"), via nbdfuse. Unmounted on destruction.
+// A FUSE file served by nbdkit via nbdfuse, unmounted on destruction: either `nbdkit -s
+// NBDKIT_ARGS` ("null size=16T"), or nbdkit's file plugin over `source_file` through `filters`
+// ("--filter=ddrescue", outermost first) with their `parameters` ("ddrescue-mapfile=M").
 class NbdDisk {
  public:
+  NbdDisk(const std::string& nbdkit_args, const std::string& scratch);
   NbdDisk(const std::string& source_file, const std::string& filters, const std::string& parameters,
           const std::string& scratch);
   ~NbdDisk();

@@ -1,0 +1,96 @@
+// Media of 4 TiB and more: libewf 20140813 holds a table of every chunk in memory and cannot write
+// 2^27 chunks at all, so the default chunk grows with the media; past about 20 TiB the default
+// segment size grows too, as segment names end at .ZZZ. A whole 16 TiB acquisition takes
+// hours, so these start one on an nbdkit null disk of that size and stop it with SIGINT: the
+// chunk size, the memory high-water mark and the progress are checked. That the larger chunks
+// make valid images is checked end to end on a small source against ewfverify and md5sum.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "oracles.hpp"
+#include "test_support.hpp"
+
+using namespace exhibit::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct LargeCase {
+  const char* size;        // nbdkit null plugin size
+  unsigned chunk_sectors;  // the default expected for it
+  bool larger_segments;    // 1.4 GiB segments would run past .ZZZ
+};
+void PrintTo(const LargeCase& c, std::ostream* os) { *os << c.size; }
+
+class LargeMedia : public ::testing::TestWithParam<LargeCase> {};
+
+}  // namespace
+
+TEST_P(LargeMedia, DefaultChunkGrowsAndMemoryStaysBounded) {
+  if (!have_nbd_rig()) GTEST_SKIP() << "needs root, FUSE, nbdkit and nbdfuse";
+  TempDir tmp;
+  NbdDisk disk(std::string("null size=") + GetParam().size, tmp.path());
+  ASSERT_TRUE(disk.ok()) << "nbdfuse did not come up";
+  const std::string base = tmp / "img";
+  // Three seconds of work, then the peak resident memory (kB) and Ctrl-C.
+  auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(base) +
+               " -q & pid=$!; sleep 3; hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
+               " kill -INT $pid; wait $pid; echo \"exit=$? hwm=$hwm\"");
+  EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;
+  const std::string hwm = field_after(r.out, "hwm=");
+  ASSERT_FALSE(hwm.empty()) << r.out;
+  EXPECT_LT(std::stol(hwm), 256 * 1024) << "peak resident memory in kB";
+  const std::string log = read_file(base + ".log");
+  EXPECT_NE(log.find("chunk: " + std::to_string(GetParam().chunk_sectors) + " sectors (64 would need"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("(1.4 GiB would need more than 14971 segment files") != std::string::npos,
+            GetParam().larger_segments)
+      << log;
+  EXPECT_NE(log.find("ACQUISITION FAILED: interrupted"), std::string::npos) << log;
+  // It was writing: the map has a rescued area at the start, the first segment holds data.
+  EXPECT_NE(read_file(base + ".map").find("\n0x00000000  0x"), std::string::npos);
+  EXPECT_GT(fs::file_size(base + ".incomplete.E01"), 1u << 20);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, LargeMedia,
+                         ::testing::Values(LargeCase{"4T", 512, false}, LargeCase{"16T", 2048, false},
+                                           LargeCase{"64T", 8192, true}),
+                         [](const auto& info) { return std::string("Size") + info.param.size; });
+
+TEST(LargeMediaOptions, AChunkTooSmallForTheMediaIsRefusedWithTheSizeThatWorks) {
+  if (!have_nbd_rig()) GTEST_SKIP() << "needs root, FUSE, nbdkit and nbdfuse";
+  TempDir tmp;
+  NbdDisk disk("null size=16T", tmp.path());
+  ASSERT_TRUE(disk.ok()) << "nbdfuse did not come up";
+  auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(tmp / "img") +
+               " --chunk-sectors 64");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("use --chunk-sectors 512 or more"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(tmp / "img.log")) << "nothing is written before the request is known to be possible";
+}
+
+TEST(LargeChunks, ImagesWithLargeChunksVerifyWithEwfverify) {
+  TempDir tmp;
+  // Random data with a run of zeros and an odd tail, so chunks differ and one is partial.
+  std::string data = random_bytes(24 << 20, 7);
+  data += std::string(9 << 20, '\0');
+  data += random_bytes(3 * 512, 8);
+  write_file(tmp / "src.bin", data);
+  const std::string want = digest_of("md5sum", tmp / "src.bin");
+  for (unsigned spc : {2048u, 8192u}) {
+    const std::string base = tmp / ("img" + std::to_string(spc));
+    auto a = run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(base) +
+                 " --chunk-sectors " + std::to_string(spc));
+    ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
+    auto info = run("ewfinfo " + sh_quote(base + ".E01"));
+    EXPECT_EQ(field_after(info.out, "Sectors per chunk:"), std::to_string(spc)) << info.out;
+    auto v = run("ewfverify -q -d md5 " + sh_quote(base + ".E01"));
+    EXPECT_NE(v.out.find("ewfverify: SUCCESS"), std::string::npos) << v.out << v.err;
+    EXPECT_NE(v.out.find(want), std::string::npos) << "MD5 of the source, by md5sum: " << want << "\n" << v.out;
+    auto ours = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(base + ".E01"));
+    EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
+  }
+}

@@ -1,0 +1,76 @@
+// Chunk and segment sizes for media up to and past what libewf 20140813 can write.
+#include <gtest/gtest.h>
+
+#include "image/ewf_geometry.hpp"
+
+using namespace exhibit::image;
+
+namespace {
+constexpr uint64_t GiB = uint64_t{1} << 30;
+constexpr uint64_t TiB = uint64_t{1} << 40;
+}  // namespace
+
+TEST(EwfGeometry, DefaultsHoldUpTo512GiB) {
+  auto g = choose_geometry(512 * GiB, 512, 0, 0);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->chunk_sectors, 64u);
+  EXPECT_EQ(g->segment_size, k_default_segment_size);
+  EXPECT_TRUE(g->chunk_reason.empty());
+  EXPECT_TRUE(g->segment_reason.empty());
+}
+
+TEST(EwfGeometry, DefaultChunkDoublesToStayWithin2To24Chunks) {
+  for (auto [size, spc] : {std::pair{512 * GiB + 512, 128u}, {4 * TiB, 512u}, {16 * TiB, 2048u}, {64 * TiB, 8192u}}) {
+    auto g = choose_geometry(size, 512, 0, 0);
+    ASSERT_TRUE(g.ok()) << size;
+    EXPECT_EQ(g->chunk_sectors, spc) << size;
+    EXPECT_LE((size + uint64_t{spc} * 512 - 1) / (uint64_t{spc} * 512), k_default_max_chunks);
+    EXPECT_FALSE(g->chunk_reason.empty());
+  }
+  // 4096-byte sectors: the same bytes per chunk, an eighth of the sectors.
+  EXPECT_EQ(choose_geometry(16 * TiB, 4096, 0, 0)->chunk_sectors, 256u);
+}
+
+TEST(EwfGeometry, DefaultSegmentGrowsOnlyPastTheLastSegmentName) {
+  // 20 TiB at 1.4 GiB is under 14971 segments; 32 TiB is not (libewf refused it, measured).
+  EXPECT_EQ(choose_geometry(20 * TiB, 512, 0, 0)->segment_size, k_default_segment_size);
+  for (uint64_t size : {32 * TiB, 64 * TiB, 512 * TiB}) {
+    auto g = choose_geometry(size, 512, 0, 0);
+    ASSERT_TRUE(g.ok()) << size;
+    EXPECT_GT(g->segment_size, k_default_segment_size);
+    EXPECT_LE(size / g->segment_size, k_max_segments - 2) << size;
+    EXPECT_EQ(g->segment_size % (1 << 20), 0u);
+    EXPECT_FALSE(g->segment_reason.empty());
+  }
+}
+
+TEST(EwfGeometry, AnExplicitChunkIsKeptUpTo2To26Chunks) {
+  auto g = choose_geometry(2 * TiB, 512, 64, 0);  // 2^26 chunks: 600 MB, but asked for
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->chunk_sectors, 64u);
+  EXPECT_TRUE(g->chunk_reason.empty());
+  auto too_many = choose_geometry(4 * TiB, 512, 64, 0);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_NE(too_many.error().message().find("use --chunk-sectors 128 or more"), std::string::npos)
+      << too_many.error().message();
+}
+
+TEST(EwfGeometry, AnExplicitSegmentSizeTooSmallIsRefusedWithOneThatWorks) {
+  auto g = choose_geometry(32 * TiB, 512, 0, k_default_segment_size);
+  ASSERT_FALSE(g.ok());
+  const std::string m = g.error().message();
+  const auto at = m.find("use --segment-size ");
+  ASSERT_NE(at, std::string::npos) << m;
+  const uint64_t suggested = std::stoull(m.substr(at + 19));
+  EXPECT_TRUE(choose_geometry(32 * TiB, 512, 0, suggested).ok()) << m;
+  EXPECT_TRUE(choose_geometry(20 * TiB, 512, 0, k_default_segment_size).ok());
+  // Tiny segments on small media: one chunk a segment, no arithmetic underflow.
+  EXPECT_TRUE(choose_geometry(1 << 20, 512, 0, 1000).ok());
+  EXPECT_FALSE(choose_geometry(64 * GiB, 512, 0, 1000).ok());
+}
+
+TEST(EwfGeometry, MediaBeyondAnyChunkSizeIsRefused) {
+  auto g = choose_geometry(uint64_t{1} << 62, 512, 0, 0);
+  ASSERT_FALSE(g.ok());
+  EXPECT_NE(g.error().message().find("too large"), std::string::npos);
+}
