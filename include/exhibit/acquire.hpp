@@ -38,6 +38,7 @@ struct AcquireOptions {
   bool force = false;  // replace an existing image of the same name
   std::vector<std::string> digests = {"md5", "sha1", "sha256"};  // md5 is always added
   unsigned threads = 1;  // compression workers; the image is byte-identical whatever the number
+  uint64_t piece_size = uint64_t{64} << 20;  // piecewise SHA-256 window over the source (0: none)
 };
 
 struct DigestResult {
@@ -45,19 +46,36 @@ struct DigestResult {
   std::string hex;        // lower case
 };
 
+// One window of the piecewise SHA-256: source bytes [offset, offset + length).
+struct Piece {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  std::string sha256;
+};
+
+// A finished segment file, as written.
+struct SegmentFile {
+  std::string path;
+  uint64_t size = 0;
+  std::string sha256;
+};
+
 struct AcquireResult {
   SourceInfo source;
   WriteBlockRecord write_block;
   std::vector<std::string> segment_files;
+  std::vector<SegmentFile> segments;  // the same files with their sizes and SHA-256
   std::string log_file;
   std::string map_file;  // GNU ddrescue mapfile of what was read and what was not
   std::string record_file;
+  std::string checksums_file;  // BASE.sha256sums: the segments' SHA-256, for sha256sum -c
   std::vector<DigestResult> digests;         // of the image's media data (what the E01 stores)
   // A file whose size is not a whole number of sectors is stored whole and padded with zeros to
   // the next sector, as E01 holds whole sectors only: then `padding` > 0, the media digests
   // cover the padded data and `source_digests` the source's exact bytes.
   uint64_t padding = 0;
   std::vector<DigestResult> source_digests;
+  std::vector<Piece> pieces;  // SHA-256 of each piece_size window of the source, the last one shorter
   std::vector<SectorRange> unreadable;  // zero-filled in the image, in the E01 error list
   std::vector<SectorRange> recovered;   // failed at first, read on a retry
   uint64_t bytes = 0;  // media bytes written (source bytes + padding)

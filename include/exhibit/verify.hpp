@@ -20,6 +20,25 @@ struct DigestCheck {
   bool match() const { return stored == computed; }
 };
 
+// A piece of the piecewise SHA-256 whose digest differs from the record's.
+struct PieceMismatch {
+  uint64_t index = 0;
+  uint64_t offset = 0;  // bytes of the media
+  uint64_t length = 0;
+  std::string stored;
+  std::string computed;
+};
+
+// A segment file checked against the SHA-256 and size in the record.
+struct FileCheck {
+  std::string file;  // path
+  uint64_t stored_size = 0;
+  uint64_t size = 0;
+  std::string stored;
+  std::string computed;  // "" if the file could not be read
+  bool match() const { return stored == computed && stored_size == size; }
+};
+
 struct VerifyReport {
   ImageInfo info;
   uint64_t bytes_read = 0;
@@ -28,6 +47,11 @@ struct VerifyReport {
   std::vector<DigestCheck> checks;
   std::vector<DigestResult> computed;    // every digest computed over the media
   std::string record_file;               // our record beside the image, if one was found
+  uint64_t piece_size = 0;               // of the record's piecewise SHA-256 (0: none)
+  size_t pieces_checked = 0;
+  std::vector<PieceMismatch> piece_mismatches;
+  std::vector<FileCheck> segment_checks;
+  std::string checksums_file;            // BASE.sha256sums beside the image, if there is one
   std::vector<std::string> problems;     // anything else that makes the verdict a failure
   bool passed() const;
 };

@@ -45,6 +45,13 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+std::string file_name_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
 }  // namespace
 
 int report_error(const Error& e) {
@@ -62,6 +69,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   print_field("log", r.log_file);
   print_field("map", r.map_file);
   print_field("record", r.record_file);
+  print_field("checksums", r.checksums_file);
   print_field("bytes", std::to_string(r.bytes) + " (" + util::format_bytes(r.bytes) + ")");
   print_field("time", util::format_duration(r.seconds) + ", " +
                           util::format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) /
@@ -118,6 +126,23 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     print_field((c.algorithm + " stored").c_str(), c.stored + "  (" + c.stored_in + ")");
     print_field((c.algorithm + " computed").c_str(), c.computed + (c.match() ? "  MATCH" : "  MISMATCH"));
   }
+  if (r.piece_size > 0) {
+    if (r.piece_mismatches.empty()) {
+      print_field("pieces", std::to_string(r.pieces_checked) + " SHA-256 piece" + (r.pieces_checked == 1 ? "" : "s") +
+                                " of " + std::to_string(r.piece_size) + " bytes: every one matches  (" +
+                                file_name_of(r.record_file) + ")");
+    }
+    for (const auto& m : r.piece_mismatches) {
+      const uint64_t last = m.offset + m.length - 1;
+      print_field("PIECE MISMATCH", "piece " + std::to_string(m.index) + ": bytes " + std::to_string(m.offset) + "-" +
+                                        std::to_string(last) + ", sectors " +
+                                        std::to_string(m.offset / i.bytes_per_sector) + "-" +
+                                        std::to_string(last / i.bytes_per_sector) + " differ from the record");
+    }
+  }
+  for (const auto& f : r.segment_checks) {
+    print_field("segment sha256", file_name_of(f.file) + " " + (f.match() ? "MATCH" : "MISMATCH (the file changed)"));
+  }
   for (const auto& p : r.problems) print_field("problem", p);
   std::printf("verdict: %s\n", r.passed() ? "VERIFIED: every chunk and every stored digest matches"
                                           : "FAILED: the image does not match what it records");
@@ -126,6 +151,15 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   std::printf("repeat with independent tools:\n  ewfverify %s\n  ewfexport -q -u -t - %s 2>/dev/null | head -c %llu | "
               "sha256sum\n",
               image.c_str(), image.c_str(), static_cast<unsigned long long>(i.media_size));
+  if (!r.checksums_file.empty()) {
+    const std::string folder = shell_quote(safe(folder_of(r.checksums_file)));
+    const std::string sums = shell_quote(safe(file_name_of(r.checksums_file)));
+    std::printf("  (cd %s && sha256sum -c %s)\n", folder.c_str(), sums.c_str());
+  }
+  for (const auto& m : r.piece_mismatches) {
+    std::printf("  ewfexport -q -u -t - %s 2>/dev/null | tail -c +%llu | head -c %llu | sha256sum\n", image.c_str(),
+                static_cast<unsigned long long>(m.offset + 1), static_cast<unsigned long long>(m.length));
+  }
   return r.passed() ? k_exit_ok : k_exit_verify_failed;
 }
 

@@ -21,11 +21,11 @@ namespace {
 
 // CLI11 validator for sizes such as 640MB, 1.4GiB, 8GiB.
 struct SizeValidator : CLI::Validator {
-  SizeValidator() {
+  explicit SizeValidator(bool allow_zero = false) {
     name_ = "SIZE";
-    func_ = [](const std::string& s) {
+    func_ = [allow_zero](const std::string& s) {
       const auto v = util::parse_size(s);
-      return v && *v > 0 ? std::string() : "not a size (examples: 650MB, 1.4GiB, 2000000000)";
+      return v && (*v > 0 || allow_zero) ? std::string() : "not a size (examples: 650MB, 1.4GiB, 2000000000)";
     };
   }
 };
@@ -47,6 +47,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
 
   AcquireOptions& a = cl.acquire;
   std::string segment_size;
+  std::string piece_size = "64MiB";
   std::string compression = "fast";
   std::string hashes = "md5,sha1,sha256";
   auto* acq = app.add_subcommand("acquire", "image a block device or file into E01 segment files");
@@ -61,6 +62,9 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("-S,--segment-size", segment_size,
                   "maximum segment file size, e.g. 640MB, 8GiB (default 1.4GiB; more for media over 20 TiB)")
       ->check(SizeValidator());
+  acq->add_option("--piece-size", piece_size, "window of the piecewise SHA-256 in the record (0: none)")
+      ->check(SizeValidator(true))
+      ->capture_default_str();
   acq->add_option("-c,--compression", compression, "none, empty-block, fast or best")
       ->check(CLI::IsMember({"none", "empty-block", "fast", "best"}))
       ->capture_default_str();
@@ -108,6 +112,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   if (acq->parsed()) {
     cl.command = Command::Acquire;
     a.segment_size = segment_size.empty() ? 0 : *util::parse_size(segment_size);
+    a.piece_size = *util::parse_size(piece_size);
     a.compression = compression == "none"          ? Compression::None
                     : compression == "empty-block" ? Compression::EmptyBlock
                     : compression == "best"        ? Compression::Best

@@ -14,8 +14,10 @@
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
 #include "hash/digest.hpp"
+#include "hash/file_digest.hpp"
 #include "image/ewf_geometry.hpp"
 #include "image/ewf_writer.hpp"
+#include "image/segment_names.hpp"
 #include "io/block_source.hpp"
 #include "io/sector_reader.hpp"
 #include "report/record.hpp"
@@ -117,6 +119,8 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
   config.workers = m_opt.threads;
   config.digests = digests;
   config.cancel = m_hooks.cancel;
+  config.piece_size = m_opt.piece_size;
+  config.piece_limit = s.size;
   std::vector<std::unique_ptr<image::ChunkEncoder>> encoders;
   for (unsigned w = 0; w < config.workers; ++w) {
     encoders.push_back(std::make_unique<image::ChunkEncoder>(m_opt.compression, chunk));
@@ -303,15 +307,33 @@ Result<AcquireResult> Job::run() {
   if (auto st = save_map(true); !st) return fail(st.error());
   for (const auto& d : copied->digests) m_result.digests.push_back({d.algorithm, d.hex});
   for (const auto& d : copied->source_digests) m_result.source_digests.push_back({d.algorithm, d.hex});
+  for (size_t i = 0; i < copied->pieces.size(); ++i) {
+    const uint64_t offset = i * m_opt.piece_size;
+    m_result.pieces.push_back({offset, std::min(m_opt.piece_size, s.size - offset), copied->pieces[i]});
+  }
   std::string md5, sha1;
   for (const auto& d : m_result.digests) {
     if (d.algorithm == "md5") md5 = d.hex;
     if (d.algorithm == "sha1") sha1 = d.hex;
   }
   if (auto st = (*writer)->finish(md5, sha1); !st) return fail(st.error());
+  // The files' own digests, so anyone can check them with sha256sum -c; taken before the rename
+  // that makes them look finished.
+  const auto written = image::existing_segments({m_out.partial_base(), false});
+  std::vector<hash::FileDigest> hashed;
+  for (auto& h : hash::digest_files(written, "sha256", m_opt.threads, ErrorCode::Destination)) {
+    if (!h) return fail(h.error());
+    hashed.push_back(std::move(*h));
+  }
   auto segments = m_out.commit_segments();
   if (!segments) return fail(segments.error());
+  if (segments->size() != hashed.size()) {
+    return Error(ErrorCode::Destination, "the segment files changed while they were being renamed");
+  }
   m_result.segment_files = *segments;
+  for (size_t i = 0; i < segments->size(); ++i) {
+    m_result.segments.push_back({(*segments)[i], hashed[i].size, hashed[i].hex});
+  }
 
   source->release();
   m_result.write_block = source->write_block();
@@ -338,8 +360,18 @@ Result<AcquireResult> Job::run() {
   for (const auto& r : m_result.unreadable) bad += r.count;
   m_log->field("unreadable sectors", std::to_string(bad) + " in " + std::to_string(m_result.unreadable.size()) +
                                          " ranges (zero-filled, listed in the E01 error list)");
-  for (const auto& f : m_result.segment_files) m_log->field("segment", f);
+  for (const auto& f : m_result.segments) {
+    m_log->field("segment", f.path + " (" + std::to_string(f.size) + " bytes, sha256 " + f.sha256 + ")");
+  }
+  if (!m_result.pieces.empty()) {
+    m_log->field("pieces", std::to_string(m_result.pieces.size()) + " SHA-256 digests of " +
+                               std::to_string(m_opt.piece_size) + "-byte windows of the source (in the record)");
+  }
 
+  std::string sums;
+  for (const auto& f : m_result.segments) sums += f.sha256 + "  " + f.path.substr(f.path.find_last_of('/') + 1) + "\n";
+  if (auto st = report::write_file_atomically(m_out.checksums_path(), sums); !st) return fail(st.error());
+  m_result.checksums_file = m_out.checksums_path();
   report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
   m_result.record_file = m_out.record_path();
   if (auto st = report::write_file_atomically(m_result.record_file, report::render_record(m_opt, m_result, times, host_os()));

@@ -1,5 +1,6 @@
 #include "core/pipeline.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <limits>
 #include <memory>
@@ -94,6 +95,8 @@ class Coordinator {
 
 Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& transform, const Consume& consume) {
   const size_t n_digests = m_config.digests.size();
+  const bool with_pieces = m_config.piece_size > 0;
+  const int in_order_consumers = static_cast<int>(n_digests) + (with_pieces ? 1 : 0) + 1;
   std::vector<std::unique_ptr<Block>> pool;
   util::BoundedQueue<Block*> free_blocks;
   util::BoundedQueue<Block*> to_transform;
@@ -116,6 +119,11 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
     EXHIBIT_TRY(hash::DigestSet d, hash::DigestSet::create({name}));
     digest_sets.push_back(std::move(d));
   }
+  std::optional<hash::DigestSet> fresh_piece;
+  if (with_pieces) {
+    EXHIBIT_TRY(hash::DigestSet d, hash::DigestSet::create({m_config.piece_algorithm}));
+    fresh_piece.emplace(std::move(d));
+  }
   PipelineResult result;
   result.digests.resize(n_digests);
   std::vector<std::optional<hash::DigestValue>> source_digests(n_digests);
@@ -137,7 +145,7 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
       b->unreadable.clear();
       b->recovered.clear();
       b->bad_chunks.clear();
-      b->consumers_left.store(static_cast<int>(n_digests) + 1);
+      b->consumers_left.store(in_order_consumers);
       auto more = produce(*b);
       if (!more) {
         stop_all(more.error());
@@ -182,6 +190,34 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
         recycle(b);
       }
       result.digests[d] = set.finish().front();
+    });
+  }
+
+  if (with_pieces) {
+    threads.emplace_back([&]() {
+      hash::DigestSet piece = fresh_piece->clone();
+      const auto stage = m_config.digest_after_transform ? Coordinator::k_transformed : Coordinator::k_produced;
+      const uint64_t size = m_config.piece_size;
+      const uint64_t limit = m_config.piece_limit;
+      uint64_t in_piece = 0;
+      for (uint64_t seq = 0;; ++seq) {
+        Block* b = co.wait_for(seq, stage);
+        if (b == nullptr) break;
+        const uint64_t end = std::min<uint64_t>(b->offset + b->size, limit);
+        for (uint64_t pos = b->offset; pos < end;) {
+          const uint64_t n = std::min(end - pos, size - in_piece);
+          piece.update(b->data.data() + (pos - b->offset), static_cast<size_t>(n));
+          pos += n;
+          in_piece += n;
+          if (in_piece == size) {
+            result.pieces.push_back(piece.finish().front().hex);
+            piece = fresh_piece->clone();
+            in_piece = 0;
+          }
+        }
+        recycle(b);
+      }
+      if (in_piece > 0) result.pieces.push_back(piece.finish().front().hex);
     });
   }
 

@@ -1,8 +1,9 @@
 // The ordered parallel pipeline shared by acquire and verify:
 //
 //   producer (1 thread, in order) -> transform (N workers, any order) -> sink (calling thread, in order)
-//                 \-> one thread per digest (in order), before the transform (acquire: digests
-//                     of what was read) or after it (verify: digests of what was decoded)
+//                 \-> one thread per digest, and one for piecewise digests (in order), before the
+//                     transform (acquire: digests of what was read) or after it (verify: digests
+//                     of what was decoded)
 //
 // Blocks come from a fixed pool and go back to it when every in-order consumer is done with
 // them, so memory is bounded whatever the media size. The first error wins: it stops every
@@ -45,12 +46,18 @@ struct PipelineConfig {
   unsigned workers = 1;
   std::vector<std::string> digests;  // one thread each
   bool digest_after_transform = false;
+  // Piecewise digests: `piece_algorithm` over each `piece_size` window of the first
+  // `piece_limit` bytes (the source's own bytes: padding is left out), on a thread of its own.
+  uint64_t piece_size = 0;  // 0: none
+  uint64_t piece_limit = 0;
+  std::string piece_algorithm = "sha256";
   const std::atomic<bool>* cancel = nullptr;
 };
 
 struct PipelineResult {
   std::vector<hash::DigestValue> digests;         // over all media bytes
   std::vector<hash::DigestValue> source_digests;  // over source bytes only, when there was padding
+  std::vector<std::string> pieces;                // hex digest of each piece, in order
 };
 
 class Pipeline {

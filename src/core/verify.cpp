@@ -8,6 +8,7 @@
 
 #include "core/pipeline.hpp"
 #include "hash/digest.hpp"
+#include "hash/file_digest.hpp"
 #include "image/ewf_reader.hpp"
 #include "image/segment_names.hpp"
 #include "report/record.hpp"
@@ -16,7 +17,10 @@
 namespace exhibit {
 
 bool VerifyReport::passed() const {
-  if (!bad_chunks.empty() || !problems.empty() || checks.empty()) return false;
+  if (!bad_chunks.empty() || !problems.empty() || checks.empty() || !piece_mismatches.empty()) return false;
+  for (const auto& f : segment_checks) {
+    if (!f.match()) return false;
+  }
   for (const auto& c : checks) {
     if (!c.match()) return false;
   }
@@ -30,7 +34,8 @@ std::string file_name(const std::string& path) { return path.substr(path.find_la
 // Stored chunks are read in order by one thread (libewf knows where each lies), decoded and
 // checked by the workers, and digested in order.
 Result<core::PipelineResult> read_all_chunks(image::EwfReader& reader, VerifyReport& report, const JobHooks& hooks,
-                                             const std::vector<std::string>& algorithms, unsigned threads) {
+                                             const std::vector<std::string>& algorithms, unsigned threads,
+                                             uint64_t piece_size, uint64_t piece_limit) {
   const ImageInfo& info = report.info;
   const uint64_t chunk = static_cast<uint64_t>(info.bytes_per_sector) * info.sectors_per_chunk;
   const size_t stored_capacity = static_cast<size_t>(chunk) + 64;  // a raw chunk and its checksum
@@ -43,6 +48,8 @@ Result<core::PipelineResult> read_all_chunks(image::EwfReader& reader, VerifyRep
   config.digests = algorithms;
   config.digest_after_transform = true;
   config.cancel = hooks.cancel;
+  config.piece_size = piece_size;
+  config.piece_limit = piece_limit;
 
   uint64_t next_offset = 0;
   uint64_t next_chunk = 0;
@@ -97,6 +104,44 @@ Result<core::PipelineResult> read_all_chunks(image::EwfReader& reader, VerifyRep
   return result;
 }
 
+void check_pieces(const report::RecordedImage& record, const std::vector<std::string>& computed, VerifyReport& report) {
+  if (record.pieces.empty()) return;
+  if (computed.size() != record.pieces.size()) {
+    report.problems.push_back("the record lists " + std::to_string(record.pieces.size()) + " pieces, the image has " +
+                              std::to_string(computed.size()));
+  }
+  for (size_t i = 0; i < std::min(computed.size(), record.pieces.size()); ++i) {
+    const Piece& p = record.pieces[i];
+    ++report.pieces_checked;
+    if (p.sha256 != computed[i] || p.offset != i * record.piece_size) {
+      report.piece_mismatches.push_back({i, i * record.piece_size, p.length, p.sha256, computed[i]});
+    }
+  }
+}
+
+void check_segments(const report::RecordedImage& record, const std::string& folder, unsigned threads,
+                    VerifyReport& report) {
+  if (record.segments.empty()) return;
+  const auto& files = report.info.segment_files;
+  if (files.size() != record.segments.size()) {
+    report.problems.push_back("the record lists " + std::to_string(record.segments.size()) +
+                              " segment files, the image has " + std::to_string(files.size()));
+  }
+  std::vector<std::string> paths;
+  for (const auto& s : record.segments) paths.push_back(folder + s.path);
+  auto hashed = hash::digest_files(paths, "sha256", threads, ErrorCode::Corruption);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    FileCheck c{paths[i], record.segments[i].size, 0, record.segments[i].sha256, ""};
+    if (hashed[i]) {
+      c.size = hashed[i]->size;
+      c.computed = hashed[i]->hex;
+    } else {
+      report.problems.push_back(hashed[i].error().message());
+    }
+    report.segment_checks.push_back(std::move(c));
+  }
+}
+
 }  // namespace
 
 Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks, unsigned threads) {
@@ -106,16 +151,22 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   const ImageInfo& info = report.info;
 
   // Digests to recompute: what the image stores, what our record holds, and always MD5.
-  std::map<std::string, std::string> recorded;
+  report::RecordedImage record;
+  std::map<std::string, std::string>& recorded = record.digests;
+  std::string folder;
   if (auto base = image::base_of_first_segment(first_segment)) {
-    std::string record = report::record_path_for_base(base->base);
-    if (::access(record.c_str(), F_OK) == 0) {
-      report.record_file = record;
-      auto digests = report::read_record_digests(record);
-      if (digests) {
-        recorded = *digests;
+    const std::string path = report::record_path_for_base(base->base);
+    const auto slash = first_segment.find_last_of('/');
+    folder = slash == std::string::npos ? "" : first_segment.substr(0, slash + 1);
+    if (const std::string sums = base->base + ".sha256sums"; ::access(sums.c_str(), F_OK) == 0) {
+      report.checksums_file = sums;
+    }
+    if (::access(path.c_str(), F_OK) == 0) {
+      report.record_file = path;
+      if (auto r = report::read_record(path)) {
+        record = std::move(*r);
       } else {
-        report.problems.push_back("the record " + file_name(record) + " is unreadable: " + digests.error().message());
+        report.problems.push_back("the record " + file_name(path) + " is unreadable: " + r.error().message());
       }
     }
   }
@@ -132,7 +183,13 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
       algorithms.push_back(*canonical);
     }
   }
-  EXHIBIT_TRY(core::PipelineResult digested, read_all_chunks(*reader, report, hooks, algorithms, threads));
+  // Pieces cover the source's own bytes (the record says how many): padding is left out.
+  report.piece_size = record.pieces.empty() ? 0 : record.piece_size;
+  const uint64_t piece_limit = record.source_size != 0 ? std::min(record.source_size, info.media_size) : info.media_size;
+  EXHIBIT_TRY(core::PipelineResult digested,
+              read_all_chunks(*reader, report, hooks, algorithms, threads, report.piece_size, piece_limit));
+  check_pieces(record, digested.pieces, report);
+  check_segments(record, folder, threads, report);
   std::sort(report.bad_chunks.begin(), report.bad_chunks.end(),
             [](const SectorRange& a, const SectorRange& b) { return a.first < b.first; });
   for (auto& d : digested.digests) report.computed.push_back({d.algorithm, d.hex});

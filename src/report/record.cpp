@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "util/fd.hpp"
@@ -32,7 +31,7 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   const WriteBlockRecord& wb = result.write_block;
   ordered_json j;
   j["format"] = "exhibit-manifest";
-  j["format_version"] = 1;
+  j["format_version"] = 2;
   j["tool"] = {{"name", "exhibit"}, {"version", EXHIBIT_VERSION}};
   j["host"] = {{"os", host_os}};
   j["case"] = {{"case_number", options.metadata.case_number},
@@ -64,7 +63,9 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["started"] = times.started;
   j["finished"] = times.finished;
   ordered_json segments = ordered_json::array();
-  for (const auto& f : result.segment_files) segments.push_back(f.substr(f.find_last_of('/') + 1));
+  for (const auto& f : result.segments) {
+    segments.push_back({{"file", f.path.substr(f.path.find_last_of('/') + 1)}, {"size", f.size}, {"sha256", f.sha256}});
+  }
   j["image"] = {{"format", "E01 (EnCase 6)"}, {"segments", segments}};
   ordered_json digests = ordered_json::object();
   for (const auto& d : result.digests) digests[d.algorithm] = d.hex;
@@ -77,6 +78,9 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
     for (const auto& d : result.source_digests) exact[d.algorithm] = d.hex;
     j["source"]["digests"] = exact;
   }
+  ordered_json pieces = ordered_json::array();
+  for (const auto& p : result.pieces) pieces.push_back({{"offset", p.offset}, {"length", p.length}, {"sha256", p.sha256}});
+  j["pieces"] = {{"algorithm", "sha256"}, {"piece_size", options.piece_size}, {"list", pieces}};
   j["unreadable"] = ranges_json(result.unreadable);
   j["recovered"] = ranges_json(result.recovered);
   return j.dump(2) + "\n";
@@ -96,26 +100,6 @@ Status write_file_atomically(const std::string& path, const std::string& text) {
     return Error::from_errno(ErrorCode::Destination, "renaming " + tmp + " to " + path, errno);
   }
   return Ok{};
-}
-
-Result<std::map<std::string, std::string>> read_record_digests(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::from_errno(ErrorCode::NotFound, path, errno);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Error(ErrorCode::Corruption, path + ": not valid JSON");
-  auto media = j.find("media");
-  if (media == j.end() || !media->is_object()) return Error(ErrorCode::Corruption, path + ": no media section");
-  auto digests = media->find("digests");
-  if (digests == media->end() || !digests->is_object()) {
-    return Error(ErrorCode::Corruption, path + ": no media digests");
-  }
-  std::map<std::string, std::string> out;
-  for (auto it = digests->begin(); it != digests->end(); ++it) {
-    if (!it.value().is_string()) return Error(ErrorCode::Corruption, path + ": digest " + it.key() + " is not text");
-    out[it.key()] = it.value().get<std::string>();
-  }
-  return out;
 }
 
 }  // namespace exhibit::report

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
@@ -22,9 +23,16 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
 // Writes `text` to `path` through a temporary file, fsync and rename.
 Status write_file_atomically(const std::string& path, const std::string& text);
 
-// The whole-media digests of a record (algorithm -> lower-case hex). The file is untrusted:
-// anything malformed is a Corruption error, never a crash.
-Result<std::map<std::string, std::string>> read_record_digests(const std::string& path);
+// What a record says about its image, for verify. The file is untrusted: anything malformed is
+// a Corruption error, never a crash.
+struct RecordedImage {
+  std::map<std::string, std::string> digests;  // of the whole media: algorithm -> lower-case hex
+  uint64_t source_size = 0;                    // 0 if absent
+  uint64_t piece_size = 0;                     // 0: no pieces
+  std::vector<Piece> pieces;
+  std::vector<SegmentFile> segments;           // path: the file name only
+};
+Result<RecordedImage> read_record(const std::string& path);
 
 // "x" for the image "x.E01": where the record of that image lives ("x.manifest.json").
 std::string record_path_for_base(const std::string& base);

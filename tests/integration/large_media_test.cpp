@@ -49,9 +49,10 @@ TEST_P(LargeMedia, DefaultChunkGrowsAndMemoryStaysBounded) {
             GetParam().larger_segments)
       << log;
   EXPECT_NE(log.find("ACQUISITION FAILED: interrupted"), std::string::npos) << log;
-  // It was writing: the map has a rescued area at the start, the first segment holds data.
+  // It was writing: the map has a rescued area at the start, the first segment exists (zeros
+  // compress to almost nothing, so its size says little).
   EXPECT_NE(read_file(base + ".map").find("\n0x00000000  0x"), std::string::npos);
-  EXPECT_GT(fs::file_size(base + ".incomplete.E01"), 1u << 20);
+  EXPECT_GT(fs::file_size(base + ".incomplete.E01"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, LargeMedia,

@@ -18,6 +18,8 @@ struct PipelineRun {
   std::string data;
   size_t block = 4096;
   unsigned workers = 3;
+  uint64_t piece_size = 0;  // piecewise SHA-256, over the first piece_limit bytes
+  uint64_t piece_limit = 0;
   std::vector<uint64_t> consumed;  // offsets, in the order the sink saw them
   std::set<const Block*> blocks_seen;
 };
@@ -34,6 +36,8 @@ Result<PipelineResult> run_pipeline(PipelineRun& r, size_t pool, const std::vect
   config.digests = digests;
   config.digest_after_transform = after_transform;
   config.cancel = cancel;
+  config.piece_size = r.piece_size;
+  config.piece_limit = r.piece_limit;
   uint64_t offset = 0;
   auto produce = [&](Block& b) -> Result<bool> {
     if (offset >= r.data.size()) return false;
@@ -83,6 +87,27 @@ TEST(Pipeline, InOrderWithDigestsOfTheWholeStream) {
     EXPECT_EQ(res->digests[0].hex, test::digest_of("md5sum", tmp / "d"));
     EXPECT_EQ(res->digests[1].hex, test::digest_of("sha256sum", tmp / "d"));
     EXPECT_TRUE(res->source_digests.empty());
+  }
+}
+
+TEST(Pipeline, PiecewiseDigestsMatchSha256sumOfEachWindow) {
+  // Pieces that straddle blocks, end on a block edge, and a short last piece that leaves out padding.
+  for (bool after : {false, true}) {
+    for (uint64_t piece : {uint64_t{10000}, uint64_t{8192}, uint64_t{1} << 20}) {
+      PipelineRun r;
+      r.data = test::random_bytes(100000, 3);
+      r.piece_size = piece;
+      r.piece_limit = r.data.size();
+      auto res = run_pipeline(r, 4, {"md5"}, after, 96);
+      ASSERT_TRUE(res) << res.error().message();
+      const size_t want = (r.data.size() + piece - 1) / piece;
+      ASSERT_EQ(res->pieces.size(), want) << piece;
+      test::TempDir tmp;
+      for (size_t i = 0; i < want; ++i) {
+        test::write_file(tmp / "w", r.data.substr(i * piece, piece));
+        EXPECT_EQ(res->pieces[i], test::digest_of("sha256sum", tmp / "w")) << "piece " << i << " of " << piece;
+      }
+    }
   }
 }
 

@@ -1,0 +1,23 @@
+// Digests of whole files (segment files), several at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "exhibit/error.hpp"
+
+namespace exhibit::hash {
+
+struct FileDigest {
+  std::string path;
+  uint64_t size = 0;
+  std::string hex;  // lower case
+};
+
+// `algorithm` over each of `paths`, up to `threads` files at a time; results in the order of
+// `paths`. A file that cannot be read is an Error naming it (code `unreadable`).
+std::vector<Result<FileDigest>> digest_files(const std::vector<std::string>& paths, const std::string& algorithm,
+                                             unsigned threads, ErrorCode unreadable = ErrorCode::Io);
+
+}  // namespace exhibit::hash

@@ -1,0 +1,82 @@
+// Reading a record back (for verify). Every field is checked for its type before use.
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "report/record.hpp"
+
+namespace exhibit::report {
+
+namespace {
+
+using nlohmann::json;
+
+bool is_hex(const json& v) {
+  if (!v.is_string()) return false;
+  const auto& s = v.get_ref<const std::string&>();
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+const json* member(const json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+Result<RecordedImage> read_record(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::from_errno(ErrorCode::NotFound, path, errno);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto bad = [&](const std::string& what) { return Error(ErrorCode::Corruption, path + ": " + what); };
+  if (j.is_discarded() || !j.is_object()) return bad("not valid JSON");
+  RecordedImage r;
+  const json* media = member(j, "media");
+  const json* digests = media ? member(*media, "digests") : nullptr;
+  if (digests == nullptr || !digests->is_object()) return bad("no media digests");
+  for (auto it = digests->begin(); it != digests->end(); ++it) {
+    if (!it.value().is_string()) return bad("digest " + it.key() + " is not text");
+    r.digests[it.key()] = it.value().get<std::string>();
+  }
+  if (const json* source = member(j, "source")) {
+    if (const json* size = member(*source, "size"); size && size->is_number_unsigned()) r.source_size = *size;
+  }
+  if (const json* pieces = member(j, "pieces")) {
+    const json* size = member(*pieces, "piece_size");
+    const json* list = member(*pieces, "list");
+    const json* algorithm = member(*pieces, "algorithm");
+    if (!size || !size->is_number_unsigned() || !list || !list->is_array() || !algorithm || *algorithm != "sha256") {
+      return bad("the pieces section is malformed");
+    }
+    r.piece_size = *size;
+    for (const auto& p : *list) {
+      const json* offset = member(p, "offset");
+      const json* length = member(p, "length");
+      const json* sha = member(p, "sha256");
+      if (!offset || !offset->is_number_unsigned() || !length || !length->is_number_unsigned() || !sha || !is_hex(*sha)) {
+        return bad("piece " + std::to_string(r.pieces.size()) + " is malformed");
+      }
+      r.pieces.push_back({offset->get<uint64_t>(), length->get<uint64_t>(), sha->get<std::string>()});
+    }
+  }
+  const json* image = member(j, "image");
+  const json* segments = image ? member(*image, "segments") : nullptr;
+  if (segments != nullptr && segments->is_array()) {
+    for (const auto& f : *segments) {
+      if (f.is_string()) continue;  // format_version 1 listed names only
+      const json* file = member(f, "file");
+      const json* size = member(f, "size");
+      const json* sha = member(f, "sha256");
+      if (!file || !file->is_string() || !size || !size->is_number_unsigned() || !sha || !is_hex(*sha)) {
+        return bad("segment entry " + std::to_string(r.segments.size()) + " is malformed");
+      }
+      const std::string name = file->get<std::string>();
+      if (name.empty() || name.find('/') != std::string::npos) return bad("segment file name '" + name + "' is not a plain name");
+      r.segments.push_back({name, size->get<uint64_t>(), sha->get<std::string>()});
+    }
+  }
+  return r;
+}
+
+}  // namespace exhibit::report
