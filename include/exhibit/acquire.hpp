@@ -39,6 +39,9 @@ struct AcquireOptions {
   std::vector<std::string> digests = {"md5", "sha1", "sha256"};  // md5 is always added
   unsigned threads = 1;  // compression workers; the image is byte-identical whatever the number
   uint64_t piece_size = uint64_t{64} << 20;  // piecewise SHA-256 window over the source (0: none)
+  std::string sign_key;   // PEM private key that signs the record ("": unsigned)
+  std::string sign_cert;  // its certificate: a CMS signature; without one, a plain signature
+  bool fixed_address_layout = false;  // set by the CLI: the process runs without ASLR (see cli/main.cpp)
 };
 
 struct DigestResult {
@@ -69,6 +72,8 @@ struct AcquireResult {
   std::string map_file;  // GNU ddrescue mapfile of what was read and what was not
   std::string record_file;
   std::string checksums_file;  // BASE.sha256sums: the segments' SHA-256, for sha256sum -c
+  std::string signature_file;  // BASE.manifest.json.p7s or .sig ("" when unsigned)
+  std::string timestamp_request_file;  // BASE.manifest.tsq (RFC 3161 request for the record)
   std::vector<DigestResult> digests;         // of the image's media data (what the E01 stores)
   // A file whose size is not a whole number of sectors is stored whole and padded with zeros to
   // the next sector, as E01 holds whole sectors only: then `padding` > 0, the media digests

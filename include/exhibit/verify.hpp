@@ -39,6 +39,23 @@ struct FileCheck {
   bool match() const { return stored == computed && stored_size == size; }
 };
 
+// One signature or timestamp of the record, checked.
+struct SignatureCheck {
+  std::string what;     // "CMS signature", "signature", "timestamp"
+  std::string file;
+  bool valid = false;   // it matches the record (and the chain, when a trust file was given)
+  bool chain_checked = false;
+  std::string detail;   // signer, time, or why it failed
+  std::string repeat;   // the openssl command that repeats the check ("" if there is none)
+};
+
+// What verify may use to check signatures: certificates to trust (CMS signer chains and
+// timestamp authorities) and the public key of a plain signature. Empty: not given.
+struct VerifyKeys {
+  std::string trust_pem;
+  std::string pubkey_pem;
+};
+
 struct VerifyReport {
   ImageInfo info;
   uint64_t bytes_read = 0;
@@ -52,6 +69,8 @@ struct VerifyReport {
   std::vector<PieceMismatch> piece_mismatches;
   std::vector<FileCheck> segment_checks;
   std::string checksums_file;            // BASE.sha256sums beside the image, if there is one
+  std::vector<SignatureCheck> signatures;  // of the record: CMS, plain, timestamp
+  std::vector<std::string> notes;          // things not checked, and why (they do not fail the verdict)
   std::vector<std::string> problems;     // anything else that makes the verdict a failure
   bool passed() const;
 };
@@ -59,6 +78,7 @@ struct VerifyReport {
 // Reads the whole image. An Error means verification could not run (or the image structure is
 // broken); a report with passed() == false means it ran and found a mismatch or bad chunk.
 // `threads` workers decode and check chunks; the digests run on threads of their own.
-Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks = {}, unsigned threads = 1);
+Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks = {}, unsigned threads = 1,
+                                  const VerifyKeys& keys = {});
 
 }  // namespace exhibit

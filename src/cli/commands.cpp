@@ -34,16 +34,7 @@ uint64_t sector_total(const std::vector<SectorRange>& ranges) {
   return n;
 }
 
-// Quotes a path for a shell command line the user may copy.
-std::string shell_quote(const std::string& s) {
-  if (s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+=:,@") ==
-      std::string::npos) {
-    return s;
-  }
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using util::shell_quote;
 
 std::string file_name_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
@@ -93,7 +84,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
 
 int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   ProgressBar bar("verifying", !cl.quiet);
-  auto result = verify_image(cl.image, bar.hooks(cancel), cl.threads);
+  auto result = verify_image(cl.image, bar.hooks(cancel), cl.threads, cl.verify_keys);
   bar.finish();
   if (!result) {
     int code = report_error(result.error());
@@ -143,6 +134,11 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   for (const auto& f : r.segment_checks) {
     print_field("segment sha256", file_name_of(f.file) + " " + (f.match() ? "MATCH" : "MISMATCH (the file changed)"));
   }
+  for (const auto& c : r.signatures) {
+    print_field(c.what.c_str(), file_name_of(c.file) + (c.valid ? ": VALID" : ": INVALID") +
+                                    (c.detail.empty() ? "" : " (" + c.detail + ")"));
+  }
+  for (const auto& n : r.notes) print_field("note", n);
   for (const auto& p : r.problems) print_field("problem", p);
   std::printf("verdict: %s\n", r.passed() ? "VERIFIED: every chunk and every stored digest matches"
                                           : "FAILED: the image does not match what it records");
@@ -155,6 +151,9 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     const std::string folder = shell_quote(safe(folder_of(r.checksums_file)));
     const std::string sums = shell_quote(safe(file_name_of(r.checksums_file)));
     std::printf("  (cd %s && sha256sum -c %s)\n", folder.c_str(), sums.c_str());
+  }
+  for (const auto& c : r.signatures) {
+    if (!c.repeat.empty()) std::printf("  %s\n", safe(c.repeat).c_str());
   }
   for (const auto& m : r.piece_mismatches) {
     std::printf("  ewfexport -q -u -t - %s 2>/dev/null | tail -c +%llu | head -c %llu | sha256sum\n", image.c_str(),

@@ -80,6 +80,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("-j,--threads", a.threads, "compression threads (the image is the same whatever the number)")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
+  acq->add_option("--sign-key", a.sign_key, "PEM private key (RSA, EC, Ed25519) that signs the record")
+      ->check(CLI::ExistingFile);
+  acq->add_option("--sign-cert", a.sign_cert, "its certificate: the signature becomes CMS (openssl cms -verify)")
+      ->check(CLI::ExistingFile);
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
   acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
@@ -91,6 +95,12 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
+
+  ver->add_option("--trust", cl.verify_keys.trust_pem,
+                  "PEM certificates to trust for the CMS signer's chain and the timestamp authority")
+      ->check(CLI::ExistingFile);
+  ver->add_option("--pubkey", cl.verify_keys.pubkey_pem, "PEM public key that checks a plain signature (.sig)")
+      ->check(CLI::ExistingFile);
 
   auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");
   inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();

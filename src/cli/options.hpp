@@ -4,6 +4,7 @@
 #include <string>
 
 #include "exhibit/acquire.hpp"
+#include "exhibit/verify.hpp"
 
 namespace exhibit::cli {
 
@@ -15,6 +16,7 @@ struct CommandLine {
   std::string image;  // verify, info
   bool quiet = false;
   unsigned threads = 1;  // verify
+  VerifyKeys verify_keys;  // verify
 };
 
 // Parses argv; on --help/--version or a usage error prints the message and returns the exit

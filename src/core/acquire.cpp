@@ -13,6 +13,7 @@
 #include "core/acquisition_log.hpp"
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
+#include "core/record_seal.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
 #include "image/ewf_geometry.hpp"
@@ -21,6 +22,7 @@
 #include "io/block_source.hpp"
 #include "io/sector_reader.hpp"
 #include "report/record.hpp"
+#include "report/signing.hpp"
 #include "report/rescue_map.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/text.hpp"
@@ -74,7 +76,8 @@ class Job {
   Status save_map(bool now);
   // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e) {
-    const std::string where = "the unfinished image keeps the name " + m_out.partial_base() + ".E01";
+    const std::string where = m_committed ? "the image " + m_out.first_segment() + " is complete, but its record is not"
+                                          : "the unfinished image keeps the name " + m_out.partial_base() + ".E01";
     (void)save_map(true);
     m_log->line("ACQUISITION FAILED: " + e.message());
     m_log->line(where);
@@ -90,6 +93,8 @@ class Job {
   std::optional<SectorRange> m_pending_bad;  // a bad run that may continue into the next block
   report::RescueMapState m_map;
   std::chrono::steady_clock::time_point m_map_saved;
+  std::optional<report::Signer> m_signer;
+  bool m_committed = false;  // the segments have their final names
 };
 
 Status Job::save_map(bool now) {
@@ -217,6 +222,14 @@ Result<AcquireResult> Job::run() {
     if (std::find(digests.begin(), digests.end(), canonical) == digests.end()) digests.push_back(canonical);
   }
   if (m_opt.threads == 0) return Error(ErrorCode::InvalidArgument, "--threads must be at least 1");
+  if (!m_opt.sign_cert.empty() && m_opt.sign_key.empty()) {
+    return Error(ErrorCode::InvalidArgument, "--sign-cert needs --sign-key (the certificate's private key)");
+  }
+  if (!m_opt.sign_key.empty()) {
+    // Checked before anything is read, so a bad key fails now, not after hours of imaging.
+    EXHIBIT_TRY(report::Signer signer, report::Signer::load(m_opt.sign_key, m_opt.sign_cert));
+    m_signer.emplace(std::move(signer));
+  }
   io::OpenOptions open_options;
   open_options.allow_mounted = m_opt.allow_mounted;
   open_options.sector_size = m_opt.file_sector_size;
@@ -260,6 +273,9 @@ Result<AcquireResult> Job::run() {
   m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(geometry.chunk_reason));
   m_log->field("compression", std::string(compression_name(m_opt.compression)));
   m_log->field("retries per sector", std::to_string(m_opt.retries));
+  m_log->field("address layout", m_opt.fixed_address_layout
+                                     ? "fixed (ASLR off for this process, so ISA-L's output repeats exactly)"
+                                     : "randomised (the image may differ from a repeat run in rare chunks)");
   m_log->sync();
 
   const uint64_t tail = s.size % s.logical_sector_size;
@@ -331,6 +347,7 @@ Result<AcquireResult> Job::run() {
     return Error(ErrorCode::Destination, "the segment files changed while they were being renamed");
   }
   m_result.segment_files = *segments;
+  m_committed = true;
   for (size_t i = 0; i < segments->size(); ++i) {
     m_result.segments.push_back({(*segments)[i], hashed[i].size, hashed[i].hex});
   }
@@ -374,11 +391,19 @@ Result<AcquireResult> Job::run() {
   m_result.checksums_file = m_out.checksums_path();
   report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
   m_result.record_file = m_out.record_path();
-  if (auto st = report::write_file_atomically(m_result.record_file, report::render_record(m_opt, m_result, times, host_os()));
-      !st) {
-    return fail(st.error());
-  }
+  const std::string record_text = report::render_record(m_opt, m_result, times, host_os());
+  if (auto st = report::write_file_atomically(m_result.record_file, record_text); !st) return fail(st.error());
   m_log->field("record", m_result.record_file);
+  auto sealed = seal_record(record_text, m_out, m_signer ? &*m_signer : nullptr);
+  if (!sealed) return fail(sealed.error());
+  m_result.signature_file = sealed->signature_file;
+  m_result.timestamp_request_file = sealed->timestamp_request_file;
+  if (m_signer) {
+    m_log->field("signature", m_result.signature_file + " (" + m_signer->key_type() + " key, public key SHA-256 " +
+                                  m_signer->key_fingerprint() + ")");
+    if (m_signer->has_certificate()) m_log->field("signer", m_signer->certificate_subject());
+  }
+  m_log->field("timestamp request", m_result.timestamp_request_file + " (RFC 3161, SHA-256 of the record)");
   m_log->field("map", m_result.map_file);
   m_log->line(m_result.complete() ? "ACQUISITION COMPLETE: every sector read"
                                   : "ACQUISITION COMPLETE WITH UNREADABLE SECTORS (see above)");

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/pipeline.hpp"
+#include "core/record_seal.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
 #include "image/ewf_reader.hpp"
@@ -18,6 +19,9 @@ namespace exhibit {
 
 bool VerifyReport::passed() const {
   if (!bad_chunks.empty() || !problems.empty() || checks.empty() || !piece_mismatches.empty()) return false;
+  for (const auto& s : signatures) {
+    if (!s.valid) return false;
+  }
   for (const auto& f : segment_checks) {
     if (!f.match()) return false;
   }
@@ -144,7 +148,8 @@ void check_segments(const report::RecordedImage& record, const std::string& fold
 
 }  // namespace
 
-Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks, unsigned threads) {
+Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks, unsigned threads,
+                                  const VerifyKeys& keys) {
   VerifyReport report;
   EXHIBIT_TRY(auto reader, image::EwfReader::open(first_segment));
   report.info = reader->info();
@@ -212,6 +217,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     }
   }
   if (report.checks.empty()) report.problems.push_back("the image stores no digest to compare with");
+  if (auto base = image::base_of_first_segment(first_segment)) core::check_seal(base->base, keys, report);
   return report;
 }
 

@@ -65,8 +65,14 @@ bool ChunkEncoder::deflate_into(const unsigned char* data, size_t size, unsigned
   // A compressed chunk is kept only when it is smaller than the data.
   const size_t limit = size - 1;
   if (m_compression == Compression::Fast) {
-    isal_zstream s;
+    // Zeroed first: ISA-L 2.30's stateless init leaves hist_bits unset, and stack garbage of 1-14
+    // there shrinks the match window, which changes the output (still valid, but no longer the
+    // same bytes for the same chunk: images would differ from run to run). A second, rarer
+    // dependence on the process's address layout is handled by running acquire with address
+    // randomisation off (cli/main.cpp; docs/DESIGN.md).
+    isal_zstream s{};
     isal_deflate_stateless_init(&s);
+    s.hist_bits = 0;  // the full 32 KiB window
     s.level = 1;
     s.level_buf = m_level_buf.data();
     s.level_buf_size = static_cast<uint32_t>(m_level_buf.size());
@@ -129,7 +135,7 @@ DecodeStatus decode_chunk(const unsigned char* bytes, size_t size, bool compress
     std::memcpy(out, bytes, data_size);
     return chunk_adler32(out, data_size) == checksum ? DecodeStatus::Ok : DecodeStatus::BadChecksum;
   }
-  inflate_state s;
+  inflate_state s{};
   isal_inflate_init(&s);
   s.crc_flag = ISAL_ZLIB;
   s.next_in = const_cast<unsigned char*>(bytes);

@@ -59,7 +59,8 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                   {"chunk_sectors", result.chunk_sectors},
                   {"compression", compression_name(options.compression)},
                   {"retries", options.retries},
-                  {"allow_mounted", options.allow_mounted}};
+                  {"allow_mounted", options.allow_mounted},
+                  {"fixed_address_layout", options.fixed_address_layout}};
   j["started"] = times.started;
   j["finished"] = times.finished;
   ordered_json segments = ordered_json::array();

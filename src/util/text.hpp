@@ -15,6 +15,9 @@ std::string sanitize_for_terminal(std::string_view text);
 
 std::string to_hex(const unsigned char* data, size_t size);
 
+// Quotes one argument for a POSIX shell command line a user may copy (unchanged when safe).
+std::string shell_quote(const std::string& s);
+
 // strftime of `t` in UTC or local time.
 std::string format_time(std::time_t t, const char* format, bool utc);
 // "2026-11-28T16:55:00Z"

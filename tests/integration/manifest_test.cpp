@@ -25,16 +25,6 @@ CommandResult acquire(const std::string& source, const std::string& base, const 
 }
 
 // The lines of `text` that start with "  " after "repeat with independent tools:".
-std::vector<std::string> repeat_commands(const std::string& text) {
-  std::vector<std::string> out;
-  const auto at = text.find("repeat with independent tools:\n");
-  if (at == std::string::npos) return out;
-  std::stringstream ss(text.substr(at));
-  std::string line;
-  std::getline(ss, line);
-  while (std::getline(ss, line) && line.rfind("  ", 0) == 0) out.push_back(line.substr(2));
-  return out;
-}
 
 }  // namespace
 

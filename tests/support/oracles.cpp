@@ -32,4 +32,15 @@ size_t line_count(const std::string& text) {
   return n;
 }
 
+std::vector<std::string> repeat_commands(const std::string& verify_output) {
+  std::vector<std::string> out;
+  const auto at = verify_output.find("repeat with independent tools:\n");
+  if (at == std::string::npos) return out;
+  std::stringstream ss(verify_output.substr(at));
+  std::string line;
+  std::getline(ss, line);
+  while (std::getline(ss, line) && line.rfind("  ", 0) == 0) out.push_back(line.substr(2));
+  return out;
+}
+
 }  // namespace exhibit::test

@@ -12,6 +12,8 @@ namespace exhibit::test {
 std::string field_after(const std::string& text, const std::string& key);
 // The ranges `ewfinfo -e` lists as "at sector(s): A - B number: N".
 std::vector<SectorRange> ewfinfo_error_ranges(const std::string& ewfinfo_output);
+// The commands `exhibit verify` prints under "repeat with independent tools:", in order.
+std::vector<std::string> repeat_commands(const std::string& verify_output);
 // Number of lines in `text` (a final line without newline counts).
 size_t line_count(const std::string& text);
 
