@@ -6,6 +6,7 @@
 #include "exhibit/exit_code.hpp"
 #include "exhibit/image_info.hpp"
 #include "exhibit/verify.hpp"
+#include "report/json_output.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
 
@@ -43,6 +44,28 @@ std::string folder_of(const std::string& path) {
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// The commands that repeat verify's checks with tools we did not write, each runnable as is.
+std::vector<std::string> verify_repeat_commands(const std::string& image_path, const VerifyReport& r) {
+  std::vector<std::string> out;
+  const std::string image = shell_quote(image_path);
+  out.push_back("ewfverify " + image);
+  // Debian's ewfexport prints its status line to stdout after the data: keep only the media bytes.
+  out.push_back("ewfexport -q -u -t - " + image + " 2>/dev/null | head -c " + std::to_string(r.info.media_size) +
+                " | sha256sum");
+  if (!r.checksums_file.empty()) {
+    out.push_back("(cd " + shell_quote(folder_of(r.checksums_file)) + " && sha256sum -c " +
+                  shell_quote(file_name_of(r.checksums_file)) + ")");
+  }
+  for (const auto& c : r.signatures) {
+    if (!c.repeat.empty()) out.push_back(c.repeat);
+  }
+  for (const auto& m : r.piece_mismatches) {
+    out.push_back("ewfexport -q -u -t - " + image + " 2>/dev/null | tail -c +" + std::to_string(m.offset + 1) +
+                  " | head -c " + std::to_string(m.length) + " | sha256sum");
+  }
+  return out;
+}
+
 }  // namespace
 
 int report_error(const Error& e) {
@@ -50,12 +73,28 @@ int report_error(const Error& e) {
   return exit_code_for(e.code());
 }
 
+namespace {
+
+// The one-line error on stderr, and with --json the same as a JSON document on stdout.
+int fail(const CommandLine& cl, const char* command, const Error& e) {
+  const int code = report_error(e);
+  if (cl.json) std::fputs(report::error_json(command, e, code).c_str(), stdout);
+  return code;
+}
+
+}  // namespace
+
 int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   ProgressBar bar("acquiring", !cl.quiet);
   auto result = acquire(cl.acquire, bar.hooks(cancel));
   bar.finish();
-  if (!result) return report_error(result.error());
+  if (!result) return fail(cl, "acquire", result.error());
   const AcquireResult& r = *result;
+  if (cl.json) {
+    const int code = r.complete() ? k_exit_ok : k_exit_read_errors;
+    std::fputs(report::acquire_json(cl.acquire, r, code).c_str(), stdout);
+    return code;
+  }
   for (const auto& f : r.segment_files) print_field("segment", f);
   print_field("log", r.log_file);
   print_field("map", r.map_file);
@@ -87,12 +126,20 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   auto result = verify_image(cl.image, bar.hooks(cancel), cl.threads, cl.verify_keys);
   bar.finish();
   if (!result) {
-    int code = report_error(result.error());
-    if (code == k_exit_verify_failed) std::printf("verdict: FAILED (%s)\n", safe(result.error().message()).c_str());
+    const int code = fail(cl, "verify", result.error());
+    if (code == k_exit_verify_failed && !cl.json) {
+      std::printf("verdict: FAILED (%s)\n", safe(result.error().message()).c_str());
+    }
     return code;
   }
   const VerifyReport& r = *result;
   const ImageInfo& i = r.info;
+  const std::vector<std::string> repeat = verify_repeat_commands(cl.image, r);
+  if (cl.json) {
+    const int code = r.passed() ? k_exit_ok : k_exit_verify_failed;
+    std::fputs(report::verify_json(cl.image, r, repeat, code).c_str(), stdout);
+    return code;
+  }
   print_field("image", cl.image + " (" + std::to_string(i.segment_files.size()) + " segment file" +
                            (i.segment_files.size() == 1 ? "" : "s") + ", " + i.format + ")");
   print_field("media", std::to_string(i.media_size) + " bytes, " + std::to_string(i.sector_count) + " sectors of " +
@@ -142,30 +189,19 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   for (const auto& p : r.problems) print_field("problem", p);
   std::printf("verdict: %s\n", r.passed() ? "VERIFIED: every chunk and every stored digest matches"
                                           : "FAILED: the image does not match what it records");
-  // Debian's ewfexport prints its status line to stdout after the data: keep only the media bytes.
-  const std::string image = shell_quote(safe(cl.image));
-  std::printf("repeat with independent tools:\n  ewfverify %s\n  ewfexport -q -u -t - %s 2>/dev/null | head -c %llu | "
-              "sha256sum\n",
-              image.c_str(), image.c_str(), static_cast<unsigned long long>(i.media_size));
-  if (!r.checksums_file.empty()) {
-    const std::string folder = shell_quote(safe(folder_of(r.checksums_file)));
-    const std::string sums = shell_quote(safe(file_name_of(r.checksums_file)));
-    std::printf("  (cd %s && sha256sum -c %s)\n", folder.c_str(), sums.c_str());
-  }
-  for (const auto& c : r.signatures) {
-    if (!c.repeat.empty()) std::printf("  %s\n", safe(c.repeat).c_str());
-  }
-  for (const auto& m : r.piece_mismatches) {
-    std::printf("  ewfexport -q -u -t - %s 2>/dev/null | tail -c +%llu | head -c %llu | sha256sum\n", image.c_str(),
-                static_cast<unsigned long long>(m.offset + 1), static_cast<unsigned long long>(m.length));
-  }
+  std::printf("repeat with independent tools:\n");
+  for (const auto& c : repeat) std::printf("  %s\n", safe(c).c_str());
   return r.passed() ? k_exit_ok : k_exit_verify_failed;
 }
 
 int run_info(const CommandLine& cl) {
   auto result = read_image_info(cl.image);
-  if (!result) return report_error(result.error());
+  if (!result) return fail(cl, "info", result.error());
   const ImageInfo& i = *result;
+  if (cl.json) {
+    std::fputs(report::info_json(cl.image, i).c_str(), stdout);
+    return k_exit_ok;
+  }
   print_field("format", i.format);
   for (const auto& f : i.segment_files) print_field("segment", f);
   print_field("media size", std::to_string(i.media_size) + " bytes (" + util::format_bytes(i.media_size) + ")");

@@ -87,10 +87,12 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
   acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
+  acq->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
   auto* ver = app.add_subcommand("verify", "re-read an E01 image and check every chunk and stored digest");
   ver->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
   ver->add_flag("-q,--quiet", cl.quiet, "no progress display");
+  ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
   cl.threads = a.threads;
   ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks")
       ->check(CLI::Range(1u, 256u))
@@ -104,6 +106,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
 
   auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");
   inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
+  inf->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
   for (auto* sub : {acq, ver, inf}) sub->failure_message(one_line);
   const std::string first = argc > 1 ? argv[1] : "";

@@ -15,6 +15,7 @@ struct CommandLine {
   AcquireOptions acquire;
   std::string image;  // verify, info
   bool quiet = false;
+  bool json = false;  // one JSON document on stdout instead of text (docs/output.schema.json)
   unsigned threads = 1;  // verify
   VerifyKeys verify_keys;  // verify
 };

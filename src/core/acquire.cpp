@@ -222,6 +222,17 @@ Result<AcquireResult> Job::run() {
     if (std::find(digests.begin(), digests.end(), canonical) == digests.end()) digests.push_back(canonical);
   }
   if (m_opt.threads == 0) return Error(ErrorCode::InvalidArgument, "--threads must be at least 1");
+  // E01 headers hold text as UTF-8/UTF-16: text in another encoding would be refused by libewf
+  // half-way, or stored as something the examiner did not type.
+  const CaseMetadata& md = m_opt.metadata;
+  for (const auto& [option, value] : {std::pair{"--case-number", &md.case_number}, {"--evidence-number", &md.evidence_number},
+                                      {"--examiner", &md.examiner}, {"--description", &md.description},
+                                      {"--notes", &md.notes}}) {
+    if (auto at = util::first_invalid_utf8(*value)) {
+      return Error(ErrorCode::InvalidArgument, std::string(option) + " is not valid UTF-8 (byte " + std::to_string(*at) +
+                                                   "); give the text in UTF-8");
+    }
+  }
   if (!m_opt.sign_cert.empty() && m_opt.sign_key.empty()) {
     return Error(ErrorCode::InvalidArgument, "--sign-cert needs --sign-key (the certificate's private key)");
   }

@@ -7,21 +7,12 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "report/json_util.hpp"
 #include "util/fd.hpp"
 
 namespace exhibit::report {
 
-namespace {
-
 using nlohmann::ordered_json;
-
-ordered_json ranges_json(const std::vector<SectorRange>& ranges) {
-  ordered_json a = ordered_json::array();
-  for (const auto& r : ranges) a.push_back({{"first_sector", r.first}, {"sector_count", r.count}});
-  return a;
-}
-
-}  // namespace
 
 std::string record_path_for_base(const std::string& base) { return base + ".manifest.json"; }
 
@@ -34,11 +25,7 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["format_version"] = 2;
   j["tool"] = {{"name", "exhibit"}, {"version", EXHIBIT_VERSION}};
   j["host"] = {{"os", host_os}};
-  j["case"] = {{"case_number", options.metadata.case_number},
-               {"evidence_number", options.metadata.evidence_number},
-               {"examiner", options.metadata.examiner},
-               {"description", options.metadata.description},
-               {"notes", options.metadata.notes}};
+  j["case"] = case_json(options.metadata);
   j["source"] = {{"path", s.path},
                  {"kind", s.is_block_device ? "block device" : "file"},
                  {"size", s.size},
@@ -84,7 +71,7 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["pieces"] = {{"algorithm", "sha256"}, {"piece_size", options.piece_size}, {"list", pieces}};
   j["unreadable"] = ranges_json(result.unreadable);
   j["recovered"] = ranges_json(result.recovered);
-  return j.dump(2) + "\n";
+  return dump_json(j);
 }
 
 Status write_file_atomically(const std::string& path, const std::string& text) {

@@ -56,6 +56,15 @@ std::string sanitize_for_terminal(std::string_view text) {
   return out;
 }
 
+std::optional<size_t> first_invalid_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t len = utf8_sequence_length(text, i);
+    if (len == 0) return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
 std::string to_hex(const unsigned char* data, size_t size) {
   static const char k_digits[] = "0123456789abcdef";
   std::string out(size * 2, '0');

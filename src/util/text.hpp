@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@ namespace exhibit::util {
 // Removes control characters and escape sequences (C0, DEL, C1 and invalid UTF-8 bytes become
 // '?'; tab and newline become a space) so a value read from an image cannot drive the terminal.
 std::string sanitize_for_terminal(std::string_view text);
+
+// Offset of the first byte that does not start a valid UTF-8 sequence, if any.
+std::optional<size_t> first_invalid_utf8(std::string_view text);
 
 std::string to_hex(const unsigned char* data, size_t size);
 

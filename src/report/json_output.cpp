@@ -1,0 +1,143 @@
+#include "report/json_output.hpp"
+
+#include "report/json_util.hpp"
+
+namespace exhibit::report {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json head(const char* command, int exit_code) {
+  ordered_json j;
+  j["output_version"] = k_output_version;
+  j["command"] = command;
+  j["tool"] = {{"name", "exhibit"}, {"version", EXHIBIT_VERSION}};
+  j["exit_code"] = exit_code;
+  return j;
+}
+
+ordered_json digests_json(const std::vector<DigestResult>& digests) {
+  ordered_json o = ordered_json::object();
+  for (const auto& d : digests) o[d.algorithm] = d.hex;
+  return o;
+}
+
+}  // namespace
+
+std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, int exit_code) {
+  ordered_json j = head("acquire", exit_code);
+  ordered_json segments = ordered_json::array();
+  for (const auto& f : r.segments) segments.push_back({{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}});
+  j["files"] = {{"segments", segments},
+                {"log", r.log_file},
+                {"map", r.map_file},
+                {"record", r.record_file},
+                {"checksums", r.checksums_file},
+                {"signature", r.signature_file},
+                {"timestamp_request", r.timestamp_request_file}};
+  j["source"] = {{"path", r.source.path}, {"size", r.source.size}, {"model", r.source.model},
+                 {"serial", r.source.serial}, {"logical_sector_size", r.source.logical_sector_size}};
+  j["case"] = case_json(options.metadata);
+  j["bytes"] = r.bytes;
+  j["seconds"] = r.seconds;
+  j["digests"] = digests_json(r.digests);
+  j["padding"] = r.padding;
+  j["source_digests"] = digests_json(r.source_digests);
+  j["unreadable"] = ranges_json(r.unreadable);
+  j["recovered"] = ranges_json(r.recovered);
+  j["complete"] = r.complete();
+  return dump_json(j);
+}
+
+std::string verify_json(const std::string& image, const VerifyReport& r, const std::vector<std::string>& repeat,
+                        int exit_code) {
+  ordered_json j = head("verify", exit_code);
+  j["image"] = image;
+  j["segments"] = r.info.segment_files;
+  j["media"] = {{"size", r.info.media_size},
+                {"bytes_per_sector", r.info.bytes_per_sector},
+                {"sectors", r.info.sector_count},
+                {"sectors_per_chunk", r.info.sectors_per_chunk},
+                {"chunks", r.info.chunk_count}};
+  j["bad_chunks"] = ranges_json(r.bad_chunks);
+  j["acquisition_errors"] = ranges_json(r.info.acquisition_errors);
+  ordered_json checks = ordered_json::array();
+  for (const auto& c : r.checks) {
+    checks.push_back({{"algorithm", c.algorithm},
+                      {"stored", c.stored},
+                      {"computed", c.computed},
+                      {"stored_in", c.stored_in},
+                      {"match", c.match()}});
+  }
+  j["digests"] = checks;
+  ordered_json mismatches = ordered_json::array();
+  for (const auto& m : r.piece_mismatches) {
+    const uint64_t sector = r.info.bytes_per_sector == 0 ? 512 : r.info.bytes_per_sector;
+    mismatches.push_back({{"index", m.index},
+                          {"offset", m.offset},
+                          {"length", m.length},
+                          {"first_sector", m.offset / sector},
+                          {"last_sector", (m.offset + m.length - 1) / sector},
+                          {"stored", m.stored},
+                          {"computed", m.computed}});
+  }
+  j["pieces"] = {{"piece_size", r.piece_size}, {"checked", r.pieces_checked}, {"mismatches", mismatches}};
+  ordered_json files = ordered_json::array();
+  for (const auto& f : r.segment_checks) {
+    files.push_back({{"path", f.file},
+                     {"stored_size", f.stored_size},
+                     {"size", f.size},
+                     {"stored", f.stored},
+                     {"computed", f.computed},
+                     {"match", f.match()}});
+  }
+  j["segment_files"] = files;
+  ordered_json signatures = ordered_json::array();
+  for (const auto& s : r.signatures) {
+    signatures.push_back({{"kind", s.what},
+                          {"path", s.file},
+                          {"valid", s.valid},
+                          {"chain_checked", s.chain_checked},
+                          {"detail", s.detail}});
+  }
+  j["signatures"] = signatures;
+  j["record"] = r.record_file;
+  j["notes"] = r.notes;
+  j["problems"] = r.problems;
+  j["verdict"] = r.passed() ? "verified" : "failed";
+  j["repeat_commands"] = repeat;
+  return dump_json(j);
+}
+
+std::string info_json(const std::string& image, const ImageInfo& i) {
+  ordered_json j = head("info", 0);
+  j["image"] = image;
+  j["format"] = i.format;
+  j["segments"] = i.segment_files;
+  j["media"] = {{"size", i.media_size},
+                {"bytes_per_sector", i.bytes_per_sector},
+                {"sectors", i.sector_count},
+                {"sectors_per_chunk", i.sectors_per_chunk},
+                {"chunks", i.chunk_count},
+                {"compression", i.compression},
+                {"media_type", i.media_type},
+                {"physical", i.physical}};
+  j["set_identifier"] = i.set_identifier;
+  ordered_json headers = ordered_json::object();
+  for (const auto& [k, v] : i.header_values) headers[k] = v;
+  j["header_values"] = headers;
+  ordered_json hashes = ordered_json::object();
+  for (const auto& h : i.hashes) hashes[h.algorithm] = h.hex;
+  j["stored_hashes"] = hashes;
+  j["acquisition_errors"] = ranges_json(i.acquisition_errors);
+  return dump_json(j);
+}
+
+std::string error_json(const std::string& command, const Error& error, int exit_code) {
+  ordered_json j = head(command.c_str(), exit_code);
+  j["error"] = error.message();
+  return dump_json(j);
+}
+
+}  // namespace exhibit::report

@@ -1,0 +1,26 @@
+// `--json`: one JSON document per command on stdout, in the schema docs/output.schema.json.
+// Every string from an image or a device is untrusted: invalid UTF-8 becomes U+FFFD, and the
+// JSON is valid whatever the bytes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "exhibit/acquire.hpp"
+#include "exhibit/error.hpp"
+#include "exhibit/image_info.hpp"
+#include "exhibit/verify.hpp"
+
+namespace exhibit::report {
+
+constexpr int k_output_version = 1;
+
+std::string acquire_json(const AcquireOptions& options, const AcquireResult& result, int exit_code);
+// `repeat` is the list of independent commands verify printed for people.
+std::string verify_json(const std::string& image, const VerifyReport& report, const std::vector<std::string>& repeat,
+                        int exit_code);
+std::string info_json(const std::string& image, const ImageInfo& info);
+// A command that could not run: its one-line error.
+std::string error_json(const std::string& command, const Error& error, int exit_code);
+
+}  // namespace exhibit::report

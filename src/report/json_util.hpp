@@ -1,0 +1,35 @@
+// Shared pieces of the JSON we write: sector ranges, and serialising untrusted text safely.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "exhibit/acquire.hpp"
+#include "exhibit/sector_range.hpp"
+
+namespace exhibit::report {
+
+// [{first_sector, sector_count}, ...]
+inline nlohmann::ordered_json ranges_json(const std::vector<SectorRange>& ranges) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const auto& r : ranges) a.push_back({{"first_sector", r.first}, {"sector_count", r.count}});
+  return a;
+}
+
+// The operator's case details, as given.
+inline nlohmann::ordered_json case_json(const CaseMetadata& m) {
+  return {{"case_number", m.case_number},
+          {"evidence_number", m.evidence_number},
+          {"examiner", m.examiner},
+          {"description", m.description},
+          {"notes", m.notes}};
+}
+
+// Two-space indented, with a final newline; bytes that are not UTF-8 (from an image, a device or
+// the command line) become U+FFFD instead of making the output invalid or throwing.
+inline std::string dump_json(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace exhibit::report

@@ -1,0 +1,132 @@
+// --json on acquire, verify and info: every document validates against docs/output.schema.json
+// (python3-jsonschema, an independent validator), and its values agree with the oracles. Text
+// from an image or the command line that is hostile (markup, terminal escapes, invalid UTF-8)
+// leaves the JSON valid and the terminal output free of control bytes.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "oracles.hpp"
+#include "test_support.hpp"
+
+using namespace exhibit::test;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string schema_path() { return std::string(EXHIBIT_SOURCE_DIR) + "/docs/output.schema.json"; }
+
+// Validates `document` with python3-jsonschema (Draft 2020-12); "" when valid, else the reason.
+std::string schema_errors(const std::string& document, const std::string& scratch) {
+  write_file(scratch + "/doc.json", document);
+  auto r = run("python3 -c 'import json, sys, jsonschema\n"
+               "schema = json.load(open(sys.argv[1]))\n"
+               "jsonschema.Draft202012Validator.check_schema(schema)\n"
+               "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2], encoding=\"utf-8\")))' " +
+               sh_quote(schema_path()) + " " + sh_quote(scratch + "/doc.json"));
+  return r.exit_code == 0 ? "" : r.out + r.err;
+}
+
+CommandResult run_exhibit(const std::string& args) { return run(sh_quote(exhibit_bin()) + " " + args); }
+
+}  // namespace
+
+TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
+  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
+    GTEST_SKIP() << "needs python3-jsonschema";
+  }
+  TempDir tmp;
+  write_file(tmp / "src.bin", random_bytes(3 << 20, 41));
+  auto a = run_exhibit("acquire -q --json " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") +
+                       " -C 42 -e 'J. Smith' -S 1MiB --piece-size 1MiB");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(schema_errors(a.out, tmp.path()), "");
+  const json aj = json::parse(a.out);
+  EXPECT_EQ(aj["digests"]["md5"], digest_of("md5sum", tmp / "src.bin"));
+  EXPECT_EQ(aj["digests"]["sha256"], digest_of("sha256sum", tmp / "src.bin"));
+  EXPECT_EQ(aj["case"]["case_number"], "42");
+  EXPECT_GE(aj["files"]["segments"].size(), 3u);
+  EXPECT_EQ(aj["files"]["segments"][0]["sha256"], digest_of("sha256sum", tmp / "x.E01"));
+
+  auto v = run_exhibit("verify -q --json " + sh_quote(tmp / "x.E01"));
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(schema_errors(v.out, tmp.path()), "");
+  const json vj = json::parse(v.out);
+  EXPECT_EQ(vj["verdict"], "verified");
+  EXPECT_EQ(vj["pieces"]["checked"], 3);
+  EXPECT_EQ(vj["repeat_commands"][0], "ewfverify " + tmp / "x.E01");
+
+  auto i = run_exhibit("info --json " + sh_quote(tmp / "x.E01"));
+  EXPECT_EQ(i.exit_code, 0) << i.err;
+  EXPECT_EQ(schema_errors(i.out, tmp.path()), "");
+  const json ij = json::parse(i.out);
+  auto ewfinfo = run("ewfinfo " + sh_quote(tmp / "x.E01"));
+  EXPECT_EQ(ij["media"]["sectors_per_chunk"].get<int>(), std::stoi(field_after(ewfinfo.out, "Sectors per chunk:")));
+  EXPECT_EQ(ij["stored_hashes"]["md5"], digest_of("md5sum", tmp / "src.bin"));
+
+  // A damaged copy: verify fails, and says where, in JSON too.
+  for (int n = 1; fs::exists(tmp / ("x.E0" + std::to_string(n))); ++n) {
+    fs::copy(tmp / ("x.E0" + std::to_string(n)), tmp / ("y.E0" + std::to_string(n)));
+  }
+  auto f = run("printf 'Z' | dd of=" + sh_quote(tmp / "y.E02") + " bs=1 seek=300000 conv=notrunc status=none");
+  ASSERT_EQ(f.exit_code, 0);
+  auto bad = run_exhibit("verify -q --json " + sh_quote(tmp / "y.E01"));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(schema_errors(bad.out, tmp.path()), "");
+  const json bj = json::parse(bad.out);
+  EXPECT_EQ(bj["verdict"], "failed");
+  EXPECT_EQ(bj["exit_code"], 1);
+  EXPECT_FALSE(bj["bad_chunks"].empty()) << bad.out;
+
+  // A command that cannot run: the error as JSON, and the one line on stderr.
+  auto missing = run_exhibit("info --json " + sh_quote(tmp / "nope.E01"));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(schema_errors(missing.out, tmp.path()), "");
+  EXPECT_EQ(line_count(missing.err), 1u);
+}
+
+TEST(JsonOutput, HostileTextStaysHarmless) {
+  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
+    GTEST_SKIP() << "needs python3-jsonschema";
+  }
+  TempDir tmp;
+  write_file(tmp / "src.bin", random_bytes(1 << 20, 42));
+  // Markup, an ANSI escape that would clear the screen, a title-setting OSC and a C1 control
+  // (CSI), all valid UTF-8; and a source file whose name is not UTF-8 at all.
+  const std::string notes = "<script>alert(1)</script> \x1b[2J\x1b]0;owned\x07 \xc2\x9b end";
+  write_file(tmp / "notes.txt", notes);
+  const std::string source = tmp / "src-\xff\xfe.bin";
+  fs::copy(tmp / "src.bin", source);
+  auto a = run(sh_quote(exhibit_bin()) + " acquire -q --json " + sh_quote(source) + " -o " + sh_quote(tmp / "x") +
+               " -N \"$(cat " + sh_quote(tmp / "notes.txt") + ")\"");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(schema_errors(a.out, tmp.path()), "");
+  const json aj = json::parse(a.out);
+  EXPECT_EQ(aj["case"]["notes"], notes) << "kept as data; JSON escapes it";
+  EXPECT_NE(aj["source"]["path"].get<std::string>().find("src-\xef\xbf\xbd\xef\xbf\xbd.bin"), std::string::npos)
+      << "bytes that are not UTF-8 become U+FFFD";
+  // The record is valid JSON too.
+  EXPECT_EQ(run("python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding=\"utf-8\"))' " +
+                sh_quote(tmp / "x.manifest.json"))
+                .exit_code,
+            0);
+  // Header text that is not UTF-8 is refused before anything is read, naming the option.
+  auto latin1 = run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(tmp / "src.bin") + " -o " +
+                    sh_quote(tmp / "z") + " -e $(printf 'M\xfcller')");
+  EXPECT_EQ(latin1.exit_code, 2) << latin1.err;
+  EXPECT_NE(latin1.err.find("--examiner is not valid UTF-8 (byte 1)"), std::string::npos) << latin1.err;
+  EXPECT_FALSE(fs::exists(tmp / "z.log"));
+  // info reads the notes back from the E01 header: as JSON valid, on the terminal without control bytes.
+  auto ij = run_exhibit("info --json " + sh_quote(tmp / "x.E01"));
+  EXPECT_EQ(schema_errors(ij.out, tmp.path()), "");
+  auto text = run_exhibit("info " + sh_quote(tmp / "x.E01"));
+  ASSERT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("<script>"), std::string::npos) << text.out;
+  for (unsigned char c : text.out) {
+    EXPECT_FALSE((c < 0x20 && c != '\n') || c == 0x7f) << "control byte " << int(c) << " reached the terminal";
+  }
+  EXPECT_EQ(text.out.find("\xc2\x9b"), std::string::npos) << "C1 control (CSI) reached the terminal";
+}
