@@ -41,6 +41,7 @@ struct AcquireOptions {
   uint64_t piece_size = uint64_t{64} << 20;  // piecewise SHA-256 window over the source (0: none)
   std::string sign_key;   // PEM private key that signs the record ("": unsigned)
   std::string sign_cert;  // its certificate: a CMS signature; without one, a plain signature
+  std::string report;  // the HTML report's path ("": BASE.report.html)
   bool fixed_address_layout = false;  // set by the CLI: the process runs without ASLR (see cli/main.cpp)
 };
 
@@ -74,6 +75,7 @@ struct AcquireResult {
   std::string checksums_file;  // BASE.sha256sums: the segments' SHA-256, for sha256sum -c
   std::string signature_file;  // BASE.manifest.json.p7s or .sig ("" when unsigned)
   std::string timestamp_request_file;  // BASE.manifest.tsq (RFC 3161 request for the record)
+  std::string report_file;             // the printable HTML report
   std::vector<DigestResult> digests;         // of the image's media data (what the E01 stores)
   // A file whose size is not a whole number of sectors is stored whole and padded with zeros to
   // the next sector, as E01 holds whole sectors only: then `padding` > 0, the media digests

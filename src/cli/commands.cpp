@@ -6,7 +6,9 @@
 #include "exhibit/exit_code.hpp"
 #include "exhibit/image_info.hpp"
 #include "exhibit/verify.hpp"
+#include "report/html_report.hpp"
 #include "report/json_output.hpp"
+#include "report/record.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
 
@@ -100,6 +102,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   print_field("map", r.map_file);
   print_field("record", r.record_file);
   print_field("checksums", r.checksums_file);
+  print_field("report", r.report_file);
   print_field("bytes", std::to_string(r.bytes) + " (" + util::format_bytes(r.bytes) + ")");
   print_field("time", util::format_duration(r.seconds) + ", " +
                           util::format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) /
@@ -135,6 +138,11 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   const VerifyReport& r = *result;
   const ImageInfo& i = r.info;
   const std::vector<std::string> repeat = verify_repeat_commands(cl.image, r);
+  if (!cl.verify_report.empty()) {
+    if (auto st = report::write_file_atomically(cl.verify_report, report::verify_html(cl.image, r, repeat)); !st) {
+      return fail(cl, "verify", st.error());
+    }
+  }
   if (cl.json) {
     const int code = r.passed() ? k_exit_ok : k_exit_verify_failed;
     std::fputs(report::verify_json(cl.image, r, repeat, code).c_str(), stdout);

@@ -69,7 +69,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       ->check(CLI::IsMember({"none", "empty-block", "fast", "best"}))
       ->capture_default_str();
   acq->add_option("--chunk-sectors", a.chunk_sectors,
-                  "sectors per chunk, a power of two (default 64; more for media over 512 GiB)");
+                  "sectors per chunk, a power of two (default 64; more for media over 256 GiB)");
   acq->add_option("--retries", a.retries, "extra reads of a failing sector before it is zero-filled")
       ->capture_default_str();
   acq->add_option("--sector-size", a.file_sector_size, "bytes per sector for a file source (default 512)")
@@ -87,11 +87,13 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
   acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
+  acq->add_option("--report", a.report, "path of the printable HTML report (default BASE.report.html)");
   acq->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
   auto* ver = app.add_subcommand("verify", "re-read an E01 image and check every chunk and stored digest");
   ver->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
   ver->add_flag("-q,--quiet", cl.quiet, "no progress display");
+  ver->add_option("--report", cl.verify_report, "also write a printable HTML report to this file");
   ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
   cl.threads = a.threads;
   ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks")

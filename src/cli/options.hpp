@@ -18,6 +18,7 @@ struct CommandLine {
   bool json = false;  // one JSON document on stdout instead of text (docs/output.schema.json)
   unsigned threads = 1;  // verify
   VerifyKeys verify_keys;  // verify
+  std::string verify_report;  // verify --report: HTML report path
 };
 
 // Parses argv; on --help/--version or a usage error prints the message and returns the exit

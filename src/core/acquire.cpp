@@ -21,6 +21,7 @@
 #include "image/segment_names.hpp"
 #include "io/block_source.hpp"
 #include "io/sector_reader.hpp"
+#include "report/html_report.hpp"
 #include "report/record.hpp"
 #include "report/signing.hpp"
 #include "report/rescue_map.hpp"
@@ -33,7 +34,7 @@ namespace exhibit {
 namespace {
 
 constexpr size_t k_read_size = 4 << 20;  // bytes per source read (rounded down to whole chunks)
-constexpr size_t k_pool_bytes = 256 << 20;  // pipeline buffers, read and encoded
+constexpr size_t k_pool_bytes = 64 << 20;  // pipeline buffers, read and encoded (more only if workers need it)
 
 std::string host_os() {
   struct utsname u {};
@@ -415,6 +416,11 @@ Result<AcquireResult> Job::run() {
     if (m_signer->has_certificate()) m_log->field("signer", m_signer->certificate_subject());
   }
   m_log->field("timestamp request", m_result.timestamp_request_file + " (RFC 3161, SHA-256 of the record)");
+  m_result.report_file = m_opt.report.empty() ? m_out.report_path() : m_opt.report;
+  if (auto st = report::write_file_atomically(m_result.report_file, report::acquire_html(m_opt, m_result)); !st) {
+    return fail(st.error());
+  }
+  m_log->field("report", m_result.report_file);
   m_log->field("map", m_result.map_file);
   m_log->line(m_result.complete() ? "ACQUISITION COMPLETE: every sector read"
                                   : "ACQUISITION COMPLETE WITH UNREADABLE SECTORS (see above)");

@@ -19,10 +19,11 @@ uint64_t segments_needed(uint64_t media_size, uint64_t chunk_bytes, uint64_t seg
 
 Result<uint32_t> choose_chunk_sectors(uint64_t media_size, uint32_t sector_size, uint32_t requested) {
   auto chunks_at = [&](uint64_t spc) { return div_up(media_size, spc * sector_size); };
-  const uint64_t limit = requested != 0 ? k_max_chunks : k_default_max_chunks;
+  uint64_t limit = requested != 0 ? k_max_chunks : k_default_max_chunks;
   uint64_t spc = requested != 0 ? requested : k_default_chunk_sectors;
   if (requested == 0) {
     while (chunks_at(spc) > limit && spc < k_max_chunk_sectors) spc *= 2;
+    if (chunks_at(spc) > limit) limit = k_max_chunks;  // beyond 256 TiB: more memory, still writable
   }
   if (chunks_at(spc) <= limit) return static_cast<uint32_t>(spc);
   uint64_t need = spc;
@@ -44,7 +45,7 @@ Result<EwfGeometry> choose_geometry(uint64_t media_size, uint32_t sector_size, u
   EwfGeometry g;
   EXHIBIT_TRY(g.chunk_sectors, choose_chunk_sectors(media_size, sector_size, chunk_sectors));
   if (chunk_sectors == 0 && g.chunk_sectors != k_default_chunk_sectors) {
-    g.chunk_reason = std::to_string(k_default_chunk_sectors) + " would need more than 2^24 chunks, more than " +
+    g.chunk_reason = std::to_string(k_default_chunk_sectors) + " would need more than 2^23 chunks, more than " +
                      "libewf can hold in bounded memory";
   }
   const uint64_t chunk_bytes = uint64_t{g.chunk_sectors} * sector_size;

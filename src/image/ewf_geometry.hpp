@@ -11,8 +11,9 @@ namespace exhibit::image {
 // libewf allocates its chunk table for the whole media when it starts writing, about 8.5 bytes a
 // chunk (measured: 600 MB resident at 2^26 chunks), and cannot write 2^27 chunks at all ("unable
 // to resize chunk table": 4 TiB at 32 KiB chunks). By default chunks grow so there are at most
-// 2^24 (under 150 MB); a chunk size the user asked for is honoured up to 2^26 chunks.
-constexpr uint64_t k_default_max_chunks = uint64_t{1} << 24;
+// 2^23 (about 75 MB); a chunk size the user asked for, or media too large for that even at the
+// largest chunk, is honoured up to 2^26 chunks.
+constexpr uint64_t k_default_max_chunks = uint64_t{1} << 23;
 constexpr uint64_t k_max_chunks = uint64_t{1} << 26;
 constexpr uint32_t k_default_chunk_sectors = 64;
 constexpr uint32_t k_max_chunk_sectors = 65536;

@@ -35,7 +35,8 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
                 {"record", r.record_file},
                 {"checksums", r.checksums_file},
                 {"signature", r.signature_file},
-                {"timestamp_request", r.timestamp_request_file}};
+                {"timestamp_request", r.timestamp_request_file},
+                {"report", r.report_file}};
   j["source"] = {{"path", r.source.path}, {"size", r.source.size}, {"model", r.source.model},
                  {"serial", r.source.serial}, {"logical_sector_size", r.source.logical_sector_size}};
   j["case"] = case_json(options.metadata);

@@ -10,8 +10,8 @@ constexpr uint64_t GiB = uint64_t{1} << 30;
 constexpr uint64_t TiB = uint64_t{1} << 40;
 }  // namespace
 
-TEST(EwfGeometry, DefaultsHoldUpTo512GiB) {
-  auto g = choose_geometry(512 * GiB, 512, 0, 0);
+TEST(EwfGeometry, DefaultsHoldUpTo256GiB) {
+  auto g = choose_geometry(256 * GiB, 512, 0, 0);
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->chunk_sectors, 64u);
   EXPECT_EQ(g->segment_size, k_default_segment_size);
@@ -19,8 +19,8 @@ TEST(EwfGeometry, DefaultsHoldUpTo512GiB) {
   EXPECT_TRUE(g->segment_reason.empty());
 }
 
-TEST(EwfGeometry, DefaultChunkDoublesToStayWithin2To24Chunks) {
-  for (auto [size, spc] : {std::pair{512 * GiB + 512, 128u}, {4 * TiB, 512u}, {16 * TiB, 2048u}, {64 * TiB, 8192u}}) {
+TEST(EwfGeometry, DefaultChunkDoublesToStayWithin2To23Chunks) {
+  for (auto [size, spc] : {std::pair{256 * GiB + 512, 128u}, {4 * TiB, 1024u}, {16 * TiB, 4096u}, {64 * TiB, 16384u}}) {
     auto g = choose_geometry(size, 512, 0, 0);
     ASSERT_TRUE(g.ok()) << size;
     EXPECT_EQ(g->chunk_sectors, spc) << size;
@@ -28,7 +28,7 @@ TEST(EwfGeometry, DefaultChunkDoublesToStayWithin2To24Chunks) {
     EXPECT_FALSE(g->chunk_reason.empty());
   }
   // 4096-byte sectors: the same bytes per chunk, an eighth of the sectors.
-  EXPECT_EQ(choose_geometry(16 * TiB, 4096, 0, 0)->chunk_sectors, 256u);
+  EXPECT_EQ(choose_geometry(16 * TiB, 4096, 0, 0)->chunk_sectors, 512u);
 }
 
 TEST(EwfGeometry, DefaultSegmentGrowsOnlyPastTheLastSegmentName) {
@@ -67,6 +67,13 @@ TEST(EwfGeometry, AnExplicitSegmentSizeTooSmallIsRefusedWithOneThatWorks) {
   // Tiny segments on small media: one chunk a segment, no arithmetic underflow.
   EXPECT_TRUE(choose_geometry(1 << 20, 512, 0, 1000).ok());
   EXPECT_FALSE(choose_geometry(64 * GiB, 512, 0, 1000).ok());
+}
+
+TEST(EwfGeometry, PastTheDefaultLimitTheLargestChunkIsUsed) {
+  // 1 PiB needs 2^25 chunks even at 65536 sectors: allowed (about 300 MB), rather than refused.
+  auto g = choose_geometry(1024 * TiB, 512, 0, 0);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->chunk_sectors, k_max_chunk_sectors);
 }
 
 TEST(EwfGeometry, MediaBeyondAnyChunkSizeIsRefused) {

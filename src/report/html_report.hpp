@@ -1,0 +1,23 @@
+// A printable, self-contained HTML report (no scripts, no network resources): case details,
+// device, digests, verdicts, and a strip picture of the media marking unreadable, recovered and
+// mismatched regions. Every string is escaped: image header values are untrusted.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "exhibit/acquire.hpp"
+#include "exhibit/verify.hpp"
+
+namespace exhibit::report {
+
+// Written by `acquire` beside the image.
+std::string acquire_html(const AcquireOptions& options, const AcquireResult& result);
+// Written by `verify --report FILE`.
+std::string verify_html(const std::string& image, const VerifyReport& report, const std::vector<std::string>& repeat);
+
+// HTML-escapes `text` (& < > " ') after replacing control characters and invalid UTF-8.
+std::string html_escape(const std::string& text);
+
+}  // namespace exhibit::report
