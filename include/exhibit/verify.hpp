@@ -1,6 +1,7 @@
 // Verification: re-read an E01 image, check every chunk, recompute and compare stored digests.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,11 +50,23 @@ struct SignatureCheck {
   std::string repeat;   // the openssl command that repeats the check ("" if there is none)
 };
 
-// What verify may use to check signatures: certificates to trust (CMS signer chains and
-// timestamp authorities) and the public key of a plain signature. Empty: not given.
-struct VerifyKeys {
+// What verify may use beyond the image: certificates to trust (CMS signer chains and timestamp
+// authorities), the public key of a plain signature, and the original source to re-read and
+// compare (Guymager's dual verification). Empty: not given.
+struct VerifyOptions {
   std::string trust_pem;
   std::string pubkey_pem;
+  std::string source;          // file or block device; opened read-only with the write-block
+  bool allow_mounted = false;  // for `source`
+};
+
+// The image compared with its source, sector by sector.
+struct SourceComparison {
+  std::string path;
+  uint64_t size = 0;                      // bytes of the source
+  uint64_t compared = 0;                  // bytes compared
+  std::vector<SectorRange> differences;   // sectors whose bytes differ from the image
+  std::vector<SectorRange> unreadable;    // sectors the source would not give back this time
 };
 
 struct VerifyReport {
@@ -71,6 +84,7 @@ struct VerifyReport {
   std::string checksums_file;            // BASE.sha256sums beside the image, if there is one
   std::vector<SignatureCheck> signatures;  // of the record: CMS, plain, timestamp
   std::vector<std::string> notes;          // things not checked, and why (they do not fail the verdict)
+  std::optional<SourceComparison> source;  // with VerifyOptions::source
   std::vector<std::string> problems;     // anything else that makes the verdict a failure
   bool passed() const;
 };
@@ -79,6 +93,6 @@ struct VerifyReport {
 // broken); a report with passed() == false means it ran and found a mismatch or bad chunk.
 // `threads` workers decode and check chunks; the digests run on threads of their own.
 Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks = {}, unsigned threads = 1,
-                                  const VerifyKeys& keys = {});
+                                  const VerifyOptions& options = {});
 
 }  // namespace exhibit

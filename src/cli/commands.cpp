@@ -61,6 +61,10 @@ std::vector<std::string> verify_repeat_commands(const std::string& image_path, c
   for (const auto& c : r.signatures) {
     if (!c.repeat.empty()) out.push_back(c.repeat);
   }
+  if (r.source) {
+    out.push_back("ewfexport -q -u -t - " + image + " 2>/dev/null | head -c " + std::to_string(r.source->size) +
+                  " | cmp - " + shell_quote(r.source->path));
+  }
   for (const auto& m : r.piece_mismatches) {
     out.push_back("ewfexport -q -u -t - " + image + " 2>/dev/null | tail -c +" + std::to_string(m.offset + 1) +
                   " | head -c " + std::to_string(m.length) + " | sha256sum");
@@ -126,7 +130,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
 
 int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   ProgressBar bar("verifying", !cl.quiet);
-  auto result = verify_image(cl.image, bar.hooks(cancel), cl.threads, cl.verify_keys);
+  auto result = verify_image(cl.image, bar.hooks(cancel), cl.threads, cl.verify_options);
   bar.finish();
   if (!result) {
     const int code = fail(cl, "verify", result.error());
@@ -192,6 +196,18 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   for (const auto& c : r.signatures) {
     print_field(c.what.c_str(), file_name_of(c.file) + (c.valid ? ": VALID" : ": INVALID") +
                                     (c.detail.empty() ? "" : " (" + c.detail + ")"));
+  }
+  if (r.source) {
+    const SourceComparison& c = *r.source;
+    if (c.differences.empty()) {
+      print_field("source", c.path + ": " + std::to_string(c.compared) + " bytes compared sector by sector, identical");
+    }
+    for (const auto& d : c.differences) {
+      print_field("SOURCE DIFFERS", "sectors " + std::to_string(d.first) + "-" + std::to_string(d.last()) + " (bytes " +
+                                        std::to_string(d.first * i.bytes_per_sector) + "-" +
+                                        std::to_string((d.last() + 1) * i.bytes_per_sector - 1) + ") of " + c.path);
+    }
+    if (!c.unreadable.empty()) print_field("source unreadable", ranges_text(c.unreadable) + " (not compared)");
   }
   for (const auto& n : r.notes) print_field("note", n);
   for (const auto& p : r.problems) print_field("problem", p);

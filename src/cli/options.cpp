@@ -93,6 +93,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   auto* ver = app.add_subcommand("verify", "re-read an E01 image and check every chunk and stored digest");
   ver->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
   ver->add_flag("-q,--quiet", cl.quiet, "no progress display");
+  ver->add_option("--source", cl.verify_options.source,
+                  "re-read the original device or file and compare it with the image, sector by sector")
+      ->check(CLI::ExistingPath);
+  ver->add_flag("--allow-mounted", cl.verify_options.allow_mounted, "re-read a source even if it is mounted read-write");
   ver->add_option("--report", cl.verify_report, "also write a printable HTML report to this file");
   ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
   cl.threads = a.threads;
@@ -100,10 +104,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
 
-  ver->add_option("--trust", cl.verify_keys.trust_pem,
+  ver->add_option("--trust", cl.verify_options.trust_pem,
                   "PEM certificates to trust for the CMS signer's chain and the timestamp authority")
       ->check(CLI::ExistingFile);
-  ver->add_option("--pubkey", cl.verify_keys.pubkey_pem, "PEM public key that checks a plain signature (.sig)")
+  ver->add_option("--pubkey", cl.verify_options.pubkey_pem, "PEM public key that checks a plain signature (.sig)")
       ->check(CLI::ExistingFile);
 
   auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");

@@ -17,7 +17,7 @@ struct CommandLine {
   bool quiet = false;
   bool json = false;  // one JSON document on stdout instead of text (docs/output.schema.json)
   unsigned threads = 1;  // verify
-  VerifyKeys verify_keys;  // verify
+  VerifyOptions verify_options;  // verify
   std::string verify_report;  // verify --report: HTML report path
 };
 

@@ -22,7 +22,7 @@ Result<SealedRecord> seal_record(const std::string& record_text, const OutputSet
   return sealed;
 }
 
-void check_seal(const std::string& base, const VerifyKeys& keys, VerifyReport& report) {
+void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport& report) {
   const OutputSet out(base);
   auto exists = [](const std::string& p) { return ::access(p.c_str(), F_OK) == 0; };
   if (report.record_file.empty()) {

@@ -20,6 +20,6 @@ Result<SealedRecord> seal_record(const std::string& record_text, const OutputSet
 
 // Verify's side: checks every signature and timestamp response lying beside the record of the
 // image BASE (report.record_file) with `keys`, into report.signatures, problems and notes.
-void check_seal(const std::string& base, const VerifyKeys& keys, VerifyReport& report);
+void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport& report);
 
 }  // namespace exhibit::core

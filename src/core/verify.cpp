@@ -8,6 +8,7 @@
 
 #include "core/pipeline.hpp"
 #include "core/record_seal.hpp"
+#include "core/source_compare.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
 #include "image/ewf_reader.hpp"
@@ -19,6 +20,7 @@ namespace exhibit {
 
 bool VerifyReport::passed() const {
   if (!bad_chunks.empty() || !problems.empty() || checks.empty() || !piece_mismatches.empty()) return false;
+  if (source && !source->differences.empty()) return false;
   for (const auto& s : signatures) {
     if (!s.valid) return false;
   }
@@ -39,7 +41,8 @@ std::string file_name(const std::string& path) { return path.substr(path.find_la
 // checked by the workers, and digested in order.
 Result<core::PipelineResult> read_all_chunks(image::EwfReader& reader, VerifyReport& report, const JobHooks& hooks,
                                              const std::vector<std::string>& algorithms, unsigned threads,
-                                             uint64_t piece_size, uint64_t piece_limit) {
+                                             uint64_t piece_size, uint64_t piece_limit,
+                                             core::SourceComparer* source) {
   const ImageInfo& info = report.info;
   const uint64_t chunk = static_cast<uint64_t>(info.bytes_per_sector) * info.sectors_per_chunk;
   const size_t stored_capacity = static_cast<size_t>(chunk) + 64;  // a raw chunk and its checksum
@@ -94,6 +97,7 @@ Result<core::PipelineResult> read_all_chunks(image::EwfReader& reader, VerifyRep
   auto last_report = start - std::chrono::seconds(1);
   auto consume = [&](core::Block& b) -> Status {
     for (const auto& r : b.bad_chunks) append_range(report.bad_chunks, r);
+    if (source != nullptr) EXHIBIT_CHECK(source->compare(b.offset, b.data.data(), b.size, info.bytes_per_sector));
     report.bytes_read = b.offset + b.size;
     auto now = std::chrono::steady_clock::now();
     if (hooks.progress && (now - last_report > std::chrono::milliseconds(250) || report.bytes_read == info.media_size)) {
@@ -149,7 +153,7 @@ void check_segments(const report::RecordedImage& record, const std::string& fold
 }  // namespace
 
 Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks, unsigned threads,
-                                  const VerifyKeys& keys) {
+                                  const VerifyOptions& options) {
   VerifyReport report;
   EXHIBIT_TRY(auto reader, image::EwfReader::open(first_segment));
   report.info = reader->info();
@@ -191,8 +195,25 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   // Pieces cover the source's own bytes (the record says how many): padding is left out.
   report.piece_size = record.pieces.empty() ? 0 : record.piece_size;
   const uint64_t piece_limit = record.source_size != 0 ? std::min(record.source_size, info.media_size) : info.media_size;
-  EXHIBIT_TRY(core::PipelineResult digested,
-              read_all_chunks(*reader, report, hooks, algorithms, threads, report.piece_size, piece_limit));
+  std::unique_ptr<core::SourceComparer> source;
+  if (!options.source.empty()) {
+    const uint64_t chunk = uint64_t{info.bytes_per_sector} * info.sectors_per_chunk;
+    const size_t block = static_cast<size_t>(chunk * std::max<uint64_t>(1, (4u << 20) / std::max<uint64_t>(1, chunk)));
+    EXHIBIT_TRY(source, core::SourceComparer::open(options, block, hooks.cancel));
+  }
+  EXHIBIT_TRY(core::PipelineResult digested, read_all_chunks(*reader, report, hooks, algorithms, threads,
+                                                             report.piece_size, piece_limit, source.get()));
+  if (source) {
+    report.source = source->result();
+    const uint64_t expected = record.source_size != 0 ? record.source_size : info.media_size;
+    if (report.source->size != expected) {
+      report.problems.push_back("the source is " + std::to_string(report.source->size) + " bytes, the image holds " +
+                                std::to_string(expected));
+    }
+    if (!report.source->unreadable.empty()) {
+      report.notes.push_back("some source sectors could not be read again, so were not compared (see the list)");
+    }
+  }
   check_pieces(record, digested.pieces, report);
   check_segments(record, folder, threads, report);
   std::sort(report.bad_chunks.begin(), report.bad_chunks.end(),
@@ -217,7 +238,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     }
   }
   if (report.checks.empty()) report.problems.push_back("the image stores no digest to compare with");
-  if (auto base = image::base_of_first_segment(first_segment)) core::check_seal(base->base, keys, report);
+  if (auto base = image::base_of_first_segment(first_segment)) core::check_seal(base->base, options, report);
   return report;
 }
 

@@ -161,12 +161,19 @@ std::string verify_html(const std::string& image, const VerifyReport& r, const s
   for (const auto& m : r.piece_mismatches) {
     append_range(mismatched, {m.offset / bps, (m.length + bps - 1) / bps});
   }
-  b += strip(i.sector_count, {{i.acquisition_errors, "#c62828", "unreadable at acquisition"},
-                              {r.bad_chunks, "#6a1b9a", "bad chunk"},
-                              {mismatched, "#ef6c00", "piece differs from the record"}});
+  std::vector<Marks> marks = {{i.acquisition_errors, "#c62828", "unreadable at acquisition"},
+                               {r.bad_chunks, "#6a1b9a", "bad chunk"},
+                               {mismatched, "#ef6c00", "piece differs from the record"}};
+  if (r.source) marks.push_back({r.source->differences, "#1565c0", "differs from the source"});
+  b += strip(i.sector_count, marks);
   b += "<table>\n" + row("Bad chunks", ranges_text(r.bad_chunks), r.bad_chunks.empty() ? "ok" : "bad") +
        row("Pieces differing", ranges_text(mismatched), mismatched.empty() ? "ok" : "bad") +
-       row("Unreadable at acquisition", ranges_text(i.acquisition_errors)) + "</table>\n";
+       row("Unreadable at acquisition", ranges_text(i.acquisition_errors));
+  if (r.source) {
+    b += row("Source re-read", r.source->path + ", " + std::to_string(r.source->compared) + " bytes compared") +
+         row("Differs from the source", ranges_text(r.source->differences), r.source->differences.empty() ? "ok" : "bad");
+  }
+  b += "</table>\n";
   if (!r.segment_checks.empty() || !r.signatures.empty()) {
     b += "<h2>Files and signatures</h2><table>\n";
     for (const auto& f : r.segment_checks) {

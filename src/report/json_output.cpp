@@ -103,6 +103,15 @@ std::string verify_json(const std::string& image, const VerifyReport& r, const s
                           {"detail", s.detail}});
   }
   j["signatures"] = signatures;
+  if (r.source) {
+    j["source"] = {{"path", r.source->path},
+                   {"size", r.source->size},
+                   {"compared", r.source->compared},
+                   {"differences", ranges_json(r.source->differences)},
+                   {"unreadable", ranges_json(r.source->unreadable)}};
+  } else {
+    j["source"] = nullptr;
+  }
   j["record"] = r.record_file;
   j["notes"] = r.notes;
   j["problems"] = r.problems;
