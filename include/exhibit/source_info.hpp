@@ -29,6 +29,7 @@ struct WriteBlockRecord {
   bool verified = false;        // BLKROGET read back 1 before the first read
   bool restored = false;        // previous flag put back at the end
   bool exclusive_open = false;  // opened with O_EXCL
+  bool cleared_during = false;  // someone cleared the read-only flag while we read (we set it again)
   std::vector<std::string> events;  // human-readable, in order
 };
 

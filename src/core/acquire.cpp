@@ -133,8 +133,17 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
   }
 
   uint64_t next_offset = 0;
+  auto last_check = std::chrono::steady_clock::now();
   auto produce = [&](core::Block& b) -> Result<bool> {
-    if (next_offset >= s.size) return false;
+    // Once a second: has the source changed size, or lost its read-only flag?
+    if (const auto now = std::chrono::steady_clock::now(); now - last_check >= std::chrono::seconds(1)) {
+      last_check = now;
+      EXHIBIT_CHECK(source.check_unchanged());
+    }
+    if (next_offset >= s.size) {
+      EXHIBIT_CHECK(source.check_unchanged());  // the last word, even on a short run
+      return false;
+    }
     const uint64_t remaining = (s.size - next_offset + sector - 1) / sector * sector;
     const auto request = static_cast<size_t>(std::min<uint64_t>(config.block_capacity, remaining));
     EXHIBIT_TRY(io::RegionRead got, reader.read(next_offset, b.data.data(), request));

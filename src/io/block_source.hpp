@@ -20,6 +20,9 @@ class BlockSource {
   // logical sector size). Returns the bytes read (fewer only at the end of the source), or an
   // Error whose sys_errno tells EIO from a vanished device.
   virtual Result<size_t> read_at(uint64_t offset, unsigned char* buf, size_t size) = 0;
+  // Called every second or so while reading: an Error (SourceGone) if the source's size changed;
+  // a read-only flag cleared by another program is set again and recorded in write_block().
+  virtual Status check_unchanged() { return Ok{}; }
   // What the software write-block did (not applicable for regular files).
   virtual const WriteBlockRecord& write_block() const = 0;
   // Ends the acquisition's hold: restores the read-only flag. Also done on destruction.

@@ -1,5 +1,7 @@
 // BlockSource over a regular file or a block device.
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -24,6 +26,25 @@ class FileSource final : public BlockSource {
   void release() override { m_guard.restore(); }
   WriteBlockGuard& guard() { return m_guard; }
   int fd() const { return m_fd.get(); }
+
+  Status check_unchanged() override {
+    uint64_t now = 0;
+    if (m_info.is_block_device) {
+      if (ioctl(m_fd.get(), BLKGETSIZE64, &now) != 0) {
+        return Error::from_errno(ErrorCode::SourceGone, "reading the size of " + m_info.path, errno);
+      }
+    } else {
+      struct stat st {};
+      if (::fstat(m_fd.get(), &st) != 0) return Error::from_errno(ErrorCode::SourceGone, m_info.path, errno);
+      now = static_cast<uint64_t>(st.st_size);
+    }
+    if (now != m_info.size) {
+      return Error(ErrorCode::SourceGone, "the size of " + m_info.path + " changed from " +
+                                              std::to_string(m_info.size) + " to " + std::to_string(now) +
+                                              " bytes during the acquisition");
+    }
+    return m_guard.recheck();
+  }
 
   Result<size_t> read_at(uint64_t offset, unsigned char* buf, size_t size) override {
     long long n = util::pread_full(m_fd.get(), buf, size, offset);

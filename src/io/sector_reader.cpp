@@ -39,6 +39,7 @@ Result<size_t> SectorReader::attempt(uint64_t offset, unsigned char* buf, size_t
   }
   const uint64_t wanted = std::min<uint64_t>(size, m_source.info().size - offset);
   if (*r < wanted) {
+    EXHIBIT_CHECK(m_source.check_unchanged());  // a size change says so in its own words
     return gone_error("source " + m_source.info().path + " ended at byte " + std::to_string(offset + *r) +
                       ", before its size of " + std::to_string(m_source.info().size) + " bytes");
   }

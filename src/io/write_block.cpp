@@ -38,6 +38,24 @@ Status WriteBlockGuard::engage(int fd, const std::string& path) {
   return Ok{};
 }
 
+Status WriteBlockGuard::recheck() {
+  if (!m_record.applicable || m_fd < 0) return Ok{};
+  int ro = 0;
+  if (ioctl(m_fd, BLKROGET, &ro) != 0) {
+    return Error::from_errno(ErrorCode::SourceGone, "reading the read-only flag (BLKROGET) of " + m_path, errno);
+  }
+  if (ro != 0) return Ok{};
+  m_record.cleared_during = true;
+  m_record.events.push_back("kernel read-only flag found cleared (0) during the acquisition, by another program");
+  int one = 1;
+  if (ioctl(m_fd, BLKROSET, &one) != 0) {
+    m_record.events.push_back(std::string("setting it again (BLKROSET 1) failed: ") + std::strerror(errno));
+    return Ok{};  // reads go on: we never write, and the log says the flag could not be restored
+  }
+  m_record.events.push_back("kernel read-only flag set again with BLKROSET 1");
+  return Ok{};
+}
+
 void WriteBlockGuard::restore() {
   if (!m_engaged) return;
   m_engaged = false;

@@ -15,6 +15,9 @@ class WriteBlockGuard {
 
   // BLKROGET, BLKROSET 1 if needed, BLKROGET again; fails unless the flag reads back as set.
   Status engage(int fd, const std::string& path);
+  // During the acquisition: if the flag reads 0 (another program cleared it), records that and
+  // sets it again. Not applicable (regular files): nothing to do.
+  Status recheck();
   // Puts back the flag seen before engage(); idempotent.
   void restore();
 

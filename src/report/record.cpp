@@ -41,7 +41,8 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                  {"direct_io", s.direct_io}};
   j["write_block"] = {{"applicable", wb.applicable},     {"exclusive_open", wb.exclusive_open},
                       {"was_read_only", wb.was_read_only}, {"set_read_only", wb.set_read_only},
-                      {"verified", wb.verified},           {"restored", wb.restored}};
+                      {"verified", wb.verified},           {"restored", wb.restored},
+                      {"cleared_during", wb.cleared_during}};
   j["options"] = {{"segment_size", result.segment_size},
                   {"chunk_sectors", result.chunk_sectors},
                   {"compression", compression_name(options.compression)},
