@@ -5,6 +5,7 @@
 #include "cli/progress_bar.hpp"
 #include "exhibit/exit_code.hpp"
 #include "exhibit/image_info.hpp"
+#include "exhibit/export.hpp"
 #include "exhibit/verify.hpp"
 #include "report/html_report.hpp"
 #include "report/json_output.hpp"
@@ -245,6 +246,19 @@ int run_info(const CommandLine& cl) {
       print_field("acquisition error", "sectors " + std::to_string(e.first) + "-" + std::to_string(e.last()) + " (" +
                                            std::to_string(e.count) + " sectors)");
     }
+  }
+  return k_exit_ok;
+}
+
+int run_export(const CommandLine& cl, const std::atomic<bool>& cancel) {
+  ProgressBar bar("exporting", !cl.quiet);
+  auto result = export_image(cl.export_options, bar.hooks(cancel));
+  bar.finish();
+  if (!result) return report_error(result.error());
+  // The data may be on stdout: the summary goes to stderr, and only with a file output.
+  if (result->output != "-") {
+    std::fprintf(stderr, "exported %llu bytes to %s\n", static_cast<unsigned long long>(result->bytes),
+                 safe(result->output).c_str());
   }
   return k_exit_ok;
 }

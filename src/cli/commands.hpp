@@ -10,6 +10,7 @@ namespace exhibit::cli {
 int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel);
 int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel);
 int run_info(const CommandLine& cl);
+int run_export(const CommandLine& cl, const std::atomic<bool>& cancel);
 
 // "exhibit: error: MESSAGE" on stderr (terminal-safe); returns the exit code for `e`.
 int report_error(const Error& e);

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
       case cli::Command::Acquire: return cli::run_acquire(cl, g_cancel);
       case cli::Command::Verify: return cli::run_verify(cl, g_cancel);
       case cli::Command::Info: return cli::run_info(cl);
+      case cli::Command::Export: return cli::run_export(cl, g_cancel);
       case cli::Command::None: break;
     }
   } catch (const std::bad_alloc&) {

@@ -114,10 +114,22 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
   inf->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
-  for (auto* sub : {acq, ver, inf}) sub->failure_message(one_line);
+  auto* exp = app.add_subcommand("export", "write an image's raw media bytes to a file or to standard output");
+  exp->add_option("image", cl.export_options.image, "first segment file (IMAGE.E01)")->required();
+  exp->add_option("-o,--output", cl.export_options.output, "output file, or - for standard output")->required();
+  std::string export_offset, export_length;
+  exp->add_option("--offset", export_offset, "first byte of the media to export (bytes or 1MiB, 4GiB ...)")
+      ->check(SizeValidator(true));
+  exp->add_option("--length", export_length, "bytes to export (default: to the end)")->check(SizeValidator(true));
+  exp->add_flag("-f,--force", cl.export_options.force, "replace an existing output file");
+  exp->add_flag("-q,--quiet", cl.quiet, "no progress display");
+
+  for (auto* sub : {acq, ver, inf, exp}) sub->failure_message(one_line);
   const std::string first = argc > 1 ? argv[1] : "";
-  if (!first.empty() && first[0] != '-' && first != "acquire" && first != "verify" && first != "info") {
-    std::fprintf(stderr, "exhibit: error: unknown command '%s' (commands: acquire, verify, info; see exhibit --help)\n",
+  if (!first.empty() && first[0] != '-' && first != "acquire" && first != "verify" && first != "info" &&
+      first != "export") {
+    std::fprintf(stderr,
+                 "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export; see exhibit --help)\n",
                  argv[1]);
     exit_now = k_exit_usage;
     return cl;
@@ -152,6 +164,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     cl.command = Command::Verify;
   } else if (inf->parsed()) {
     cl.command = Command::Info;
+  } else if (exp->parsed()) {
+    cl.command = Command::Export;
+    if (!export_offset.empty()) cl.export_options.offset = *util::parse_size(export_offset);
+    if (!export_length.empty()) cl.export_options.length = *util::parse_size(export_length);
   }
   return cl;
 }

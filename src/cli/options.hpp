@@ -4,11 +4,12 @@
 #include <string>
 
 #include "exhibit/acquire.hpp"
+#include "exhibit/export.hpp"
 #include "exhibit/verify.hpp"
 
 namespace exhibit::cli {
 
-enum class Command { None, Acquire, Verify, Info };
+enum class Command { None, Acquire, Verify, Info, Export };
 
 struct CommandLine {
   Command command = Command::None;
@@ -19,6 +20,7 @@ struct CommandLine {
   unsigned threads = 1;  // verify
   VerifyOptions verify_options;  // verify
   std::string verify_report;  // verify --report: HTML report path
+  ExportOptions export_options;  // export
 };
 
 // Parses argv; on --help/--version or a usage error prints the message and returns the exit

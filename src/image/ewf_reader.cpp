@@ -171,6 +171,15 @@ Status EwfReader::load_info() {
   return Ok{};
 }
 
+Status EwfReader::seek_chunk(uint64_t index) {
+  libewf_error_t* error = nullptr;
+  const auto offset = static_cast<off64_t>(index * m_info.bytes_per_sector * m_info.sectors_per_chunk);
+  if (libewf_handle_seek_offset(m_handle.get(), offset, SEEK_SET, &error) != offset) {
+    return libewf_failure(ErrorCode::Corruption, "seeking to chunk " + std::to_string(index), error);
+  }
+  return Ok{};
+}
+
 Result<EncodedChunk> EwfReader::read_stored_chunk(unsigned char* buf, size_t capacity, size_t data_size) {
   libewf_error_t* error = nullptr;
   int8_t compressed = 0;

@@ -20,6 +20,8 @@ class EwfReader {
   // Reads the next chunk as stored (compressed or raw) into `buf` (capacity >= chunk size + 4),
   // without checking or decompressing it: the caller decodes it (image/chunk_codec), in parallel.
   Result<EncodedChunk> read_stored_chunk(unsigned char* buf, size_t capacity, size_t data_size);
+  // Makes chunk `index` the next one read_stored_chunk() returns.
+  Status seek_chunk(uint64_t index);
 
  private:
   EwfReader() = default;

@@ -1,4 +1,4 @@
-// docs/court-demo.md, run as written: its ```sh blocks in order, in one bash with -e, in a
+// docs/court-demo.md, run as written: its ```sh blocks in order, in one bash with -eu, in a
 // scratch folder, with this build's exhibit first on the PATH. The blocks check their own
 // results (grep, cmp, [ ]), so the walk-through a witness performs cannot drift from the tool.
 #include <gtest/gtest.h>
@@ -17,7 +17,8 @@ TEST(CourtDemo, TheWalkThroughRunsAsWritten) {
     if (!have_tool(tool)) GTEST_SKIP() << "needs " << tool;
   }
   std::stringstream doc(read_file(std::string(EXHIBIT_SOURCE_DIR) + "/docs/court-demo.md"));
-  std::string script = "set -euo pipefail\n", line;
+  // No pipefail: `ewfexport | head -c N` ends ewfexport with SIGPIPE, as it does for anyone typing it.
+  std::string script = "set -eu\n", line;
   bool in_block = false;
   int blocks = 0;
   while (std::getline(doc, line)) {

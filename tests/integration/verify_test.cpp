@@ -15,37 +15,6 @@ using namespace exhibit::test;
 
 namespace {
 
-struct InteropRow {
-  std::string first_file;
-  std::string md5, sha1, expected;
-};
-
-// The table rows of ../shared/interop/README.md: file(s) | made by | notes | bytes | MD5 | SHA-1 | SHA-256 | expected.
-std::vector<InteropRow> interop_rows(const std::string& dir) {
-  std::vector<InteropRow> rows;
-  std::stringstream in(read_file(dir + "/README.md"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("| ", 0) != 0 || line.find(".E01") == std::string::npos) continue;
-    std::vector<std::string> cells;
-    std::stringstream ls(line.substr(1));
-    std::string cell;
-    while (std::getline(ls, cell, '|')) {
-      size_t b = cell.find_first_not_of(' ');
-      size_t e = cell.find_last_not_of(' ');
-      cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
-    }
-    if (cells.size() < 8) continue;
-    InteropRow row;
-    row.first_file = cells[0].substr(0, cells[0].find(".E01") + 4);
-    row.md5 = cells[4];
-    row.sha1 = cells[5];
-    row.expected = cells[7];
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 std::string verify_cmd(const std::string& image) { return sh_quote(exhibit_bin()) + " verify -q " + sh_quote(image); }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <regex>
 #include <sstream>
 
+#include "test_support.hpp"
+
 namespace exhibit::test {
 
 std::string field_after(const std::string& text, const std::string& key) {
@@ -30,6 +32,32 @@ size_t line_count(const std::string& text) {
   for (char c : text) n += c == '\n';
   if (!text.empty() && text.back() != '\n') ++n;
   return n;
+}
+
+// The table rows of ../shared/interop/README.md: file(s) | made by | notes | bytes | MD5 | SHA-1 | SHA-256 | expected.
+std::vector<InteropRow> interop_rows(const std::string& dir) {
+  std::vector<InteropRow> rows;
+  std::stringstream in(read_file(dir + "/README.md"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| ", 0) != 0 || line.find(".E01") == std::string::npos) continue;
+    std::vector<std::string> cells;
+    std::stringstream ls(line.substr(1));
+    std::string cell;
+    while (std::getline(ls, cell, '|')) {
+      size_t b = cell.find_first_not_of(' ');
+      size_t e = cell.find_last_not_of(' ');
+      cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
+    }
+    if (cells.size() < 8) continue;
+    InteropRow row;
+    row.first_file = cells[0].substr(0, cells[0].find(".E01") + 4);
+    row.md5 = cells[4];
+    row.sha1 = cells[5];
+    row.expected = cells[7];
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 std::vector<std::string> repeat_commands(const std::string& verify_output) {

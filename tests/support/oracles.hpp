@@ -14,6 +14,14 @@ std::string field_after(const std::string& text, const std::string& key);
 std::vector<SectorRange> ewfinfo_error_ranges(const std::string& ewfinfo_output);
 // The commands `exhibit verify` prints under "repeat with independent tools:", in order.
 std::vector<std::string> repeat_commands(const std::string& verify_output);
+// A row of the table in ../shared/interop/README.md: the first segment file, the hashes of the
+// media, and what is expected of it ("verifies", "fails …", or anything else for a broken file).
+struct InteropRow {
+  std::string first_file;
+  std::string md5, sha1, expected;
+};
+// The rows of `dir`/README.md whose first cell names an .E01 file.
+std::vector<InteropRow> interop_rows(const std::string& dir);
 // Number of lines in `text` (a final line without newline counts).
 size_t line_count(const std::string& text);
 

@@ -1,0 +1,105 @@
+#include "exhibit/export.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "image/chunk_codec.hpp"
+#include "image/ewf_reader.hpp"
+#include "util/fd.hpp"
+
+namespace exhibit {
+
+namespace {
+
+Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks);
+
+}  // namespace
+
+Result<ExportResult> export_image(const ExportOptions& o, const JobHooks& hooks) {
+  auto r = copy_out(o, hooks);
+  const std::string partial = o.output + ".partial";
+  if (!r && o.output != "-" && ::access(partial.c_str(), F_OK) == 0) {
+    return Error(r.error().code(), r.error().message() + "; what was written is in " + partial, r.error().sys_errno());
+  }
+  return r;
+}
+
+namespace {
+
+Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
+  const auto t0 = std::chrono::steady_clock::now();
+  EXHIBIT_TRY(auto reader, image::EwfReader::open(o.image));
+  const ImageInfo& info = reader->info();
+  if (o.offset > info.media_size) {
+    return Error(ErrorCode::InvalidArgument, "--offset " + std::to_string(o.offset) + " is past the end of the media (" +
+                                                 std::to_string(info.media_size) + " bytes)");
+  }
+  const uint64_t available = info.media_size - o.offset;
+  if (o.length && *o.length > available) {
+    return Error(ErrorCode::InvalidArgument, "--length " + std::to_string(*o.length) + " runs past the end of the media (" +
+                                                 std::to_string(available) + " bytes from the offset)");
+  }
+  const uint64_t length = o.length.value_or(available);
+
+  const bool to_stdout = o.output == "-";
+  const std::string partial = o.output + ".partial";
+  util::UniqueFd out;
+  if (to_stdout) {
+    out = util::UniqueFd(::dup(STDOUT_FILENO));
+  } else {
+    if (!o.force && ::access(o.output.c_str(), F_OK) == 0) {
+      return Error(ErrorCode::AlreadyExists, o.output + " already exists (use --force to replace it)");
+    }
+    out = util::UniqueFd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  }
+  if (!out) return Error::from_errno(ErrorCode::Destination, to_stdout ? "standard output" : partial, errno);
+
+  const uint64_t chunk = uint64_t{info.bytes_per_sector} * info.sectors_per_chunk;
+  std::vector<unsigned char> stored(chunk + 64), data(chunk);
+  uint64_t index = o.offset / chunk;
+  uint64_t done = 0;
+  if (length > 0) EXHIBIT_CHECK(reader->seek_chunk(index));
+  for (; done < length; ++index) {
+    if (hooks.cancel != nullptr && hooks.cancel->load()) return Error(ErrorCode::Cancelled, "interrupted");
+    const uint64_t start = index * chunk;
+    const auto data_size = static_cast<size_t>(std::min<uint64_t>(chunk, info.media_size - start));
+    const uint64_t first = start / info.bytes_per_sector;
+    const std::string where = "chunk " + std::to_string(index) + " (sectors " + std::to_string(first) + "-" +
+                              std::to_string(first + data_size / info.bytes_per_sector - 1) + ")";
+    auto c = reader->read_stored_chunk(stored.data(), stored.size(), data_size);
+    if (!c) return Error(ErrorCode::Corruption, where + " cannot be read: " + c.error().message());
+    if (image::decode_chunk(c->bytes, c->size, c->compressed, c->checksum, data.data(), data_size) !=
+        image::DecodeStatus::Ok) {
+      return Error(ErrorCode::Corruption, where + " is damaged (checksum or decompression failed); the export stops "
+                                                  "there after " + std::to_string(done) + " bytes");
+    }
+    const uint64_t from = std::max(o.offset, start) - start;
+    const auto n = static_cast<size_t>(std::min<uint64_t>(data_size - from, length - done));
+    if (!util::write_full(out.get(), data.data() + from, n)) {
+      return Error::from_errno(ErrorCode::Destination, "writing " + (to_stdout ? std::string("standard output") : partial),
+                               errno);
+    }
+    done += n;
+    if (hooks.progress) {
+      hooks.progress({done, length, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0});
+    }
+  }
+  if (!to_stdout) {
+    if (::fsync(out.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + partial, errno);
+    out.reset();
+    if (std::rename(partial.c_str(), o.output.c_str()) != 0) {
+      return Error::from_errno(ErrorCode::Destination, "renaming " + partial + " to " + o.output, errno);
+    }
+  }
+  return ExportResult{done, o.output};
+}
+
+}  // namespace
+
+}  // namespace exhibit
