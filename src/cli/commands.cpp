@@ -7,6 +7,7 @@
 #include "exhibit/image_info.hpp"
 #include "exhibit/export.hpp"
 #include "exhibit/verify.hpp"
+#include "io/device_list.hpp"
 #include "report/html_report.hpp"
 #include "report/json_output.hpp"
 #include "report/record.hpp"
@@ -259,6 +260,28 @@ int run_export(const CommandLine& cl, const std::atomic<bool>& cancel) {
   if (result->output != "-") {
     std::fprintf(stderr, "exported %llu bytes to %s\n", static_cast<unsigned long long>(result->bytes),
                  safe(result->output).c_str());
+  }
+  return k_exit_ok;
+}
+
+int run_devices(const CommandLine& cl) {
+  const auto devices = io::list_devices();
+  if (cl.json) {
+    std::fputs(report::devices_json(devices).c_str(), stdout);
+    return k_exit_ok;
+  }
+  std::printf("%-14s %10s  %-24s %-20s %-9s %-9s %-3s %s\n", "DEVICE", "SIZE", "MODEL", "SERIAL", "TRANSPORT",
+              "SECTORS", "RO", "MOUNTED");
+  for (const auto& d : devices) {
+    const SourceInfo& i = d.info;
+    std::string mounted;
+    for (const auto& m : d.mounts) mounted += (mounted.empty() ? "" : ", ") + m.mount_point + (m.read_write ? " (rw)" : " (ro)");
+    if (mounted.empty()) mounted = "-";
+    std::string model = i.model.empty() && !i.loop_backing_file.empty() ? i.loop_backing_file : i.model;
+    std::printf("%-14s %10s  %-24s %-20s %-9s %4u/%-4u %-3s %s%s\n", safe(i.path).c_str(), util::format_bytes(i.size).c_str(),
+                safe(model).c_str(), safe(i.serial).c_str(), safe(i.transport.empty() ? "-" : i.transport).c_str(),
+                i.logical_sector_size, i.physical_sector_size, d.read_only ? "yes" : "no", safe(mounted).c_str(),
+                d.system ? "  SYSTEM: holds the running system" : d.mounted_read_write ? "  IN USE: mounted read-write" : "");
   }
   return k_exit_ok;
 }

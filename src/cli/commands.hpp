@@ -11,6 +11,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel);
 int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel);
 int run_info(const CommandLine& cl);
 int run_export(const CommandLine& cl, const std::atomic<bool>& cancel);
+int run_devices(const CommandLine& cl);
 
 // "exhibit: error: MESSAGE" on stderr (terminal-safe); returns the exit code for `e`.
 int report_error(const Error& e);

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
       case cli::Command::Verify: return cli::run_verify(cl, g_cancel);
       case cli::Command::Info: return cli::run_info(cl);
       case cli::Command::Export: return cli::run_export(cl, g_cancel);
+      case cli::Command::Devices: return cli::run_devices(cl);
       case cli::Command::None: break;
     }
   } catch (const std::bad_alloc&) {

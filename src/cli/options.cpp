@@ -124,12 +124,15 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   exp->add_flag("-f,--force", cl.export_options.force, "replace an existing output file");
   exp->add_flag("-q,--quiet", cl.quiet, "no progress display");
 
-  for (auto* sub : {acq, ver, inf, exp}) sub->failure_message(one_line);
+  auto* dev = app.add_subcommand("devices", "list block devices: identity, size, sector sizes, read-only flag, mounts");
+  dev->add_flag("--json", cl.json, "print the list as JSON (docs/output.schema.json)");
+
+  for (auto* sub : {acq, ver, inf, exp, dev}) sub->failure_message(one_line);
   const std::string first = argc > 1 ? argv[1] : "";
   if (!first.empty() && first[0] != '-' && first != "acquire" && first != "verify" && first != "info" &&
-      first != "export") {
+      first != "export" && first != "devices") {
     std::fprintf(stderr,
-                 "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export; see exhibit --help)\n",
+                 "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export, devices; see exhibit --help)\n",
                  argv[1]);
     exit_now = k_exit_usage;
     return cl;
@@ -164,6 +167,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     cl.command = Command::Verify;
   } else if (inf->parsed()) {
     cl.command = Command::Info;
+  } else if (dev->parsed()) {
+    cl.command = Command::Devices;
   } else if (exp->parsed()) {
     cl.command = Command::Export;
     if (!export_offset.empty()) cl.export_options.offset = *util::parse_size(export_offset);

@@ -9,7 +9,7 @@
 
 namespace exhibit::cli {
 
-enum class Command { None, Acquire, Verify, Info, Export };
+enum class Command { None, Acquire, Verify, Info, Export, Devices };
 
 struct CommandLine {
   Command command = Command::None;

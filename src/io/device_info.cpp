@@ -13,9 +13,8 @@ namespace exhibit::io {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string read_attribute(const fs::path& p) {
+std::string read_sysfs_attribute(const std::string& path) {
+  const fs::path p(path);
   std::ifstream in(p);
   if (!in) return {};
   std::string s;
@@ -25,6 +24,10 @@ std::string read_attribute(const fs::path& p) {
   while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
   return s.substr(b);
 }
+
+namespace {
+
+std::string read_attribute(const fs::path& p) { return read_sysfs_attribute(p.string()); }
 
 // The serial number from SCSI VPD page 0x80 (unit serial number) as sysfs exposes it.
 std::string serial_from_vpd80(const fs::path& p) {

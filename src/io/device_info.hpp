@@ -28,6 +28,9 @@ void read_sysfs_identity(dev_t device, SourceInfo& info, const std::string& sysf
 std::vector<MountEntry> mounts_of(dev_t device, const std::string& mountinfo_path = "/proc/self/mountinfo",
                                   const std::string& sysfs_root = "/sys");
 
+// One sysfs attribute, trimmed ("" if absent).
+std::string read_sysfs_attribute(const std::string& path);
+
 // Parses /proc/self/mountinfo text (exposed for tests).
 std::vector<MountEntry> parse_mountinfo(const std::string& text);
 

@@ -144,6 +144,37 @@ std::string info_json(const std::string& image, const ImageInfo& i) {
   return dump_json(j);
 }
 
+std::string devices_json(const std::vector<io::DeviceEntry>& devices) {
+  ordered_json j = head("devices", 0);
+  ordered_json list = ordered_json::array();
+  for (const auto& d : devices) {
+    const SourceInfo& i = d.info;
+    ordered_json mounts = ordered_json::array();
+    for (const auto& m : d.mounts) mounts.push_back({{"mount_point", m.mount_point}, {"device", m.device}, {"read_write", m.read_write}});
+    list.push_back({{"path", i.path},
+                    {"name", i.device_name},
+                    {"dev", d.dev},
+                    {"size", i.size},
+                    {"vendor", i.vendor},
+                    {"model", i.model},
+                    {"serial", i.serial},
+                    {"firmware", i.firmware},
+                    {"transport", i.transport},
+                    {"removable", i.removable},
+                    {"rotational", d.rotational},
+                    {"logical_sector_size", i.logical_sector_size},
+                    {"physical_sector_size", i.physical_sector_size},
+                    {"read_only", d.read_only},
+                    {"loop_backing_file", i.loop_backing_file},
+                    {"partitions", d.partitions},
+                    {"mounts", mounts},
+                    {"system", d.system},
+                    {"mounted_read_write", d.mounted_read_write}});
+  }
+  j["devices"] = list;
+  return dump_json(j);
+}
+
 std::string error_json(const std::string& command, const Error& error, int exit_code) {
   ordered_json j = head(command.c_str(), exit_code);
   j["error"] = error.message();

@@ -10,6 +10,7 @@
 #include "exhibit/error.hpp"
 #include "exhibit/image_info.hpp"
 #include "exhibit/verify.hpp"
+#include "io/device_list.hpp"
 
 namespace exhibit::report {
 
@@ -20,6 +21,7 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& res
 std::string verify_json(const std::string& image, const VerifyReport& report, const std::vector<std::string>& repeat,
                         int exit_code);
 std::string info_json(const std::string& image, const ImageInfo& info);
+std::string devices_json(const std::vector<io::DeviceEntry>& devices);
 // A command that could not run: its one-line error.
 std::string error_json(const std::string& command, const Error& error, int exit_code);
 

@@ -1,4 +1,4 @@
-// --json on acquire, verify and info: every document validates against docs/output.schema.json
+// --json on acquire, verify, info and devices: every document validates against docs/output.schema.json
 // (python3-jsonschema, an independent validator), and its values agree with the oracles. Text
 // from an image or the command line that is hostile (markup, terminal escapes, invalid UTF-8)
 // leaves the JSON valid and the terminal output free of control bytes.
@@ -80,6 +80,10 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   EXPECT_EQ(bj["verdict"], "failed");
   EXPECT_EQ(bj["exit_code"], 1);
   EXPECT_FALSE(bj["bad_chunks"].empty()) << bad.out;
+
+  auto devices = run_exhibit("devices --json");
+  EXPECT_EQ(devices.exit_code, 0) << devices.err;
+  EXPECT_EQ(schema_errors(devices.out, tmp.path()), "");
 
   // A command that cannot run: the error as JSON, and the one line on stderr.
   auto missing = run_exhibit("info --json " + sh_quote(tmp / "nope.E01"));
