@@ -7,6 +7,19 @@
 
 namespace exhibit {
 
+// What the drive says about itself behind the bus (ATA IDENTIFY over SG_IO, NVMe Identify,
+// SCSI INQUIRY), asked with read-only commands only; and what it hides.
+struct DriveIdentity {
+  std::string method;  // the command set that answered ("" if none did)
+  std::string status;  // "answered", or why not ("not supported by this device: ...")
+  std::string model, serial, firmware;
+  uint64_t user_sectors = 0;    // the size the drive reports
+  uint64_t native_sectors = 0;  // READ NATIVE MAX ADDRESS + 1 (ATA), or 0 if unknown
+  uint64_t hpa_sectors = 0;     // hidden by a Host Protected Area
+  uint64_t dco_sectors = 0;     // hidden by a Device Configuration Overlay
+  std::vector<std::string> details;  // every step tried and its answer, for the log
+};
+
 struct SourceInfo {
   std::string path;
   bool is_block_device = false;
@@ -19,6 +32,7 @@ struct SourceInfo {
   std::string vendor, model, serial, firmware, transport;
   std::string loop_backing_file;        // for loop devices
   std::vector<std::string> mounts;      // "MOUNTPOINT (ro|rw)" of the device and its partitions
+  DriveIdentity drive;                  // block devices only
 };
 
 // What the software write-block did and saw, for the record.

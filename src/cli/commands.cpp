@@ -104,6 +104,11 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
     return code;
   }
   for (const auto& f : r.segment_files) print_field("segment", f);
+  if (r.source.drive.hpa_sectors > 0 || r.source.drive.dco_sectors > 0) {
+    print_field("HIDDEN AREA", std::to_string(r.source.drive.hpa_sectors) + " sectors behind a Host Protected Area, " +
+                                   std::to_string(r.source.drive.dco_sectors) +
+                                   " behind a Device Configuration Overlay: not in the image (see the log)");
+  }
   print_field("log", r.log_file);
   print_field("map", r.map_file);
   print_field("record", r.record_file);

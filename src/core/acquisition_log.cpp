@@ -54,6 +54,21 @@ void AcquisitionLog::source_section(const SourceInfo& s) {
   if (s.is_block_device) field("removable", s.removable ? "yes" : "no");
   field("O_DIRECT reads", s.direct_io ? "yes" : "no (not supported by the file system)");
   for (const auto& m : s.mounts) field("mounted at", m);
+  if (s.is_block_device) {
+    const DriveIdentity& d = s.drive;
+    line("identity behind the bus (read-only commands)");
+    field("status", d.status);
+    if (!d.method.empty()) field("answered by", d.method);
+    for (const auto& step : d.details) field("step", step);
+    if (d.hpa_sectors > 0) {
+      line("HIDDEN AREA: a Host Protected Area hides " + std::to_string(d.hpa_sectors) +
+           " sectors beyond the reported size; they are not in this image (the drive was not changed)");
+    }
+    if (d.dco_sectors > 0) {
+      line("HIDDEN AREA: a Device Configuration Overlay hides " + std::to_string(d.dco_sectors) +
+           " more sectors; they are not in this image (the drive was not changed)");
+    }
+  }
 }
 
 void AcquisitionLog::write_block_section(const WriteBlockRecord& wb) {

@@ -9,6 +9,7 @@
 
 #include "io/block_source.hpp"
 #include "io/device_info.hpp"
+#include "io/identify_query.hpp"
 #include "io/write_block.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/fd.hpp"
@@ -110,6 +111,10 @@ Result<std::unique_ptr<BlockSource>> open_source(const std::string& path, const 
 
   if (is_block) {
     EXHIBIT_CHECK(read_geometry(fd.get(), info));
+    info.drive = query_drive_identity(fd.get(), info.device_name);
+    if (info.model.empty()) info.model = info.drive.model;
+    if (info.serial.empty()) info.serial = info.drive.serial;
+    if (info.firmware.empty()) info.firmware = info.drive.firmware;
   } else {
     info.size = static_cast<uint64_t>(st.st_size);
     info.logical_sector_size = options.sector_size ? options.sector_size : 512;

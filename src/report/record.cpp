@@ -62,6 +62,13 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                 {"bytes_per_sector", s.logical_sector_size},
                 {"padding", result.padding},
                 {"digests", digests}};
+  if (s.is_block_device) {
+    j["source"]["drive"] = {{"status", s.drive.status},         {"method", s.drive.method},
+                            {"model", s.drive.model},           {"serial", s.drive.serial},
+                            {"firmware", s.drive.firmware},     {"user_sectors", s.drive.user_sectors},
+                            {"native_sectors", s.drive.native_sectors}, {"hpa_sectors", s.drive.hpa_sectors},
+                            {"dco_sectors", s.drive.dco_sectors}};
+  }
   if (result.padding > 0) {
     ordered_json exact = ordered_json::object();
     for (const auto& d : result.source_digests) exact[d.algorithm] = d.hex;

@@ -1,6 +1,7 @@
 // `exhibit devices --json` on this machine: a loop device we attach appears with its true size,
 // sector sizes and read-only flag (512 and 4096 via losetup --sector-size), and the device
-// holding the root file system is marked as the running system.
+// holding the root file system is marked as the running system. And the identity query behind
+// the bus, run against a loop device.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -59,4 +60,24 @@ TEST(Devices, ListsAnAttachedLoopDeviceAndMarksTheSystemDisk) {
   auto text = run(sh_quote(exhibit_bin()) + " devices");
   EXPECT_NE(text.out.find("SYSTEM: holds the running system"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find(big.path()), std::string::npos);
+}
+
+// The SG_IO path (ATA IDENTIFY through SAT, then SCSI INQUIRY) runs against a loop device, which
+// supports neither: the acquisition says so cleanly and goes on.
+TEST(Devices, IdentityBehindTheBusOnALoopDeviceIsReportedAsNotSupported) {
+  if (!have_loop_devices()) GTEST_SKIP() << "needs root and loop devices";
+  TempDir tmp;
+  write_file(tmp / "disk.img", random_bytes(4 << 20, 81));
+  LoopDevice dev(tmp / "disk.img", /*read_only=*/true);
+  ASSERT_TRUE(dev.ok());
+  auto r = run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(dev.path()) + " -o " + sh_quote(tmp / "x"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string log = read_file(tmp / "x.log");
+  EXPECT_NE(log.find("identity behind the bus (read-only commands)"), std::string::npos) << log;
+  EXPECT_NE(log.find("step: ATA IDENTIFY DEVICE: SG_IO: "), std::string::npos) << log;
+  EXPECT_NE(log.find("status: not supported by this device"), std::string::npos) << log;
+  EXPECT_EQ(log.find("HIDDEN AREA"), std::string::npos);
+  const json m = json::parse(read_file(tmp / "x.manifest.json"));
+  EXPECT_EQ(m["source"]["drive"]["status"].get<std::string>().rfind("not supported by this device", 0), 0u);
+  EXPECT_EQ(m["source"]["drive"]["hpa_sectors"], 0);
 }
