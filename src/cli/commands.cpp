@@ -7,6 +7,7 @@
 #include "exhibit/image_info.hpp"
 #include "exhibit/export.hpp"
 #include "exhibit/verify.hpp"
+#include "image/segment_names.hpp"
 #include "io/device_list.hpp"
 #include "report/html_report.hpp"
 #include "report/json_output.hpp"
@@ -229,8 +230,13 @@ int run_info(const CommandLine& cl) {
   auto result = read_image_info(cl.image);
   if (!result) return fail(cl, "info", result.error());
   const ImageInfo& i = *result;
+  // Our record beside the image, if any, knows what the drive said behind the bus.
+  std::optional<DriveIdentity> drive;
+  if (auto base = image::base_of_first_segment(cl.image)) {
+    if (auto record = report::read_record(report::record_path_for_base(base->base))) drive = record->drive;
+  }
   if (cl.json) {
-    std::fputs(report::info_json(cl.image, i).c_str(), stdout);
+    std::fputs(report::info_json(cl.image, i, drive).c_str(), stdout);
     return k_exit_ok;
   }
   print_field("format", i.format);
@@ -245,6 +251,15 @@ int run_info(const CommandLine& cl) {
   if (!i.set_identifier.empty()) print_field("set identifier", i.set_identifier);
   for (const auto& [k, v] : i.header_values) print_field(k.c_str(), v);
   for (const auto& h : i.hashes) print_field(h.algorithm.c_str(), h.hex);
+  if (drive) {
+    print_field("drive identity", drive->status + (drive->method.empty() ? "" : " by " + drive->method) +
+                                      "  (from the record)");
+    if (!drive->model.empty()) print_field("drive model", drive->model);
+    if (!drive->serial.empty()) print_field("drive serial", drive->serial);
+    if (!drive->firmware.empty()) print_field("drive firmware", drive->firmware);
+    if (drive->hpa_sectors > 0) print_field("HIDDEN AREA", std::to_string(drive->hpa_sectors) + " sectors behind a Host Protected Area, not in the image");
+    if (drive->dco_sectors > 0) print_field("HIDDEN AREA", std::to_string(drive->dco_sectors) + " sectors behind a Device Configuration Overlay, not in the image");
+  }
   if (i.acquisition_errors.empty()) {
     print_field("acquisition errors", "none");
   } else {

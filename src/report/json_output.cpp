@@ -120,7 +120,7 @@ std::string verify_json(const std::string& image, const VerifyReport& r, const s
   return dump_json(j);
 }
 
-std::string info_json(const std::string& image, const ImageInfo& i) {
+std::string info_json(const std::string& image, const ImageInfo& i, const std::optional<DriveIdentity>& drive) {
   ordered_json j = head("info", 0);
   j["image"] = image;
   j["format"] = i.format;
@@ -141,6 +141,15 @@ std::string info_json(const std::string& image, const ImageInfo& i) {
   for (const auto& h : i.hashes) hashes[h.algorithm] = h.hex;
   j["stored_hashes"] = hashes;
   j["acquisition_errors"] = ranges_json(i.acquisition_errors);
+  if (drive) {
+    j["drive"] = {{"status", drive->status},   {"method", drive->method},
+                  {"model", drive->model},     {"serial", drive->serial},
+                  {"firmware", drive->firmware}, {"user_sectors", drive->user_sectors},
+                  {"native_sectors", drive->native_sectors}, {"hpa_sectors", drive->hpa_sectors},
+                  {"dco_sectors", drive->dco_sectors}};
+  } else {
+    j["drive"] = nullptr;
+  }
   return dump_json(j);
 }
 

@@ -3,6 +3,7 @@
 // JSON is valid whatever the bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,8 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& res
 // `repeat` is the list of independent commands verify printed for people.
 std::string verify_json(const std::string& image, const VerifyReport& report, const std::vector<std::string>& repeat,
                         int exit_code);
-std::string info_json(const std::string& image, const ImageInfo& info);
+// `drive`: what our record beside the image says the drive reported, if there is one.
+std::string info_json(const std::string& image, const ImageInfo& info, const std::optional<DriveIdentity>& drive);
 std::string devices_json(const std::vector<io::DeviceEntry>& devices);
 // A command that could not run: its one-line error.
 std::string error_json(const std::string& command, const Error& error, int exit_code);

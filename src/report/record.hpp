@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct RecordedImage {
   uint64_t piece_size = 0;                     // 0: no pieces
   std::vector<Piece> pieces;
   std::vector<SegmentFile> segments;           // path: the file name only
+  std::optional<DriveIdentity> drive;          // block-device sources: what the drive said
 };
 Result<RecordedImage> read_record(const std::string& path);
 

@@ -41,6 +41,27 @@ Result<RecordedImage> read_record(const std::string& path) {
   }
   if (const json* source = member(j, "source")) {
     if (const json* size = member(*source, "size"); size && size->is_number_unsigned()) r.source_size = *size;
+    if (const json* drive = member(*source, "drive"); drive && drive->is_object()) {
+      DriveIdentity d;
+      auto text = [&](const char* key) {
+        const json* v = member(*drive, key);
+        return v && v->is_string() ? v->get<std::string>() : std::string();
+      };
+      auto count = [&](const char* key) {
+        const json* v = member(*drive, key);
+        return v && v->is_number_unsigned() ? v->get<uint64_t>() : uint64_t{0};
+      };
+      d.status = text("status");
+      d.method = text("method");
+      d.model = text("model");
+      d.serial = text("serial");
+      d.firmware = text("firmware");
+      d.user_sectors = count("user_sectors");
+      d.native_sectors = count("native_sectors");
+      d.hpa_sectors = count("hpa_sectors");
+      d.dco_sectors = count("dco_sectors");
+      r.drive = d;
+    }
   }
   if (const json* pieces = member(j, "pieces")) {
     const json* size = member(*pieces, "piece_size");

@@ -80,4 +80,10 @@ TEST(Devices, IdentityBehindTheBusOnALoopDeviceIsReportedAsNotSupported) {
   const json m = json::parse(read_file(tmp / "x.manifest.json"));
   EXPECT_EQ(m["source"]["drive"]["status"].get<std::string>().rfind("not supported by this device", 0), 0u);
   EXPECT_EQ(m["source"]["drive"]["hpa_sectors"], 0);
+  // info reads it back from the record beside the image.
+  auto info = run(sh_quote(exhibit_bin()) + " info --json " + sh_quote(tmp / "x.E01"));
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_EQ(json::parse(info.out)["drive"]["status"], m["source"]["drive"]["status"]);
+  auto text = run(sh_quote(exhibit_bin()) + " info " + sh_quote(tmp / "x.E01"));
+  EXPECT_NE(text.out.find("drive identity       not supported by this device"), std::string::npos) << text.out;
 }
