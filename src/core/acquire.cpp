@@ -94,7 +94,7 @@ class Job {
   Status save_map(bool now);
   // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e) {
-    const std::string where = m_committed ? "the image " + m_out.first_segment() + " is complete, but its record is not"
+    const std::string where = m_committed ? "the image " + m_out.first_segment() + " is complete, but the files beside it (record, signature, report) may not be"
                                           : "the unfinished image keeps the name " + m_out.partial_base() + ".E01";
     (void)save_map(true);
     m_log->line("ACQUISITION FAILED: " + e.message());
@@ -382,7 +382,7 @@ Result<AcquireResult> Job::run() {
   auto segments = m_out.commit_segments();
   if (!segments) return fail(segments.error());
   if (segments->size() != hashed.size()) {
-    return Error(ErrorCode::Destination, "the segment files changed while they were being renamed");
+    return fail(Error(ErrorCode::Destination, "the segment files changed while they were being renamed"));
   }
   m_result.segment_files = *segments;
   m_committed = true;

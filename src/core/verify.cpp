@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
+#include <future>
 
 #include "core/pipeline.hpp"
 #include "core/record_seal.hpp"
@@ -127,17 +129,22 @@ void check_pieces(const report::RecordedImage& record, const std::vector<std::st
   }
 }
 
-void check_segments(const report::RecordedImage& record, const std::string& folder, unsigned threads,
-                    VerifyReport& report) {
+// The segment files' SHA-256, hashed on a thread of their own while the chunks are read (the
+// files are read twice either way; this way the second read overlaps the first).
+std::vector<std::string> segment_paths(const report::RecordedImage& record, const std::string& folder) {
+  std::vector<std::string> paths;
+  for (const auto& s : record.segments) paths.push_back(folder + s.path);
+  return paths;
+}
+
+void check_segments(const report::RecordedImage& record, const std::vector<std::string>& paths,
+                    std::vector<Result<hash::FileDigest>> hashed, VerifyReport& report) {
   if (record.segments.empty()) return;
   const auto& files = report.info.segment_files;
   if (files.size() != record.segments.size()) {
     report.problems.push_back("the record lists " + std::to_string(record.segments.size()) +
                               " segment files, the image has " + std::to_string(files.size()));
   }
-  std::vector<std::string> paths;
-  for (const auto& s : record.segments) paths.push_back(folder + s.path);
-  auto hashed = hash::digest_files(paths, "sha256", threads, ErrorCode::Corruption);
   for (size_t i = 0; i < paths.size(); ++i) {
     FileCheck c{paths[i], record.segments[i].size, 0, record.segments[i].sha256, ""};
     if (hashed[i]) {
@@ -201,8 +208,17 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     const size_t block = static_cast<size_t>(chunk * std::max<uint64_t>(1, (4u << 20) / std::max<uint64_t>(1, chunk)));
     EXHIBIT_TRY(source, core::SourceComparer::open(options, block, hooks.cancel));
   }
-  EXHIBIT_TRY(core::PipelineResult digested, read_all_chunks(*reader, report, hooks, algorithms, threads,
-                                                             report.piece_size, piece_limit, source.get()));
+  const std::vector<std::string> paths = segment_paths(record, folder);
+  std::atomic<bool> stop_hashing{false};
+  auto segment_hashes = std::async(std::launch::async, [&paths, &stop_hashing] {
+    return hash::digest_files(paths, "sha256", 1, ErrorCode::Corruption, &stop_hashing);
+  });
+  auto chunks = read_all_chunks(*reader, report, hooks, algorithms, threads, report.piece_size, piece_limit,
+                                source.get());
+  if (!chunks) stop_hashing = true;  // interrupted or broken: do not wait for the rest
+  auto hashed = segment_hashes.get();
+  if (!chunks) return chunks.error();
+  const core::PipelineResult& digested = *chunks;
   if (source) {
     report.source = source->result();
     const uint64_t expected = record.source_size != 0 ? record.source_size : info.media_size;
@@ -215,7 +231,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     }
   }
   check_pieces(record, digested.pieces, report);
-  check_segments(record, folder, threads, report);
+  check_segments(record, paths, std::move(hashed), report);
   std::sort(report.bad_chunks.begin(), report.bad_chunks.end(),
             [](const SectorRange& a, const SectorRange& b) { return a.first < b.first; });
   for (auto& d : digested.digests) report.computed.push_back({d.algorithm, d.hex});

@@ -16,7 +16,8 @@ namespace exhibit::hash {
 
 namespace {
 
-Result<FileDigest> digest_file(const std::string& path, const std::string& algorithm, ErrorCode unreadable) {
+Result<FileDigest> digest_file(const std::string& path, const std::string& algorithm, ErrorCode unreadable,
+                               const std::atomic<bool>* stop) {
   util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Error::from_errno(unreadable, path, errno);
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -25,6 +26,7 @@ Result<FileDigest> digest_file(const std::string& path, const std::string& algor
   FileDigest out;
   out.path = path;
   for (;;) {
+    if (stop != nullptr && stop->load()) return Error(ErrorCode::Cancelled, "hashing " + path + ": stopped");
     const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Error::from_errno(unreadable, "reading " + path, errno);
@@ -39,11 +41,11 @@ Result<FileDigest> digest_file(const std::string& path, const std::string& algor
 }  // namespace
 
 std::vector<Result<FileDigest>> digest_files(const std::vector<std::string>& paths, const std::string& algorithm,
-                                             unsigned threads, ErrorCode unreadable) {
+                                             unsigned threads, ErrorCode unreadable, const std::atomic<bool>* stop) {
   std::vector<std::optional<Result<FileDigest>>> results(paths.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < paths.size(); i = next++) results[i].emplace(digest_file(paths[i], algorithm, unreadable));
+    for (size_t i = next++; i < paths.size(); i = next++) results[i].emplace(digest_file(paths[i], algorithm, unreadable, stop));
   };
   std::vector<std::thread> pool;
   const size_t n = std::min<size_t>(std::max(1u, threads), paths.size());

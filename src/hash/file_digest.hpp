@@ -1,6 +1,7 @@
 // Digests of whole files (segment files), several at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,8 +17,10 @@ struct FileDigest {
 };
 
 // `algorithm` over each of `paths`, up to `threads` files at a time; results in the order of
-// `paths`. A file that cannot be read is an Error naming it (code `unreadable`).
+// `paths`. A file that cannot be read is an Error naming it (code `unreadable`); once `stop` is
+// set, the files not yet finished are Cancelled errors.
 std::vector<Result<FileDigest>> digest_files(const std::vector<std::string>& paths, const std::string& algorithm,
-                                             unsigned threads, ErrorCode unreadable = ErrorCode::Io);
+                                             unsigned threads, ErrorCode unreadable = ErrorCode::Io,
+                                             const std::atomic<bool>* stop = nullptr);
 
 }  // namespace exhibit::hash
