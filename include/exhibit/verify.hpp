@@ -58,6 +58,7 @@ struct VerifyOptions {
   std::string pubkey_pem;
   std::string source;          // file or block device; opened read-only with the write-block
   bool allow_mounted = false;  // for `source`
+  bool require_signature = false;  // fail unless the record carries a valid, checked signature
 };
 
 // The image compared with its source, sector by sector.
@@ -67,6 +68,7 @@ struct SourceComparison {
   uint64_t compared = 0;                  // bytes compared
   std::vector<SectorRange> differences;   // sectors whose bytes differ from the image
   std::vector<SectorRange> unreadable;    // sectors the source would not give back this time
+  std::vector<SectorRange> readable_now;  // unreadable at acquisition (zero-filled), readable now
 };
 
 struct VerifyReport {

@@ -207,8 +207,14 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   }
   if (r.source) {
     const SourceComparison& c = *r.source;
-    if (c.differences.empty()) {
+    if (c.differences.empty() && c.unreadable.empty()) {
       print_field("source", c.path + ": " + std::to_string(c.compared) + " bytes compared sector by sector, identical");
+    } else if (c.differences.empty()) {
+      print_field("source", c.path + ": " + std::to_string(c.compared) +
+                                " bytes compared sector by sector; no difference where both could be read");
+    }
+    if (!c.readable_now.empty()) {
+      print_field("source readable now", ranges_text(c.readable_now) + " (unreadable at acquisition, zero-filled)");
     }
     for (const auto& d : c.differences) {
       print_field("SOURCE DIFFERS", "sectors " + std::to_string(d.first) + "-" + std::to_string(d.last()) + " (bytes " +

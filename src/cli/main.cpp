@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <exception>
 #include <new>
 
@@ -36,9 +37,14 @@ bool fix_address_layout(char** argv) {
   const int current = personality(0xffffffff);
   if (current == -1) return false;
   if ((current & ADDR_NO_RANDOMIZE) != 0) return true;
+  // Once only: the kernel clears the flag again on exec of a setuid or file-capability binary,
+  // and without this marker that would re-exec for ever.
+  if (std::getenv("EXHIBIT_REEXECUTED") != nullptr) return false;
   if (personality(static_cast<unsigned long>(current) | ADDR_NO_RANDOMIZE) == -1) return false;
+  setenv("EXHIBIT_REEXECUTED", "1", 1);
   execv("/proc/self/exe", argv);
-  personality(static_cast<unsigned long>(current));  // exec failed: carry on as we are
+  unsetenv("EXHIBIT_REEXECUTED");  // exec failed: carry on as we are
+  personality(static_cast<unsigned long>(current));
   return false;
 }
 

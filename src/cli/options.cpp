@@ -107,6 +107,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   ver->add_option("--trust", cl.verify_options.trust_pem,
                   "PEM certificates to trust for the CMS signer's chain and the timestamp authority")
       ->check(CLI::ExistingFile);
+  ver->add_flag("--require-signature", cl.verify_options.require_signature,
+                "fail unless the record has a valid signature, checked with --trust or --pubkey");
   ver->add_option("--pubkey", cl.verify_options.pubkey_pem, "PEM public key that checks a plain signature (.sig)")
       ->check(CLI::ExistingFile);
 

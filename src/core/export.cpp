@@ -1,6 +1,7 @@
 #include "exhibit/export.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -53,6 +54,19 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
   if (to_stdout) {
     out = util::UniqueFd(::dup(STDOUT_FILENO));
   } else {
+    // Never over the image itself, and never onto a device: export writes plain files.
+    struct stat target {};
+    if (::stat(o.output.c_str(), &target) == 0) {
+      if (S_ISBLK(target.st_mode) || S_ISCHR(target.st_mode) || S_ISDIR(target.st_mode)) {
+        return Error(ErrorCode::InvalidArgument, o.output + " is a device or folder; export writes a regular file");
+      }
+      for (const auto& segment : info.segment_files) {
+        struct stat seg {};
+        if (::stat(segment.c_str(), &seg) == 0 && seg.st_dev == target.st_dev && seg.st_ino == target.st_ino) {
+          return Error(ErrorCode::InvalidArgument, o.output + " is a segment file of the image itself");
+        }
+      }
+    }
     if (!o.force && ::access(o.output.c_str(), F_OK) == 0) {
       return Error(ErrorCode::AlreadyExists, o.output + " already exists (use --force to replace it)");
     }

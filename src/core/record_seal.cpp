@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "report/record.hpp"
@@ -57,12 +58,16 @@ void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport
   if (!keys.trust_pem.empty() && !exists(p7s) && !exists(tsr)) {
     report.problems.push_back("--trust was given but there is neither a CMS signature nor a timestamp response");
   }
-  if (!exists(p7s) && !exists(sig)) report.notes.push_back("the record is not signed");
-  for (const auto& c : report.signatures) {
-    if (c.valid && !c.chain_checked && c.what != "signature") {
-      report.notes.push_back(c.file + ": the signer's certificate chain was not checked (give --trust)");
-    }
+  // A deleted signature must not pass as an unsigned record that happens to verify: whoever
+  // expects a signed record says so, and then only a valid, checked signature passes.
+  if (keys.require_signature) {
+    const bool signed_ok = std::any_of(report.signatures.begin(), report.signatures.end(), [](const SignatureCheck& c) {
+      return c.valid && c.what != "timestamp";
+    });
+    if (!signed_ok) report.problems.push_back("--require-signature: the record has no valid, checked signature");
   }
+  if (!exists(p7s) && !exists(sig)) report.notes.push_back("the record is not signed");
+
 }
 
 }  // namespace exhibit::core

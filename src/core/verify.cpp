@@ -226,8 +226,44 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
       report.problems.push_back("the source is " + std::to_string(report.source->size) + " bytes, the image holds " +
                                 std::to_string(expected));
     }
-    if (!report.source->unreadable.empty()) {
-      report.notes.push_back("some source sectors could not be read again, so were not compared (see the list)");
+    // Sectors that were unreadable at acquisition are zero-filled in the image: if they read now
+    // they differ, but that is not a fault of the image; if they still fail, nothing was lost.
+    SourceComparison& c = *report.source;
+    auto at_acquisition = [&](const SectorRange& r) {
+      return std::any_of(info.acquisition_errors.begin(), info.acquisition_errors.end(), [&](const SectorRange& e) {
+        return r.first >= e.first && r.last() <= e.last();
+      });
+    };
+    std::vector<SectorRange> differences, unreadable;
+    if (info.acquisition_errors.empty()) {  // the usual case: nothing to set apart
+      differences = c.differences;
+      unreadable = c.unreadable;
+      c.differences.clear();
+      c.unreadable.clear();
+    }
+    for (const auto& r : c.differences) {
+      for (uint64_t sector = r.first; sector <= r.last(); ++sector) {
+        if (at_acquisition({sector, 1})) {
+          append_range(c.readable_now, {sector, 1});
+        } else {
+          append_range(differences, {sector, 1});
+        }
+      }
+    }
+    for (const auto& r : c.unreadable) {
+      for (uint64_t sector = r.first; sector <= r.last(); ++sector) {
+        if (!at_acquisition({sector, 1})) append_range(unreadable, {sector, 1});
+      }
+    }
+    c.differences = std::move(differences);
+    if (info.acquisition_errors.empty()) c.unreadable = unreadable;
+    if (!c.readable_now.empty()) {
+      report.notes.push_back("some sectors unreadable at acquisition (zero-filled in the image) read from the source "
+                             "now; they are listed apart, not counted as differences");
+    }
+    if (!unreadable.empty()) {
+      report.problems.push_back(std::to_string(unreadable.size()) + " ranges of source sectors that were read at "
+                                "acquisition could not be read again, so the comparison is incomplete");
     }
   }
   check_pieces(record, digested.pieces, report);

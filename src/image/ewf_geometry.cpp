@@ -19,16 +19,24 @@ uint64_t segments_needed(uint64_t media_size, uint64_t chunk_bytes, uint64_t seg
 
 Result<uint32_t> choose_chunk_sectors(uint64_t media_size, uint32_t sector_size, uint32_t requested) {
   auto chunks_at = [&](uint64_t spc) { return div_up(media_size, spc * sector_size); };
+  // Chunks of at most 32 MiB whatever the sector size (readers, ours included, refuse larger).
+  const uint64_t max_spc = std::min<uint64_t>(k_max_chunk_sectors, k_max_chunk_bytes / sector_size);
+  if (requested > max_spc) {
+    return Error(ErrorCode::InvalidArgument, "--chunk-sectors " + std::to_string(requested) + " of " +
+                                                 std::to_string(sector_size) + " bytes makes chunks over " +
+                                                 std::to_string(k_max_chunk_bytes >> 20) + " MiB; use " +
+                                                 std::to_string(max_spc) + " or fewer");
+  }
   uint64_t limit = requested != 0 ? k_max_chunks : k_default_max_chunks;
   uint64_t spc = requested != 0 ? requested : k_default_chunk_sectors;
   if (requested == 0) {
-    while (chunks_at(spc) > limit && spc < k_max_chunk_sectors) spc *= 2;
+    while (chunks_at(spc) > limit && spc < max_spc) spc *= 2;
     if (chunks_at(spc) > limit) limit = k_max_chunks;  // beyond 256 TiB: more memory, still writable
   }
   if (chunks_at(spc) <= limit) return static_cast<uint32_t>(spc);
   uint64_t need = spc;
   while (chunks_at(need) > limit) need *= 2;
-  if (need > k_max_chunk_sectors) {
+  if (need > max_spc) {
     return Error(ErrorCode::InvalidArgument,
                  "media of " + std::to_string(media_size) + " bytes is too large for an E01 image written by libewf");
   }

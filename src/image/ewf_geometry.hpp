@@ -17,6 +17,7 @@ constexpr uint64_t k_default_max_chunks = uint64_t{1} << 23;
 constexpr uint64_t k_max_chunks = uint64_t{1} << 26;
 constexpr uint32_t k_default_chunk_sectors = 64;
 constexpr uint32_t k_max_chunk_sectors = 65536;
+constexpr uint64_t k_max_chunk_bytes = uint64_t{32} << 20;
 // Segment names run out at .ZZZ (14971 files), and libewf refuses to start when the media could
 // need more (measured: media / segment size over 14972). The default segment size (1.4 GiB, for
 // FAT32 and exFAT drives) grows for media that large; the estimate allows for chunk overhead.

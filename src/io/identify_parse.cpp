@@ -89,9 +89,10 @@ std::optional<uint64_t> parse_ata_return_lba(const uint8_t* sense, size_t size) 
     if (p + len > end) return std::nullopt;
     if (code == 0x09 && len >= 14) {
       const uint8_t* d = sense + p;
-      uint64_t lba = uint64_t{d[7]} | uint64_t{d[9]} << 8 | uint64_t{d[11]} << 16;
-      if ((d[2] & 1) != 0) lba |= uint64_t{d[6]} << 24 | uint64_t{d[8]} << 32 | uint64_t{d[10]} << 40;
-      return lba;
+      if ((d[13] & 0x01) != 0 || d[3] != 0) return std::nullopt;  // ERR in the status: the command failed
+      // All 48 bits: the command was a 48-bit one (some bridges leave EXTEND clear anyway).
+      return uint64_t{d[7]} | uint64_t{d[9]} << 8 | uint64_t{d[11]} << 16 | uint64_t{d[6]} << 24 |
+             uint64_t{d[8]} << 32 | uint64_t{d[10]} << 40;
     }
     p += len;
   }
@@ -101,7 +102,10 @@ std::optional<uint64_t> parse_ata_return_lba(const uint8_t* sense, size_t size) 
 HiddenAreas hidden_areas(uint64_t user_sectors, std::optional<uint64_t> native_max_lba,
                          std::optional<uint64_t> dco_max_lba) {
   HiddenAreas h;
-  const uint64_t native = native_max_lba ? *native_max_lba + 1 : user_sectors;
+  // A native maximum below the reported size is not an answer to trust (a bridge that did not
+  // pass the command on): then nothing is claimed from it.
+  uint64_t native = user_sectors;
+  if (native_max_lba && *native_max_lba + 1 >= user_sectors) native = *native_max_lba + 1;
   if (native > user_sectors) h.hpa_sectors = native - user_sectors;
   if (dco_max_lba && *dco_max_lba + 1 > native) h.dco_sectors = *dco_max_lba + 1 - native;
   return h;

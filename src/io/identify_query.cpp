@@ -42,7 +42,8 @@ Reply sg_io(int fd, const uint8_t* cdb, size_t cdb_len, uint8_t* data, size_t da
   }
   r.sent = true;
   r.sense_len = h.sb_len_wr;
-  r.ok = h.host_status == 0 && (h.driver_status & ~0x08) == 0 && (h.status == 0 || h.status == 2);
+  // CHECK CONDITION (2) is the expected answer only to a command sent with CK_COND (no data).
+  r.ok = h.host_status == 0 && (h.driver_status & ~0x08) == 0 && (h.status == 0 || (h.status == 2 && data_len == 0));
   if (!r.ok) r.error = "the device refused the command (status " + std::to_string(h.status) + ")";
   return r;
 }
@@ -124,10 +125,10 @@ bool ask_ata(int fd, DriveIdentity& id) {
                        std::to_string(ata->logical_sector_size) + " bytes (physical " +
                        std::to_string(ata->physical_sector_size) + ")");
   std::optional<uint64_t> native, dco;
-  if (ata->lba48) {
+  if (ata->lba48 && ata->hpa_supported) {
     const auto rnm = ata_pt16(0x27, 0, 0, 0x40, false, true, true);
     Reply n = sg_io(fd, rnm.data(), rnm.size(), nullptr, 0);
-    native = n.sent ? parse_ata_return_lba(n.sense.data(), n.sense_len) : std::nullopt;
+    native = n.ok ? parse_ata_return_lba(n.sense.data(), n.sense_len) : std::nullopt;
     id.details.push_back("READ NATIVE MAX ADDRESS EXT: " +
                          (native ? "max LBA " + std::to_string(*native) : std::string("no answer ") + n.error));
   }

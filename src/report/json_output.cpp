@@ -39,6 +39,11 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
                 {"report", r.report_file}};
   j["source"] = {{"path", r.source.path}, {"size", r.source.size}, {"model", r.source.model},
                  {"serial", r.source.serial}, {"logical_sector_size", r.source.logical_sector_size}};
+  if (r.source.is_block_device) {
+    const DriveIdentity& d = r.source.drive;
+    j["source"]["drive"] = {{"status", d.status},     {"method", d.method},
+                            {"hpa_sectors", d.hpa_sectors}, {"dco_sectors", d.dco_sectors}};
+  }
   j["case"] = case_json(options.metadata);
   j["bytes"] = r.bytes;
   j["seconds"] = r.seconds;
@@ -108,7 +113,8 @@ std::string verify_json(const std::string& image, const VerifyReport& r, const s
                    {"size", r.source->size},
                    {"compared", r.source->compared},
                    {"differences", ranges_json(r.source->differences)},
-                   {"unreadable", ranges_json(r.source->unreadable)}};
+                   {"unreadable", ranges_json(r.source->unreadable)},
+                   {"readable_now", ranges_json(r.source->readable_now)}};
   } else {
     j["source"] = nullptr;
   }

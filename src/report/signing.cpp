@@ -243,6 +243,8 @@ SignatureCheck verify_cms(const std::string& record_path, const std::string& dat
   STACK_OF(X509)* signers = CMS_get0_signers(cms.get());
   if (signers != nullptr && sk_X509_num(signers) > 0) c.detail = "signed by " + subject_of(sk_X509_value(signers, 0));
   sk_X509_free(signers);
+  // Without a trust anchor anyone could have made that certificate: say so with the name.
+  if (trust_pem.empty()) c.detail += (c.detail.empty() ? "" : ", ") + std::string("certificate NOT checked: give --trust");
   return c;
 }
 
@@ -322,6 +324,10 @@ SignatureCheck verify_timestamp(const std::string& data, const std::string& tsq_
           ":" + g.substr(12);
     }
     c.detail = "time " + util::sanitize_for_terminal(g);
+  }
+  if (trust_pem.empty()) {
+    c.detail += std::string(c.detail.empty() ? "" : ", ") + "answers the request for this record, but the TSA's "
+                "signature was NOT checked: give --trust";
   }
   return c;
 }

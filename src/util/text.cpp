@@ -86,7 +86,9 @@ std::string format_time(std::time_t t, const char* format, bool utc) {
   return std::strftime(buf, sizeof buf, format, &tm) > 0 ? std::string(buf) : std::string();
 }
 
-std::string shell_quote(const std::string& s) {
+std::string shell_quote(const std::string& text) {
+  // A relative path that starts with '-' would read as an option.
+  const std::string s = !text.empty() && text[0] == '-' ? "./" + text : text;
   if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+=:,@") ==
                         std::string::npos) {
     return s;

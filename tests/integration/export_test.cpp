@@ -43,6 +43,14 @@ TEST(Export, WholeMediaAndRangesEqualTheSource) {
   auto exists = run(exhibit_cmd("export -q " + sh_quote(tmp / "x.E01") + " -o " + sh_quote(tmp / "out.raw")));
   EXPECT_EQ(exists.exit_code, 2) << exists.err;
   EXPECT_NE(exists.err.find("already exists"), std::string::npos);
+  // Never over the image itself, even with --force.
+  const std::string before = digest_of("sha256sum", tmp / "x.E01");
+  auto self = run(exhibit_cmd("export -q -f " + sh_quote(tmp / "x.E01") + " -o " + sh_quote(tmp / "x.E01")));
+  EXPECT_EQ(self.exit_code, 2) << self.err;
+  EXPECT_NE(self.err.find("is a segment file of the image itself"), std::string::npos) << self.err;
+  EXPECT_EQ(digest_of("sha256sum", tmp / "x.E01"), before);
+  auto device = run(exhibit_cmd("export -q -f " + sh_quote(tmp / "x.E01") + " -o /dev/null"));
+  EXPECT_EQ(device.exit_code, 2) << device.err;
 }
 
 TEST(Export, ADamagedChunkStopsTheExportInsteadOfZeroFilling) {

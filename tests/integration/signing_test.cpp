@@ -150,6 +150,16 @@ TEST_P(PlainSigning, WithoutACertificate) {
   auto v = run_exhibit("verify -q " + sh_quote(tmp / "x.E01") + pub);
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("x.manifest.json.sig: VALID"), std::string::npos) << v.out;
+  EXPECT_EQ(run_exhibit("verify -q --require-signature " + sh_quote(tmp / "x.E01") + pub).exit_code, 0);
+  // The signature deleted: an unsigned record verifies as such, but not when a signature is required.
+  fs::rename(tmp / "x.manifest.json.sig", tmp / "sig.bak");
+  auto unsigned_ok = run_exhibit("verify -q " + sh_quote(tmp / "x.E01"));
+  EXPECT_EQ(unsigned_ok.exit_code, 0) << unsigned_ok.out;
+  EXPECT_NE(unsigned_ok.out.find("the record is not signed"), std::string::npos) << unsigned_ok.out;
+  auto required = run_exhibit("verify -q --require-signature " + sh_quote(tmp / "x.E01"));
+  EXPECT_EQ(required.exit_code, 1) << required.out;
+  EXPECT_NE(required.out.find("--require-signature: the record has no valid, checked signature"), std::string::npos);
+  fs::rename(tmp / "sig.bak", tmp / "x.manifest.json.sig");
   auto ok = run_printed(v.out, "openssl pkeyutl -verify", tmp.path());
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("Signature Verified Successfully"), std::string::npos) << ok.out << ok.err;

@@ -76,6 +76,14 @@ TEST(EwfGeometry, PastTheDefaultLimitTheLargestChunkIsUsed) {
   EXPECT_EQ(g->chunk_sectors, k_max_chunk_sectors);
 }
 
+TEST(EwfGeometry, ChunksStayWithin32MiBWhateverTheSectorSize) {
+  auto big = choose_geometry(GiB, 4096, 65536, 0);  // 256 MiB chunks: no reader takes those
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message().find("use 8192 or fewer"), std::string::npos) << big.error().message();
+  EXPECT_TRUE(choose_geometry(GiB, 4096, 8192, 0).ok());
+  EXPECT_EQ(choose_geometry(1024 * TiB, 4096, 0, 0)->chunk_sectors, 8192u);
+}
+
 TEST(EwfGeometry, MediaBeyondAnyChunkSizeIsRefused) {
   auto g = choose_geometry(uint64_t{1} << 62, 512, 0, 0);
   ASSERT_FALSE(g.ok());

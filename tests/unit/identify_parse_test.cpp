@@ -145,6 +145,24 @@ TEST(HiddenAreas, ADeviceConfigurationOverlay) {
   EXPECT_EQ(both.dco_sectors, 1048576u);
 }
 
+TEST(HiddenAreas, ImplausibleOrFailedAnswersClaimNothing) {
+  // A native max below the reported size (a bridge that did not pass the command on) is ignored,
+  // and then a DCO is measured from the reported size.
+  EXPECT_FALSE(hidden_areas(976773168, uint64_t{0}, std::nullopt).any());
+  auto h = hidden_areas(976773168, uint64_t{0}, uint64_t{976773167 + 10});
+  EXPECT_EQ(h.hpa_sectors, 0u);
+  EXPECT_EQ(h.dco_sectors, 10u);
+  // ERR set in the returned status: the command was aborted, its LBA bytes mean nothing.
+  auto s = ata_return(976773167 + 5000);
+  s[8 + 13] = 0x51;
+  s[8 + 3] = 0x04;  // ABRT
+  EXPECT_FALSE(parse_ata_return_lba(s.data(), s.size()));
+  // EXTEND left clear by a bridge: still all 48 bits.
+  auto e = ata_return(uint64_t{5} << 32);
+  e[8 + 2] = 0;
+  EXPECT_EQ(parse_ata_return_lba(e.data(), e.size()).value_or(0), uint64_t{5} << 32);
+}
+
 TEST(AtaReturn, FixedFormatOrMissingDescriptorIsNothing) {
   std::vector<uint8_t> fixed(18, 0);
   fixed[0] = 0x70;
