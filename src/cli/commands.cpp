@@ -191,7 +191,7 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
                                 file_name_of(r.record_file) + ")");
     }
     for (const auto& m : r.piece_mismatches) {
-      const uint64_t last = m.offset + m.length - 1;
+      const uint64_t last = m.offset + std::max<uint64_t>(m.length, 1) - 1;
       print_field("PIECE MISMATCH", "piece " + std::to_string(m.index) + ": bytes " + std::to_string(m.offset) + "-" +
                                         std::to_string(last) + ", sectors " +
                                         std::to_string(m.offset / i.bytes_per_sector) + "-" +

@@ -33,6 +33,10 @@ void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport
     return;
   }
   std::ifstream in(report.record_file, std::ios::binary);
+  if (!in) {
+    report.problems.push_back("cannot read the record " + report.record_file + " to check its signatures");
+    return;
+  }
   const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string p7s = out.cms_signature_path();
   const std::string sig = out.plain_signature_path();

@@ -34,7 +34,8 @@ std::vector<DeviceEntry> list_devices(const std::string& sysfs_root, const std::
     d.dev = read_sysfs_attribute((dir / "dev").string());
     const auto colon = d.dev.find(':');
     if (colon == std::string::npos) continue;
-    const dev_t device = makedev(number(d.dev.substr(0, colon)), number(d.dev.substr(colon + 1)));
+    const dev_t device = makedev(static_cast<unsigned>(number(d.dev.substr(0, colon))),
+                                 static_cast<unsigned>(number(d.dev.substr(colon + 1))));
     const std::string name = dir.filename().string();
     d.info.path = "/dev/" + name;
     d.info.is_block_device = true;

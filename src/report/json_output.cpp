@@ -1,5 +1,7 @@
 #include "report/json_output.hpp"
 
+#include <algorithm>
+
 #include "report/json_util.hpp"
 
 namespace exhibit::report {
@@ -84,7 +86,7 @@ std::string verify_json(const std::string& image, const VerifyReport& r, const s
                           {"offset", m.offset},
                           {"length", m.length},
                           {"first_sector", m.offset / sector},
-                          {"last_sector", (m.offset + m.length - 1) / sector},
+                          {"last_sector", (m.offset + std::max<uint64_t>(m.length, 1) - 1) / sector},
                           {"stored", m.stored},
                           {"computed", m.computed}});
   }

@@ -43,7 +43,7 @@ Result<RecordedImage> read_record(const std::string& path) {
     if (const json* size = member(*source, "size"); size && size->is_number_unsigned()) r.source_size = *size;
     if (const json* drive = member(*source, "drive"); drive && drive->is_object()) {
       DriveIdentity d;
-      auto text = [&](const char* key) {
+      auto string_of = [&](const char* key) {
         const json* v = member(*drive, key);
         return v && v->is_string() ? v->get<std::string>() : std::string();
       };
@@ -51,11 +51,11 @@ Result<RecordedImage> read_record(const std::string& path) {
         const json* v = member(*drive, key);
         return v && v->is_number_unsigned() ? v->get<uint64_t>() : uint64_t{0};
       };
-      d.status = text("status");
-      d.method = text("method");
-      d.model = text("model");
-      d.serial = text("serial");
-      d.firmware = text("firmware");
+      d.status = string_of("status");
+      d.method = string_of("method");
+      d.model = string_of("model");
+      d.serial = string_of("serial");
+      d.firmware = string_of("firmware");
       d.user_sectors = count("user_sectors");
       d.native_sectors = count("native_sectors");
       d.hpa_sectors = count("hpa_sectors");

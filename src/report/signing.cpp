@@ -62,7 +62,7 @@ const EVP_MD* message_digest_for(EVP_PKEY* key) {
 std::string sha256(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};  // never matches
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
@@ -202,6 +202,7 @@ Result<std::string> timestamp_request(const std::string& data) {
   std::unique_ptr<BIGNUM, Free<BIGNUM, BN_free>> bn(BN_new());
   if (!req || !imprint || !algorithm || !bn) return Error(ErrorCode::Io, "out of memory");
   std::string digest = sha256(data);
+  if (digest.size() != 32) return Error(ErrorCode::Io, "SHA-256 of the record failed: " + openssl_error());
   std::unique_ptr<ASN1_INTEGER, Free<ASN1_INTEGER, ASN1_INTEGER_free>> nonce;
   bool ok = TS_REQ_set_version(req.get(), 1) == 1 &&
             X509_ALGOR_set0(algorithm.get(), OBJ_nid2obj(NID_sha256), V_ASN1_NULL, nullptr) == 1 &&
@@ -257,6 +258,10 @@ SignatureCheck verify_plain(const std::string& record_path, const std::string& d
     return c;
   }
   BioPtr sb(BIO_new_file(sig_path.c_str(), "rb"));
+  if (!sb) {
+    c.detail = "cannot read " + sig_path + ": " + openssl_error();
+    return c;
+  }
   std::string sig;
   char buf[4096];
   for (int n; sb && (n = BIO_read(sb.get(), buf, sizeof(buf))) > 0;) sig.append(buf, static_cast<size_t>(n));
