@@ -1,5 +1,5 @@
 // libFuzzer target over the image-reading path: the bytes become a one-segment E01 file that
-// `exhibit info` and `exhibit verify` read. Any crash, hang or sanitizer report is a finding.
+// `exhibit info`, `exhibit verify` and `exhibit export` read. Any crash, hang or sanitizer report is a finding.
 // Built by tools/fuzz with clang, -fsanitize=fuzzer,address,undefined.
 #include <unistd.h>
 
@@ -7,26 +7,35 @@
 #include <cstdio>
 #include <string>
 
+#include "exhibit/export.hpp"
 #include "exhibit/image_info.hpp"
 #include "exhibit/verify.hpp"
 
 namespace {
 
-std::string scratch_path() {
+std::string scratch_dir() {
   char tmpl[] = "/tmp/exhibit-fuzz-XXXXXX";
   const char* dir = mkdtemp(tmpl);
-  return std::string(dir != nullptr ? dir : "/tmp") + "/input.E01";
+  return dir != nullptr ? dir : "/tmp";
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = scratch_path();
+  static const std::string dir = scratch_dir();
+  static const std::string path = dir + "/input.E01";
   FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return 0;
   std::fwrite(data, 1, size, f);
   std::fclose(f);
   (void)exhibit::read_image_info(path);
   (void)exhibit::verify_image(path, {}, 2);
+  exhibit::ExportOptions out;
+  out.image = path;
+  out.output = dir + "/export.raw";
+  out.force = true;
+  (void)exhibit::export_image(out);
+  std::remove(out.output.c_str());
+  std::remove((out.output + ".partial").c_str());
   return 0;
 }
