@@ -42,8 +42,6 @@ uint64_t sector_total(const std::vector<SectorRange>& ranges) {
 
 using util::shell_quote;
 
-std::string file_name_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
-
 std::string folder_of(const std::string& path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
@@ -59,7 +57,7 @@ std::vector<std::string> verify_repeat_commands(const std::string& image_path, c
                 " | sha256sum");
   if (!r.checksums_file.empty()) {
     out.push_back("(cd " + shell_quote(folder_of(r.checksums_file)) + " && sha256sum -c " +
-                  shell_quote(file_name_of(r.checksums_file)) + ")");
+                  shell_quote(util::file_name(r.checksums_file)) + ")");
   }
   for (const auto& c : r.signatures) {
     if (!c.repeat.empty()) out.push_back(c.repeat);
@@ -188,7 +186,7 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     if (r.piece_mismatches.empty()) {
       print_field("pieces", std::to_string(r.pieces_checked) + " SHA-256 piece" + (r.pieces_checked == 1 ? "" : "s") +
                                 " of " + std::to_string(r.piece_size) + " bytes: every one matches  (" +
-                                file_name_of(r.record_file) + ")");
+                                util::file_name(r.record_file) + ")");
     }
     for (const auto& m : r.piece_mismatches) {
       const uint64_t last = m.offset + std::max<uint64_t>(m.length, 1) - 1;
@@ -199,10 +197,10 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     }
   }
   for (const auto& f : r.segment_checks) {
-    print_field("segment sha256", file_name_of(f.file) + " " + (f.match() ? "MATCH" : "MISMATCH (the file changed)"));
+    print_field("segment sha256", util::file_name(f.file) + " " + (f.match() ? "MATCH" : "MISMATCH (the file changed)"));
   }
   for (const auto& c : r.signatures) {
-    print_field(c.what.c_str(), file_name_of(c.file) + (c.valid ? ": VALID" : ": INVALID") +
+    print_field(c.what.c_str(), util::file_name(c.file) + (c.valid ? ": VALID" : ": INVALID") +
                                     (c.detail.empty() ? "" : " (" + c.detail + ")"));
   }
   if (r.source) {

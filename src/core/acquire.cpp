@@ -424,7 +424,7 @@ Result<AcquireResult> Job::run() {
   }
 
   std::string sums;
-  for (const auto& f : m_result.segments) sums += f.sha256 + "  " + f.path.substr(f.path.find_last_of('/') + 1) + "\n";
+  for (const auto& f : m_result.segments) sums += f.sha256 + "  " + util::file_name(f.path) + "\n";
   if (auto st = report::write_file_atomically(m_out.checksums_path(), sums); !st) return fail(st.error());
   m_result.checksums_file = m_out.checksums_path();
   report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};

@@ -17,6 +17,7 @@
 #include "image/segment_names.hpp"
 #include "report/record.hpp"
 #include "util/aligned_buffer.hpp"
+#include "util/text.hpp"
 
 namespace exhibit {
 
@@ -36,8 +37,6 @@ bool VerifyReport::passed() const {
 }
 
 namespace {
-
-std::string file_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
 // Stored chunks are read in order by one thread (libewf knows where each lies), decoded and
 // checked by the workers, and digested in order.
@@ -182,7 +181,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
       if (auto r = report::read_record(path)) {
         record = std::move(*r);
       } else {
-        report.problems.push_back("the record " + file_name(path) + " is unreadable: " + r.error().message());
+        report.problems.push_back("the record " + util::file_name(path) + " is unreadable: " + r.error().message());
       }
     }
   }
@@ -229,34 +228,24 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     // Sectors that were unreadable at acquisition are zero-filled in the image: if they read now
     // they differ, but that is not a fault of the image; if they still fail, nothing was lost.
     SourceComparison& c = *report.source;
-    auto at_acquisition = [&](const SectorRange& r) {
-      return std::any_of(info.acquisition_errors.begin(), info.acquisition_errors.end(), [&](const SectorRange& e) {
-        return r.first >= e.first && r.last() <= e.last();
-      });
+    auto at_acquisition = [&](uint64_t sector) {
+      return std::any_of(info.acquisition_errors.begin(), info.acquisition_errors.end(),
+                         [&](const SectorRange& e) { return sector >= e.first && sector <= e.last(); });
     };
-    std::vector<SectorRange> differences, unreadable;
-    if (info.acquisition_errors.empty()) {  // the usual case: nothing to set apart
-      differences = c.differences;
-      unreadable = c.unreadable;
-      c.differences.clear();
-      c.unreadable.clear();
-    }
-    for (const auto& r : c.differences) {
-      for (uint64_t sector = r.first; sector <= r.last(); ++sector) {
-        if (at_acquisition({sector, 1})) {
-          append_range(c.readable_now, {sector, 1});
-        } else {
-          append_range(differences, {sector, 1});
+    // Splits `ranges` into the sectors unreadable at acquisition and the rest.
+    auto split = [&](const std::vector<SectorRange>& ranges, std::vector<SectorRange>& then_unreadable) {
+      if (info.acquisition_errors.empty()) return ranges;  // the usual case: nothing to set apart
+      std::vector<SectorRange> rest;
+      for (const auto& r : ranges) {
+        for (uint64_t sector = r.first; sector <= r.last(); ++sector) {
+          append_range(at_acquisition(sector) ? then_unreadable : rest, {sector, 1});
         }
       }
-    }
-    for (const auto& r : c.unreadable) {
-      for (uint64_t sector = r.first; sector <= r.last(); ++sector) {
-        if (!at_acquisition({sector, 1})) append_range(unreadable, {sector, 1});
-      }
-    }
-    c.differences = std::move(differences);
-    if (info.acquisition_errors.empty()) c.unreadable = unreadable;
+      return rest;
+    };
+    c.differences = split(c.differences, c.readable_now);
+    std::vector<SectorRange> still_unreadable;
+    const std::vector<SectorRange> unreadable = split(c.unreadable, still_unreadable);
     if (!c.readable_now.empty()) {
       report.notes.push_back("some sectors unreadable at acquisition (zero-filled in the image) read from the source "
                              "now; they are listed apart, not counted as differences");
@@ -286,7 +275,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     if (computed.empty()) {
       report.problems.push_back("the record names an unknown digest '" + name + "'");
     } else {
-      report.checks.push_back({name, hex, computed, file_name(report.record_file)});
+      report.checks.push_back({name, hex, computed, util::file_name(report.record_file)});
     }
   }
   if (report.checks.empty()) report.problems.push_back("the image stores no digest to compare with");

@@ -150,11 +150,7 @@ std::string info_json(const std::string& image, const ImageInfo& i, const std::o
   j["stored_hashes"] = hashes;
   j["acquisition_errors"] = ranges_json(i.acquisition_errors);
   if (drive) {
-    j["drive"] = {{"status", drive->status},   {"method", drive->method},
-                  {"model", drive->model},     {"serial", drive->serial},
-                  {"firmware", drive->firmware}, {"user_sectors", drive->user_sectors},
-                  {"native_sectors", drive->native_sectors}, {"hpa_sectors", drive->hpa_sectors},
-                  {"dco_sectors", drive->dco_sectors}};
+    j["drive"] = drive_json(*drive);
   } else {
     j["drive"] = nullptr;
   }

@@ -26,6 +26,19 @@ inline nlohmann::ordered_json case_json(const CaseMetadata& m) {
           {"notes", m.notes}};
 }
 
+// What the drive reported behind the bus (the record's source.drive, info's drive).
+inline nlohmann::ordered_json drive_json(const DriveIdentity& d) {
+  return {{"status", d.status},
+          {"method", d.method},
+          {"model", d.model},
+          {"serial", d.serial},
+          {"firmware", d.firmware},
+          {"user_sectors", d.user_sectors},
+          {"native_sectors", d.native_sectors},
+          {"hpa_sectors", d.hpa_sectors},
+          {"dco_sectors", d.dco_sectors}};
+}
+
 // Two-space indented, with a final newline; bytes that are not UTF-8 (from an image, a device or
 // the command line) become U+FFFD instead of making the output invalid or throwing.
 inline std::string dump_json(const nlohmann::ordered_json& j) {

@@ -9,6 +9,7 @@
 
 #include "report/json_util.hpp"
 #include "util/fd.hpp"
+#include "util/text.hpp"
 
 namespace exhibit::report {
 
@@ -53,7 +54,7 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["finished"] = times.finished;
   ordered_json segments = ordered_json::array();
   for (const auto& f : result.segments) {
-    segments.push_back({{"file", f.path.substr(f.path.find_last_of('/') + 1)}, {"size", f.size}, {"sha256", f.sha256}});
+    segments.push_back({{"file", util::file_name(f.path)}, {"size", f.size}, {"sha256", f.sha256}});
   }
   j["image"] = {{"format", "E01 (EnCase 6)"}, {"segments", segments}};
   ordered_json digests = ordered_json::object();
@@ -63,11 +64,7 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                 {"padding", result.padding},
                 {"digests", digests}};
   if (s.is_block_device) {
-    j["source"]["drive"] = {{"status", s.drive.status},         {"method", s.drive.method},
-                            {"model", s.drive.model},           {"serial", s.drive.serial},
-                            {"firmware", s.drive.firmware},     {"user_sectors", s.drive.user_sectors},
-                            {"native_sectors", s.drive.native_sectors}, {"hpa_sectors", s.drive.hpa_sectors},
-                            {"dco_sectors", s.drive.dco_sectors}};
+    j["source"]["drive"] = drive_json(s.drive);
   }
   if (result.padding > 0) {
     ordered_json exact = ordered_json::object();

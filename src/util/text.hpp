@@ -19,6 +19,9 @@ std::optional<size_t> first_invalid_utf8(std::string_view text);
 
 std::string to_hex(const unsigned char* data, size_t size);
 
+// The last component of a path ("a/b/x.E01" -> "x.E01").
+inline std::string file_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+
 // Quotes one argument for a POSIX shell command line a user may copy (unchanged when safe).
 std::string shell_quote(const std::string& s);
 
