@@ -71,6 +71,7 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   for (int n = 1; fs::exists(tmp / ("x.E0" + std::to_string(n))); ++n) {
     fs::copy(tmp / ("x.E0" + std::to_string(n)), tmp / ("y.E0" + std::to_string(n)));
   }
+  fs::copy(tmp / "x.manifest.json", tmp / "y.manifest.json");  // the record travels with the copy
   auto f = run("printf 'Z' | dd of=" + sh_quote(tmp / "y.E02") + " bs=1 seek=300000 conv=notrunc status=none");
   ASSERT_EQ(f.exit_code, 0);
   auto bad = run_exhibit("verify -q --json " + sh_quote(tmp / "y.E01"));
@@ -79,7 +80,14 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   const json bj = json::parse(bad.out);
   EXPECT_EQ(bj["verdict"], "failed");
   EXPECT_EQ(bj["exit_code"], 1);
-  EXPECT_FALSE(bj["bad_chunks"].empty()) << bad.out;
+  ASSERT_FALSE(bj["bad_chunks"].empty()) << bad.out;
+  // The piece holding the damaged chunk is named, with its sector range, and only that piece.
+  const uint64_t damaged = bj["bad_chunks"][0]["first_sector"].get<uint64_t>() * 512 / (1 << 20);
+  ASSERT_EQ(bj["pieces"]["mismatches"].size(), 1u) << bad.out;
+  const auto& piece = bj["pieces"]["mismatches"][0];
+  EXPECT_EQ(piece["index"], damaged);
+  EXPECT_EQ(piece["first_sector"], damaged * 2048);
+  EXPECT_EQ(piece["last_sector"], damaged * 2048 + 2047);
 
   auto devices = run_exhibit("devices --json");
   EXPECT_EQ(devices.exit_code, 0) << devices.err;
