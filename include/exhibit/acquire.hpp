@@ -36,6 +36,9 @@ struct AcquireOptions {
   uint32_t file_sector_size = 0;  // bytes per sector for regular-file sources (0: 512)
   bool allow_mounted = false;
   bool force = false;  // replace an existing image of the same name
+  // Continue the interrupted acquisition into OUTPUT_BASE (its BASE.resume): the source must be
+  // the same, and the settings that shape the image are taken from the interrupted run.
+  bool resume = false;
   std::vector<std::string> digests = {"md5", "sha1", "sha256"};  // md5 is always added
   unsigned threads = 1;  // compression workers; the image is byte-identical whatever the number
   uint64_t piece_size = uint64_t{64} << 20;  // piecewise SHA-256 window over the source (0: none)
@@ -88,7 +91,9 @@ struct AcquireResult {
   uint64_t bytes = 0;  // media bytes written (source bytes + padding)
   uint32_t chunk_sectors = 0;  // sectors per chunk used
   uint64_t segment_size = 0;   // maximum segment file size used
-  double seconds = 0;
+  double seconds = 0;           // of this run (after --resume: of the last part)
+  unsigned resumed = 0;         // how many times the acquisition was interrupted and resumed
+  uint64_t reread_bytes = 0;    // after --resume: media bytes read back from the image to rebuild the digests
   bool complete() const { return unreadable.empty(); }
 };
 

@@ -85,7 +85,16 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("--sign-cert", a.sign_cert, "its certificate: the signature becomes CMS (openssl cms -verify)")
       ->check(CLI::ExistingFile);
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
-  acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
+  auto* force = acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
+  auto* resume = acq->add_flag("--resume", a.resume,
+                               "continue the interrupted acquisition into BASE (same source; its settings are kept)");
+  resume->excludes(force);
+  // What shapes the image comes from the interrupted run: giving it again could only contradict it.
+  for (const char* name : {"--case-number", "--evidence-number", "--examiner", "--description", "--notes",
+                           "--segment-size", "--piece-size", "--compression", "--chunk-sectors", "--sector-size",
+                           "--hash"}) {
+    resume->excludes(acq->get_option(name));
+  }
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
   acq->add_option("--report", a.report, "path of the printable HTML report (default BASE.report.html)");
   acq->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");

@@ -2,6 +2,7 @@
 #include "exhibit/acquire.hpp"
 
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,10 +15,12 @@
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
 #include "core/record_seal.hpp"
+#include "core/resume_state.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
 #include "image/ewf_geometry.hpp"
-#include "image/ewf_writer.hpp"
+#include "image/e01_writer.hpp"
+#include "image/e01_written_chunks.hpp"
 #include "image/segment_names.hpp"
 #include "io/block_source.hpp"
 #include "io/sector_reader.hpp"
@@ -87,15 +90,28 @@ class Job {
   Result<AcquireResult> run();
 
  private:
-  Result<core::PipelineResult> copy_media(io::BlockSource& source, image::EwfWriter& writer,
+  Result<core::PipelineResult> copy_media(io::BlockSource& source, image::E01Writer& writer,
                                           const std::vector<std::string>& digests);
-  Status record_unreadable(const SectorRange& r, uint32_t sector_size, image::EwfWriter& writer);
+  // --resume: the interrupted run's state, its settings taken over, the source checked.
+  Status load_resume();
+  Status check_same_source(io::BlockSource& source);
+  Result<core::SourceIdentity> identify(io::BlockSource& source);
+  // Syncs the image and rewrites BASE.resume: now if `now`, else if the last save is 2 s old.
+  Status save_state(bool now);
+  Status record_unreadable(const SectorRange& r, uint32_t sector_size, image::E01Writer& writer);
   // Writes BASE.map now if `now`, or if the last write is a few seconds old.
   Status save_map(bool now);
   // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e) {
-    const std::string where = m_committed ? "the image " + m_out.first_segment() + " is complete, but the files beside it (record, signature, report) may not be"
-                                          : "the unfinished image keeps the name " + m_out.partial_base() + ".E01";
+    // The writer is sound unless writing failed: then the last state saved stands.
+    const bool saved = m_writer && !m_writer_broken && !m_committed && save_state(true);
+    const bool resumable = !m_committed && (saved || (m_state_written && ::access(m_out.resume_path().c_str(), F_OK) == 0));
+    std::string where = m_committed ? "the image " + m_out.first_segment() + " is complete, but the files beside it (record, signature, report) may not be"
+                                    : "the unfinished image keeps the name " + m_out.partial_base() + ".E01";
+    if (resumable) {
+      where += "; to continue it: exhibit acquire " + util::shell_quote(m_opt.source) + " -o " +
+               util::shell_quote(m_out.base()) + " --resume";
+    }
     (void)save_map(true);
     m_log->line("ACQUISITION FAILED: " + e.message());
     m_log->line(where);
@@ -103,7 +119,7 @@ class Job {
     return Error(e.code(), e.message() + "; " + where + " (see " + m_log->path() + ")", e.sys_errno());
   }
 
-  const AcquireOptions& m_opt;
+  AcquireOptions m_opt;  // a copy: --resume takes settings over from the interrupted run
   const JobHooks& m_hooks;
   core::OutputSet m_out;
   std::optional<core::AcquisitionLog> m_log;
@@ -113,7 +129,85 @@ class Job {
   std::chrono::steady_clock::time_point m_map_saved;
   std::optional<report::Signer> m_signer;
   bool m_committed = false;  // the segments have their final names
+  std::unique_ptr<image::E01Writer> m_writer;
+  bool m_writer_broken = false;  // a write failed: what is past the last saved state is unknown
+  core::ResumeState m_state;
+  bool m_state_written = false;  // this run saved BASE.resume (or found one to resume)
+  std::chrono::steady_clock::time_point m_state_saved;
 };
+
+Status Job::save_state(bool now) {
+  const auto t = std::chrono::steady_clock::now();
+  if (!now && t - m_state_saved < std::chrono::seconds(2)) return Ok{};
+  auto cp = m_writer->checkpoint();
+  if (!cp) {
+    m_writer_broken = true;
+    return cp.error();
+  }
+  m_state.writer = std::move(*cp);
+  m_state.unreadable = m_result.unreadable;
+  m_state.recovered = m_result.recovered;
+  m_state.pending_bad = m_pending_bad;
+  EXHIBIT_CHECK(core::save_resume_state(m_out.resume_path(), m_state));
+  m_state_saved = t;
+  m_state_written = true;
+  return Ok{};
+}
+
+Status Job::load_resume() {
+  EXHIBIT_TRY(m_state, core::load_resume_state(m_out.resume_path()));
+  if (image::existing_segments({m_out.partial_base(), false}).empty()) {
+    return Error(ErrorCode::NotFound, "no unfinished image " + m_out.partial_base() + ".E01 beside " + m_out.resume_path());
+  }
+  m_state_written = true;
+  m_opt.metadata = m_state.metadata;
+  m_opt.chunk_sectors = m_state.chunk_sectors;
+  m_opt.segment_size = m_state.segment_size;
+  m_opt.compression = m_state.compression;
+  m_opt.digests = m_state.digests;
+  m_opt.piece_size = m_state.piece_size;
+  m_opt.file_sector_size = m_state.file_sector_size;
+  return Ok{};
+}
+
+Result<core::SourceIdentity> Job::identify(io::BlockSource& source) {
+  const SourceInfo& s = source.info();
+  core::SourceIdentity id{s.path, s.size, s.logical_sector_size, s.model, s.serial, 0, ""};
+  // The first MiB (or the whole of a smaller source), as read now.
+  const uint64_t sector = s.logical_sector_size;
+  id.head_bytes = std::min<uint64_t>((uint64_t{1} << 20) / sector * sector, (s.size + sector - 1) / sector * sector);
+  util::AlignedBuffer head(id.head_bytes);
+  io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
+  EXHIBIT_TRY(io::RegionRead got, reader.read(0, head.data(), id.head_bytes));
+  EXHIBIT_TRY(auto sha, hash::DigestSet::create({"sha256"}));
+  sha.update(head.data(), got.bytes);
+  id.head_bytes = got.bytes;
+  id.head_sha256 = sha.finish().front().hex;
+  return id;
+}
+
+Status Job::check_same_source(io::BlockSource& source) {
+  EXHIBIT_TRY(const core::SourceIdentity now, identify(source));
+  const core::SourceIdentity& then = m_state.source;
+  auto differs = [&](const std::string& what, const std::string& a, const std::string& b) {
+    return Error(ErrorCode::InvalidArgument, "not the source of the interrupted acquisition: its " + what + " was " +
+                                                 a + ", now " + b + " (nothing was written)");
+  };
+  if (now.size != then.size) return differs("size", std::to_string(then.size), std::to_string(now.size));
+  if (now.sector_size != then.sector_size) {
+    return differs("sector size", std::to_string(then.sector_size), std::to_string(now.sector_size));
+  }
+  if (core::as_stored(now.serial) != then.serial) {
+    return differs("serial number", "'" + then.serial + "'", "'" + util::sanitize_for_terminal(now.serial) + "'");
+  }
+  if (core::as_stored(now.model) != then.model) {
+    return differs("model", "'" + then.model + "'", "'" + util::sanitize_for_terminal(now.model) + "'");
+  }
+  if (now.head_bytes != then.head_bytes || now.head_sha256 != then.head_sha256) {
+    return differs("first " + std::to_string(then.head_bytes) + " bytes' SHA-256", then.head_sha256, now.head_sha256);
+  }
+  return Ok{};
+}
 
 Status Job::save_map(bool now) {
   const auto t = std::chrono::steady_clock::now();
@@ -124,7 +218,7 @@ Status Job::save_map(bool now) {
   return report::write_file_atomically(m_out.map_path(), report::render_rescue_map(m_map));
 }
 
-Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::EwfWriter& writer,
+Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::E01Writer& writer,
                                              const std::vector<std::string>& digests) {
   const SourceInfo& s = source.info();
   const uint64_t sector = s.logical_sector_size;
@@ -133,7 +227,8 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
 
   core::PipelineConfig config;
   config.block_capacity = std::max(chunk, k_read_size / chunk * chunk);
-  config.encoded_capacity = config.block_capacity;
+  // Room for raw chunks with their checksums, as read back from the image after --resume.
+  config.encoded_capacity = config.block_capacity + 4 * (config.block_capacity / chunk);
   // Enough blocks in flight to keep every worker busy, but at most k_pool_bytes of them unless the
   // workers need more (large chunks on large media make large blocks).
   const size_t wanted = std::max<size_t>(8, 4 * m_opt.threads);
@@ -144,6 +239,16 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
   config.cancel = m_hooks.cancel;
   config.piece_size = m_opt.piece_size;
   config.piece_limit = s.size;
+  // After --resume the chunks already written are read back and decoded, so the digests must
+  // wait for the workers.
+  const uint64_t media_size = s.size + m_result.padding;
+  const uint64_t resume_at = std::min(media_size, m_state.writer.chunks * chunk);
+  std::optional<image::WrittenChunks> written;
+  if (resume_at > 0) {
+    EXHIBIT_TRY(image::WrittenChunks w, image::WrittenChunks::open(writer, m_state.writer));
+    written.emplace(std::move(w));
+    config.digest_after_transform = true;
+  }
   std::vector<std::unique_ptr<image::ChunkEncoder>> encoders;
   for (unsigned w = 0; w < config.workers; ++w) {
     encoders.push_back(std::make_unique<image::ChunkEncoder>(m_opt.compression, chunk));
@@ -151,7 +256,29 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
 
   uint64_t next_offset = 0;
   auto last_check = std::chrono::steady_clock::now();
+  // A block of the chunks written before the interruption, as stored.
+  auto read_back = [&](core::Block& b) -> Status {
+    const uint64_t end = std::min<uint64_t>(resume_at, next_offset + config.block_capacity);
+    size_t used = 0;
+    for (uint64_t pos = next_offset; pos < end; pos += chunk) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk, media_size - pos));
+      EXHIBIT_TRY(image::EncodedChunk c, written->next(b.encoded.data() + used, n));
+      used += c.compressed ? c.size : c.size + 4;
+      b.chunks.push_back(c);
+    }
+    b.stored = true;
+    b.offset = next_offset;
+    b.size = static_cast<size_t>(end - next_offset);
+    b.source_size = static_cast<size_t>(std::min<uint64_t>(end, s.size) - next_offset);
+    next_offset += b.size;
+    m_result.reread_bytes += b.size;
+    return Ok{};
+  };
   auto produce = [&](core::Block& b) -> Result<bool> {
+    if (next_offset < resume_at) {
+      EXHIBIT_CHECK(read_back(b));
+      return true;
+    }
     // Once a second: has the source changed size, or lost its read-only flag?
     if (const auto now = std::chrono::steady_clock::now(); now - last_check >= std::chrono::seconds(1)) {
       last_check = now;
@@ -177,6 +304,19 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
     return true;
   };
   auto transform = [&](core::Block& b, unsigned worker) -> Status {
+    if (b.stored) {
+      for (size_t i = 0; i < b.chunks.size(); ++i) {
+        const auto& c = b.chunks[i];
+        const uint64_t at = b.offset + i * chunk;
+        if (image::decode_chunk(c.bytes, c.size, c.compressed, c.checksum, b.data.data() + i * chunk, c.data_size) !=
+            image::DecodeStatus::Ok) {
+          return Error(ErrorCode::Corruption, "the image written before the interruption is damaged in its chunk at media bytes " +
+                                                  std::to_string(at) + "-" + std::to_string(at + c.data_size - 1) +
+                                                  ": it cannot be continued (start again with --force)");
+        }
+      }
+      return Ok{};
+    }
     for (size_t pos = 0; pos < b.size; pos += chunk) {
       const size_t n = std::min(chunk, b.size - pos);
       b.chunks.push_back(encoders[worker]->encode(b.data.data() + pos, n, b.encoded.data() + pos));
@@ -189,6 +329,18 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
   uint64_t unreadable_sectors = 0;
   std::optional<SectorRange>& pending = m_pending_bad;
   auto consume = [&](core::Block& b) -> Status {
+    if (b.stored) {
+      m_result.bytes = b.offset + b.size;
+      if (m_hooks.progress) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_report > std::chrono::milliseconds(250)) {
+          last_report = now;
+          m_hooks.progress({std::min<uint64_t>(m_result.bytes, s.size), s.size,
+                            std::chrono::duration<double>(now - start).count(), 0});
+        }
+      }
+      return Ok{};
+    }
     const size_t recorded_before = m_result.unreadable.size();
     // A bad range that runs on into the next block is recorded once, when it ends.
     for (const auto& r : b.unreadable) {
@@ -208,7 +360,12 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
       m_log->line("recovered on retry: " + range_text(r, s.logical_sector_size));
       append_range(m_result.recovered, r);
     }
-    for (const auto& c : b.chunks) EXHIBIT_CHECK(writer.write_chunk(c));
+    for (const auto& c : b.chunks) {
+      if (auto st = writer.write_chunk(c); !st) {
+        m_writer_broken = true;
+        return st;
+      }
+    }
     const uint64_t done = b.offset + b.source_size;
     m_result.bytes = b.offset + b.size;
     if (b.size > b.source_size) {
@@ -217,6 +374,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
     }
     m_map.done = done;
     EXHIBIT_CHECK(save_map(m_result.unreadable.size() != recorded_before));
+    EXHIBIT_CHECK(save_state(false));
     auto now = std::chrono::steady_clock::now();
     if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || done == s.size)) {
       last_report = now;
@@ -232,13 +390,15 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::Ewf
   return result;
 }
 
-Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size, image::EwfWriter& writer) {
+Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size, image::E01Writer& writer) {
   m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
   m_result.unreadable.push_back(r);
-  return writer.add_acquisition_error(r);
+  writer.add_acquisition_error(r);
+  return Ok{};
 }
 
 Result<AcquireResult> Job::run() {
+  if (m_opt.resume) EXHIBIT_CHECK(load_resume());
   if (m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
     return Error(ErrorCode::InvalidArgument, "--chunk-sectors must be a power of two from 1 to 65536");
   }
@@ -275,14 +435,20 @@ Result<AcquireResult> Job::run() {
   const SourceInfo& s = source->info();
   m_result.source = s;
   if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
+  if (m_opt.resume) {
+    EXHIBIT_CHECK(check_same_source(*source));
+  } else {
+    EXHIBIT_TRY(m_state.source, identify(*source));
+  }
   EXHIBIT_TRY(const image::EwfGeometry geometry,
               image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors,
                                      m_opt.segment_size));
   m_result.chunk_sectors = geometry.chunk_sectors;
   m_result.segment_size = geometry.segment_size;
 
-  EXHIBIT_CHECK(m_out.prepare(m_opt.force));
-  EXHIBIT_TRY(core::AcquisitionLog log, core::AcquisitionLog::create(m_out.log_path(), m_opt.force));
+  if (!m_opt.resume) EXHIBIT_CHECK(m_out.prepare(m_opt.force));
+  EXHIBIT_TRY(core::AcquisitionLog log, m_opt.resume ? core::AcquisitionLog::append(m_out.log_path())
+                                                     : core::AcquisitionLog::create(m_out.log_path(), m_opt.force));
   m_log.emplace(std::move(log));
   m_result.log_file = m_out.log_path();
 
@@ -290,12 +456,31 @@ Result<AcquireResult> Job::run() {
   m_map.size = s.size;
   m_map.sector_size = s.logical_sector_size;
   m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out.base();
-  m_map.start_time = util::format_time(acquisition_time(), "%Y-%m-%d %H:%M:%S", false);
+  const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started) : acquisition_time();
+  m_map.start_time = util::format_time(started, "%Y-%m-%d %H:%M:%S", false);
+  const uint64_t tail = s.size % s.logical_sector_size;
+  m_result.padding = tail ? s.logical_sector_size - tail : 0;
+  if (m_opt.resume) {
+    const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
+    m_map.done = std::min(s.size, m_state.writer.chunks * chunk_bytes);
+    m_map.bad = m_state.unreadable;
+  }
   m_result.map_file = m_out.map_path();
   if (auto st = save_map(true); !st) return fail(st.error());
-  const std::time_t started = acquisition_time();
   const auto t0 = std::chrono::steady_clock::now();
-  m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
+  if (m_opt.resume) {
+    m_result.resumed = ++m_state.interruptions;
+    m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition RESUMED (after interruption " +
+                std::to_string(m_result.resumed) + ") on " + host_os());
+    m_log->field("already written", std::to_string(m_state.writer.chunks) + " chunks (" +
+                                         std::to_string(m_map.done) + " source bytes), read back from the image to "
+                                         "rebuild the digests; the rest is read from the source");
+    m_log->field("same source", "size, sector size, model, serial number and the SHA-256 of the first " +
+                                    std::to_string(m_state.source.head_bytes) + " bytes (" + m_state.source.head_sha256 +
+                                    ") match the interrupted acquisition");
+  } else {
+    m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
+  }
   m_log->source_section(s);
   m_log->write_block_section(source->write_block());
   m_log->line("case");
@@ -316,8 +501,6 @@ Result<AcquireResult> Job::run() {
                                      : "randomised (the image may differ from a repeat run in rare chunks)");
   m_log->sync();
 
-  const uint64_t tail = s.size % s.logical_sector_size;
-  m_result.padding = tail ? s.logical_sector_size - tail : 0;
   image::EwfWriteOptions w;
   w.base = m_out.partial_base();
   w.media_size = s.size + m_result.padding;
@@ -339,7 +522,10 @@ Result<AcquireResult> Job::run() {
                      {"acquiry_software_version", EXHIBIT_VERSION},
                      {"acquiry_date", ewf_date(started)},
                      {"system_date", ewf_date(started)}};
-  if (reproducible_epoch()) {
+  if (m_opt.resume) {
+    w.header_values = m_state.header_values;
+    w.set_identifier = m_state.set_identifier;
+  } else if (reproducible_epoch()) {
     // Derived, not random: the same source, size and epoch give the same set identifier.
     auto id = hash::DigestSet::create({"sha256"});
     if (!id) return fail(id.error());
@@ -350,11 +536,38 @@ Result<AcquireResult> Job::run() {
     for (size_t i = 0; i < guid.size(); ++i) guid[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
     w.set_identifier = guid;
     m_log->line("SOURCE_DATE_EPOCH is set: dates fixed to it and the set identifier derived from it");
+  } else {
+    auto guid = image::random_set_identifier();
+    if (!guid) return fail(guid.error());
+    w.set_identifier = *guid;
   }
-  auto writer = image::EwfWriter::create(w);
-  if (!writer) return fail(writer.error());
+  if (m_opt.resume) {
+    auto writer = image::E01Writer::resume(w, m_state.writer);
+    if (!writer) return fail(writer.error());
+    m_writer = std::move(*writer);
+    m_result.unreadable = m_state.unreadable;
+    m_result.recovered = m_state.recovered;
+    m_pending_bad = m_state.pending_bad;
+    for (const auto& r : m_result.unreadable) m_writer->add_acquisition_error(r);
+  } else {
+    auto writer = image::E01Writer::create(w);
+    if (!writer) return fail(writer.error());
+    m_writer = std::move(*writer);
+    m_state.metadata = m_opt.metadata;
+    m_state.chunk_sectors = m_result.chunk_sectors;
+    m_state.segment_size = m_result.segment_size;
+    m_state.compression = m_opt.compression;
+    m_state.digests = m_opt.digests;
+    m_state.piece_size = m_opt.piece_size;
+    m_state.file_sector_size = m_opt.file_sector_size;
+    m_state.started = started;
+    m_state.set_identifier = *w.set_identifier;
+    m_state.header_values = w.header_values;
+    if (auto st = save_state(true); !st) return fail(st.error());
+  }
+  image::E01Writer* writer = m_writer.get();
 
-  auto copied = copy_media(*source, **writer, digests);
+  auto copied = copy_media(*source, *writer, digests);
   if (!copied) return fail(copied.error());
   m_map.done = s.size;
   m_map.finished = true;
@@ -370,7 +583,10 @@ Result<AcquireResult> Job::run() {
     if (d.algorithm == "md5") md5 = d.hex;
     if (d.algorithm == "sha1") sha1 = d.hex;
   }
-  if (auto st = (*writer)->finish(md5, sha1); !st) return fail(st.error());
+  if (auto st = writer->finish(md5, sha1); !st) {
+    m_writer_broken = true;
+    return fail(st.error());
+  }
   // The files' own digests, so anyone can check them with sha256sum -c; taken before the rename
   // that makes them look finished.
   const auto written = image::existing_segments({m_out.partial_base(), false});
@@ -386,6 +602,9 @@ Result<AcquireResult> Job::run() {
   }
   m_result.segment_files = *segments;
   m_committed = true;
+  if (::unlink(m_out.resume_path().c_str()) != 0 && errno != ENOENT) {
+    m_log->line("could not remove " + m_out.resume_path() + ": " + std::strerror(errno));
+  }
   for (size_t i = 0; i < segments->size(); ++i) {
     m_result.segments.push_back({(*segments)[i], hashed[i].size, hashed[i].hex});
   }

@@ -22,6 +22,12 @@ Result<AcquisitionLog> AcquisitionLog::create(const std::string& path, bool repl
   return AcquisitionLog(std::move(fd), path);
 }
 
+Result<AcquisitionLog> AcquisitionLog::append(const std::string& path) {
+  util::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+  if (!fd) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);
+  return AcquisitionLog(std::move(fd), path);
+}
+
 void AcquisitionLog::write_raw(const std::string& text) {
   // A log write that fails must not stop the acquisition; the image and its hashes matter more.
   (void)util::write_full(m_fd.get(), text.data(), text.size());

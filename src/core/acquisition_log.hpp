@@ -14,6 +14,8 @@ class AcquisitionLog {
  public:
   // Creates the log; fails if it exists unless `replace`.
   static Result<AcquisitionLog> create(const std::string& path, bool replace);
+  // Opens an existing log to go on writing at its end (acquire --resume).
+  static Result<AcquisitionLog> append(const std::string& path);
 
   // "YYYY-MM-DDTHH:MM:SSZ  text"
   void line(const std::string& text);

@@ -23,7 +23,7 @@ std::vector<std::string> OutputSet::existing_files() const {
     for (auto& p : image::existing_segments(b)) found.push_back(p);
   }
   for (const auto& p : {log_path(), map_path(), record_path(), checksums_path(), cms_signature_path(),
-                        plain_signature_path(), timestamp_request_path(), report_path()}) {
+                        plain_signature_path(), timestamp_request_path(), report_path(), resume_path()}) {
     if (::access(p.c_str(), F_OK) == 0) found.push_back(p);
   }
   return found;

@@ -22,6 +22,7 @@ class OutputSet {
   std::string record_path() const;
   std::string checksums_path() const { return m_base + ".sha256sums"; }  // sha256sum -c list of the segments
   std::string report_path() const { return m_base + ".report.html"; }
+  std::string resume_path() const { return m_base + ".resume"; }  // see core/resume_state.hpp
   // Signatures of the record: CMS (with a certificate), plain (without), RFC 3161 request.
   std::string cms_signature_path() const { return record_path() + ".p7s"; }
   std::string plain_signature_path() const { return record_path() + ".sig"; }

@@ -145,6 +145,7 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
       b->unreadable.clear();
       b->recovered.clear();
       b->bad_chunks.clear();
+      b->stored = false;
       b->consumers_left.store(in_order_consumers);
       auto more = produce(*b);
       if (!more) {

@@ -36,6 +36,7 @@ struct Block {
   std::vector<SectorRange> unreadable;         // acquire: zero-filled sectors in this block
   std::vector<SectorRange> recovered;          // acquire: sectors read on a retry
   std::vector<SectorRange> bad_chunks;         // verify: chunks that failed their check
+  bool stored = false;                         // acquire --resume: chunks read back from the image
   std::atomic<int> consumers_left{0};
 };
 

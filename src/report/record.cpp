@@ -92,6 +92,11 @@ Status write_file_atomically(const std::string& path, const std::string& text) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     return Error::from_errno(ErrorCode::Destination, "renaming " + tmp + " to " + path, errno);
   }
+  // The rename itself is durable only once the folder is synced.
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  util::UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd) ::fsync(dfd.get());
   return Ok{};
 }
 

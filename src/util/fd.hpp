@@ -27,6 +27,8 @@ class UniqueFd {
 
   int get() const { return m_fd; }
   explicit operator bool() const { return m_fd >= 0; }
+  // Gives up ownership without closing (after the caller closed it and checked the result).
+  int release() { return std::exchange(m_fd, -1); }
   void reset() {
     if (m_fd >= 0) ::close(m_fd);
     m_fd = -1;

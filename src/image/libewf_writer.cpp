@@ -1,4 +1,4 @@
-#include "image/ewf_writer.hpp"
+#include "image/libewf_writer.hpp"
 
 #include <openssl/rand.h>
 
@@ -38,8 +38,8 @@ CompressionValues compression_values(Compression c) {
 
 }  // namespace
 
-Result<std::unique_ptr<EwfWriter>> EwfWriter::create(const EwfWriteOptions& o) {
-  std::unique_ptr<EwfWriter> w(new EwfWriter());
+Result<std::unique_ptr<LibewfWriter>> LibewfWriter::create(const EwfWriteOptions& o) {
+  std::unique_ptr<LibewfWriter> w(new LibewfWriter());
   w->m_base = o.base;
   EXHIBIT_CHECK(w->m_handle.initialize());
   libewf_handle_t* h = w->m_handle.get();
@@ -87,7 +87,7 @@ Result<std::unique_ptr<EwfWriter>> EwfWriter::create(const EwfWriteOptions& o) {
   return w;
 }
 
-Status EwfWriter::write_chunk(const EncodedChunk& c) {
+Status LibewfWriter::write_chunk(const EncodedChunk& c) {
   libewf_error_t* error = nullptr;
   // Raw chunks carry their Adler-32 after the data; libewf takes it from a buffer of its own.
   uint8_t checksum[4] = {static_cast<uint8_t>(c.checksum), static_cast<uint8_t>(c.checksum >> 8),
@@ -98,7 +98,7 @@ Status EwfWriter::write_chunk(const EncodedChunk& c) {
   return Ok{};
 }
 
-Status EwfWriter::add_acquisition_error(const SectorRange& range) {
+Status LibewfWriter::add_acquisition_error(const SectorRange& range) {
   libewf_error_t* error = nullptr;
   if (libewf_handle_append_acquiry_error(m_handle.get(), range.first, range.count, &error) != 1) {
     return libewf_failure(ErrorCode::Destination, "recording an acquisition error in " + m_base, error);
@@ -106,7 +106,7 @@ Status EwfWriter::add_acquisition_error(const SectorRange& range) {
   return Ok{};
 }
 
-Status EwfWriter::finish(const std::string& md5_hex, const std::string& sha1_hex) {
+Status LibewfWriter::finish(const std::string& md5_hex, const std::string& sha1_hex) {
   libewf_error_t* error = nullptr;
   std::vector<uint8_t> bytes;
   if (!md5_hex.empty() && hex_to_bytes(md5_hex, bytes) &&

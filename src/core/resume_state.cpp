@@ -1,0 +1,164 @@
+#include "core/resume_state.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "report/record.hpp"
+
+namespace exhibit::core {
+
+namespace {
+
+using nlohmann::json;
+constexpr int k_version = 1;
+
+json ranges_json(const std::vector<SectorRange>& v) {
+  json a = json::array();
+  for (const auto& r : v) a.push_back({r.first, r.count});
+  return a;
+}
+
+std::vector<SectorRange> ranges_from(const json& a) {
+  std::vector<SectorRange> out;
+  for (const auto& r : a) out.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>()});
+  return out;
+}
+
+std::string hex_of(const unsigned char* p, size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    s += digits[p[i] >> 4];
+    s += digits[p[i] & 15];
+  }
+  return s;
+}
+
+std::vector<unsigned char> bytes_of(const std::string& hex) {
+  if (hex.size() % 2 != 0) throw std::invalid_argument("odd hex");
+  std::vector<unsigned char> out;
+  for (size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<unsigned char>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+// Table entries as little-endian hex, 8 digits each: up to 65534 of them.
+std::string entries_hex(const std::vector<uint32_t>& entries) {
+  std::vector<unsigned char> b(4 * entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) image::ewf::put_le32(b.data() + 4 * i, entries[i]);
+  return hex_of(b.data(), b.size());
+}
+
+std::vector<uint32_t> entries_from(const std::string& hex) {
+  const auto b = bytes_of(hex);
+  if (b.size() % 4 != 0) throw std::invalid_argument("table entries");
+  std::vector<uint32_t> out(b.size() / 4);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = b[4 * i] | (b[4 * i + 1] << 8) | (b[4 * i + 2] << 16) | (uint32_t{b[4 * i + 3]} << 24);
+  }
+  return out;
+}
+
+Compression compression_from(const std::string& name) {
+  for (auto c : {Compression::None, Compression::EmptyBlock, Compression::Fast, Compression::Best}) {
+    if (name == compression_name(c)) return c;
+  }
+  throw std::invalid_argument("compression " + name);
+}
+
+}  // namespace
+
+std::string render_resume_state(const ResumeState& s) {
+  json header = json::array();
+  for (const auto& [k, v] : s.header_values) header.push_back({k, v});
+  json j = {
+      {"exhibit_resume", k_version},
+      {"source",
+       {{"path", s.source.path}, {"size", s.source.size}, {"sector_size", s.source.sector_size},
+        {"model", s.source.model}, {"serial", s.source.serial}, {"head_bytes", s.source.head_bytes},
+        {"head_sha256", s.source.head_sha256}}},
+      {"case",
+       {{"case_number", s.metadata.case_number}, {"evidence_number", s.metadata.evidence_number},
+        {"examiner", s.metadata.examiner}, {"description", s.metadata.description}, {"notes", s.metadata.notes}}},
+      {"image",
+       {{"chunk_sectors", s.chunk_sectors}, {"segment_size", s.segment_size},
+        {"compression", compression_name(s.compression)}, {"digests", s.digests}, {"piece_size", s.piece_size},
+        {"file_sector_size", s.file_sector_size}, {"started", s.started},
+        {"set_identifier", hex_of(s.set_identifier.data(), s.set_identifier.size())}, {"header_values", header}}},
+      {"progress",
+       {{"chunks", s.writer.chunks}, {"segment", s.writer.segment}, {"file_size", s.writer.file_size},
+        {"group_offset", s.writer.group_offset}, {"closed_tables", s.writer.closed_tables},
+        {"entries", entries_hex(s.writer.entries)}, {"unreadable", ranges_json(s.unreadable)},
+        {"recovered", ranges_json(s.recovered)},
+        {"pending_bad", s.pending_bad ? json{s.pending_bad->first, s.pending_bad->count} : json(nullptr)},
+        {"interruptions", s.interruptions}}}};
+  // Device model and serial strings can hold any bytes: invalid UTF-8 is stored replaced (and
+  // compared the same way, see as_stored).
+  return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Result<ResumeState> parse_resume_state(const std::string& text) {
+  try {
+    const json j = json::parse(text);
+    if (j.at("exhibit_resume").get<int>() != k_version) {
+      return Error(ErrorCode::Unsupported, "resume state of another version of exhibit");
+    }
+    ResumeState s;
+    const json& src = j.at("source");
+    s.source = {src.at("path"), src.at("size"), src.at("sector_size"), src.at("model"),
+                src.at("serial"), src.at("head_bytes"), src.at("head_sha256")};
+    const json& c = j.at("case");
+    s.metadata = {c.at("case_number"), c.at("evidence_number"), c.at("examiner"), c.at("description"), c.at("notes")};
+    const json& im = j.at("image");
+    s.chunk_sectors = im.at("chunk_sectors");
+    s.segment_size = im.at("segment_size");
+    s.compression = compression_from(im.at("compression"));
+    s.digests = im.at("digests").get<std::vector<std::string>>();
+    s.piece_size = im.at("piece_size");
+    s.file_sector_size = im.at("file_sector_size");
+    s.started = im.at("started");
+    const auto id = bytes_of(im.at("set_identifier"));
+    if (id.size() != s.set_identifier.size()) throw std::invalid_argument("set identifier");
+    std::copy(id.begin(), id.end(), s.set_identifier.begin());
+    for (const auto& kv : im.at("header_values")) s.header_values.emplace_back(kv.at(0), kv.at(1));
+    const json& p = j.at("progress");
+    s.writer.chunks = p.at("chunks");
+    s.writer.segment = p.at("segment");
+    s.writer.file_size = p.at("file_size");
+    s.writer.group_offset = p.at("group_offset");
+    s.writer.closed_tables = p.at("closed_tables").get<std::vector<uint64_t>>();
+    s.writer.entries = entries_from(p.at("entries"));
+    s.unreadable = ranges_from(p.at("unreadable"));
+    s.recovered = ranges_from(p.at("recovered"));
+    if (!p.at("pending_bad").is_null()) s.pending_bad = SectorRange{p.at("pending_bad").at(0), p.at("pending_bad").at(1)};
+    s.interruptions = p.at("interruptions");
+    return s;
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::Corruption, std::string("not a resume state exhibit wrote (") + e.what() + ")");
+  }
+}
+
+std::string as_stored(const std::string& text) {
+  return json::parse(json(text).dump(-1, ' ', false, json::error_handler_t::replace)).get<std::string>();
+}
+
+Status save_resume_state(const std::string& path, const ResumeState& s) {
+  return report::write_file_atomically(path, render_resume_state(s));
+}
+
+Result<ResumeState> load_resume_state(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return Error(ErrorCode::NotFound, path + " does not exist: there is no interrupted acquisition to resume");
+    return Error::from_errno(ErrorCode::Destination, "reading " + path, errno);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto s = parse_resume_state(text.str());
+  if (!s) return Error(s.error().code(), path + ": " + s.error().message());
+  return s;
+}
+
+}  // namespace exhibit::core

@@ -1,0 +1,80 @@
+// Our E01 writer: EnCase 6 segment files (BASE.E01, .E02, … .EAA …) in the layout libewf 20140813
+// writes, from chunks already encoded (image/chunk_codec), in media order. Unlike libewf it can
+// say what is safely on disk (checkpoint) and continue from there after a crash (resume), which
+// is what `exhibit acquire --resume` is built on.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exhibit/error.hpp"
+#include "exhibit/sector_range.hpp"
+#include "image/chunk_codec.hpp"
+#include "image/ewf_sections.hpp"
+#include "image/ewf_write_options.hpp"
+#include "util/fd.hpp"
+
+namespace exhibit::image {
+
+// 16 random bytes for an image's set identifier (the writers mark them as a version 4 UUID).
+Result<std::array<uint8_t, 16>> random_set_identifier();
+
+// Where the writer stood when everything before it was synced to disk.
+struct E01Checkpoint {
+  uint64_t chunks = 0;                  // chunks written
+  uint32_t segment = 1;                 // the segment being written
+  uint64_t file_size = 0;               // its bytes that are on disk and belong to the image
+  uint64_t group_offset = 0;            // its open "sectors" descriptor (0: no group open)
+  std::vector<uint64_t> closed_tables;  // its "table" descriptors, of groups already closed
+  std::vector<uint32_t> entries;        // table entries of the open group
+};
+
+class E01Writer {
+ public:
+  static Result<std::unique_ptr<E01Writer>> create(const EwfWriteOptions& options);
+  // Continues after `cp`: the segment it names is cut back to cp.file_size and later segment
+  // files are removed. Errors the caller recorded before must be added again.
+  static Result<std::unique_ptr<E01Writer>> resume(const EwfWriteOptions& options, const E01Checkpoint& cp);
+
+  Status write_chunk(const EncodedChunk& chunk);
+  // Kept in memory; written in the last segment's error2 section by finish().
+  void add_acquisition_error(const SectorRange& range) { m_errors.push_back(range); }
+  // Writes out and syncs everything so far; the result is what resume() takes.
+  Result<E01Checkpoint> checkpoint();
+  // Closes the set with the error list and the MD5 (and SHA-1 if given), syncs and closes.
+  Status finish(const std::string& md5_hex, const std::string& sha1_hex);
+
+  std::string segment_path(uint32_t number) const;
+  uint64_t chunks_written() const { return m_chunks; }
+
+ private:
+  explicit E01Writer(const EwfWriteOptions& options);
+  Status open_segment(uint32_t number);
+  Status close_segment();
+  Status open_group();
+  Status close_group();
+  Status append(const unsigned char* data, size_t size);
+  Status append(const ewf::Bytes& b) { return append(b.data(), b.size()); }
+  Status append_section(const std::string& type, const ewf::Bytes& body);
+  Status flush();
+  Error failure(const std::string& what, int err) const;
+
+  EwfWriteOptions m_opt;
+  ewf::Bytes m_volume;  // the volume/data section body
+  util::UniqueFd m_fd;
+  uint32_t m_segment = 0;
+  uint64_t m_offset = 0;      // logical end of the segment file (buffered bytes included)
+  uint64_t m_buf_start = 0;   // file offset of m_buf[0]
+  ewf::Bytes m_buf;
+  uint64_t m_group_offset = 0;  // 0: no group open
+  std::vector<uint32_t> m_entries;
+  std::vector<uint64_t> m_closed_tables;
+  uint64_t m_segment_chunks = 0;
+  uint64_t m_chunks = 0;
+  std::vector<SectorRange> m_errors;
+};
+
+}  // namespace exhibit::image

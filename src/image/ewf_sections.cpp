@@ -1,0 +1,218 @@
+#include "image/ewf_sections.hpp"
+
+#include <zlib.h>
+
+#include <cstring>
+
+#include "image/ewf_layout.hpp"
+
+namespace exhibit::image::ewf {
+
+namespace {
+
+const unsigned char k_signature[8] = {'E', 'V', 'F', 0x09, 0x0D, 0x0A, 0xFF, 0x00};
+
+std::string value_of(const HeaderValues& values, const std::string& id) {
+  for (const auto& [k, v] : values) {
+    if (k != id) continue;
+    std::string out = v;
+    for (auto& c : out) {
+      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    }
+    return out;
+  }
+  return {};
+}
+
+// Code points of UTF-8 text (the caller has checked it is valid; a stray byte becomes U+FFFD).
+std::vector<uint32_t> code_points(const std::string& s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) {
+      out.push_back(0xFFFD);
+      ++i;
+      continue;
+    }
+    uint32_t cp = n == 1 ? b : b & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+Bytes utf16le_with_bom(const std::string& text) {
+  Bytes out{0xFF, 0xFE};
+  auto unit = [&](uint32_t u) {
+    out.push_back(static_cast<unsigned char>(u & 0xFF));
+    out.push_back(static_cast<unsigned char>(u >> 8));
+  };
+  for (uint32_t cp : code_points(text)) {
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      unit(0xD800 + (cp >> 10));
+      unit(0xDC00 + (cp & 0x3FF));
+    } else {
+      unit(cp);
+    }
+  }
+  return out;
+}
+
+Bytes deflate_default(const Bytes& in) {
+  uLongf size = compressBound(static_cast<uLong>(in.size()));
+  Bytes out(size);
+  compress2(out.data(), &size, in.data(), static_cast<uLong>(in.size()), Z_DEFAULT_COMPRESSION);
+  out.resize(size);
+  return out;
+}
+
+void append_checksum(Bytes& b, size_t from) {
+  const size_t at = b.size();
+  b.resize(at + 4);
+  put_le32(b.data() + at, adler32(b.data() + from, at - from));
+}
+
+uint8_t compression_level(Compression c) {
+  switch (c) {
+    case Compression::Fast: return 1;
+    case Compression::Best: return 2;
+    case Compression::None:
+    case Compression::EmptyBlock: return 0;
+  }
+  return 1;
+}
+
+}  // namespace
+
+void put_le16(unsigned char* p, uint16_t v) {
+  p[0] = static_cast<unsigned char>(v);
+  p[1] = static_cast<unsigned char>(v >> 8);
+}
+void put_le32(unsigned char* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+void put_le64(unsigned char* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
+}
+
+Bytes file_header(uint16_t segment_number) {
+  Bytes b(k_file_header_size, 0);
+  std::memcpy(b.data(), k_signature, sizeof k_signature);
+  b[8] = 1;
+  put_le16(b.data() + 9, segment_number);
+  return b;
+}
+
+Bytes descriptor(const std::string& type, uint64_t next, uint64_t size) {
+  Bytes b(k_descriptor_size, 0);
+  std::memcpy(b.data(), type.data(), std::min<size_t>(type.size(), 16));
+  put_le64(b.data() + 16, next);
+  put_le64(b.data() + 24, size);
+  put_le32(b.data() + 72, adler32(b.data(), 72));
+  return b;
+}
+
+Bytes volume_body(const VolumeInfo& v) {
+  Bytes b(k_volume_body_size, 0);
+  b[0] = v.removable ? 0x00 : 0x01;
+  put_le32(b.data() + 4, v.chunk_count);
+  put_le32(b.data() + 8, v.sectors_per_chunk);
+  put_le32(b.data() + 12, v.bytes_per_sector);
+  put_le64(b.data() + 16, v.sector_count);
+  b[36] = static_cast<unsigned char>(0x01 | (v.physical ? 0x02 : 0x00));  // image, physical device
+  b[52] = compression_level(v.compression);
+  put_le32(b.data() + 56, v.sectors_per_chunk);  // error granularity
+  std::memcpy(b.data() + 64, v.set_identifier.data(), v.set_identifier.size());
+  put_le32(b.data() + 1048, adler32(b.data(), 1048));
+  return b;
+}
+
+Bytes header2_body(const HeaderValues& values) {
+  auto v = [&](const char* id) { return value_of(values, id); };
+  const std::string text = "3\nmain\na\tc\tn\te\tt\tmd\tsn\tav\tov\tm\tu\tp\tdc\n" + v("description") + "\t" +
+                           v("case_number") + "\t" + v("evidence_number") + "\t" + v("examiner_name") + "\t" +
+                           v("notes") + "\t" + v("model") + "\t" + v("serial_number") + "\t" +
+                           v("acquiry_software_version") + "\t" + v("acquiry_operating_system") + "\t" +
+                           v("acquiry_date") + "\t" + v("system_date") + "\t0\t\n\n" +
+                           "srce\n0\t1\np\tn\tid\tev\ttb\tlo\tpo\tah\tgu\taq\n0\t0\n\t\t\t\t\t-1\t-1\t\t\t\n\n"
+                           "sub\n0\t1\np\tn\tid\tnu\tco\tgu\n0\t0\n\t\t\t\t1\t\n\n";
+  return deflate_default(utf16le_with_bom(text));
+}
+
+Bytes header_body(const HeaderValues& values) {
+  auto v = [&](const char* id) {
+    std::string out;
+    for (uint32_t cp : code_points(value_of(values, id))) out.push_back(cp < 0x80 ? static_cast<char>(cp) : '\x1a');
+    return out;
+  };
+  const std::string text = "1\r\nmain\r\nc\tn\ta\te\tt\tav\tov\tm\tu\tp\r\n" + v("case_number") + "\t" +
+                           v("evidence_number") + "\t" + v("description") + "\t" + v("examiner_name") + "\t" +
+                           v("notes") + "\t" + v("acquiry_software_version") + "\t" + v("acquiry_operating_system") +
+                           "\t" + v("acquiry_date") + "\t" + v("system_date") + "\t0\r\n\r\n";
+  return deflate_default(Bytes(text.begin(), text.end()));
+}
+
+Bytes table_body(uint64_t base, const std::vector<uint32_t>& entries) {
+  Bytes b(k_table_header_size, 0);
+  put_le32(b.data(), static_cast<uint32_t>(entries.size()));
+  put_le64(b.data() + 8, base);
+  put_le32(b.data() + 20, adler32(b.data(), 20));
+  b.resize(k_table_header_size + 4 * entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) put_le32(b.data() + k_table_header_size + 4 * i, entries[i]);
+  append_checksum(b, k_table_header_size);
+  return b;
+}
+
+Bytes error2_body(const std::vector<SectorRange>& errors) {
+  Bytes b(520, 0);
+  put_le32(b.data(), static_cast<uint32_t>(errors.size()));
+  put_le32(b.data() + 516, adler32(b.data(), 516));
+  b.resize(520 + 8 * errors.size());
+  for (size_t i = 0; i < errors.size(); ++i) {
+    put_le32(b.data() + 520 + 8 * i, static_cast<uint32_t>(errors[i].first));
+    put_le32(b.data() + 524 + 8 * i, static_cast<uint32_t>(errors[i].count));
+  }
+  append_checksum(b, 520);
+  return b;
+}
+
+Bytes digest_body(const std::array<uint8_t, 16>& md5, const std::optional<std::array<uint8_t, 20>>& sha1) {
+  Bytes b(80, 0);
+  std::memcpy(b.data(), md5.data(), md5.size());
+  if (sha1) std::memcpy(b.data() + 16, sha1->data(), sha1->size());
+  put_le32(b.data() + 76, adler32(b.data(), 76));
+  return b;
+}
+
+Bytes hash_body(const std::array<uint8_t, 16>& md5) {
+  Bytes b(36, 0);
+  std::memcpy(b.data(), md5.data(), md5.size());
+  put_le32(b.data() + 32, adler32(b.data(), 32));
+  return b;
+}
+
+template <size_t N>
+std::optional<std::array<uint8_t, N>> bytes_from_hex(const std::string& hex) {
+  if (hex.size() != 2 * N) return std::nullopt;
+  std::array<uint8_t, N> out{};
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < N; ++i) {
+    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return out;
+}
+
+template std::optional<std::array<uint8_t, 16>> bytes_from_hex<16>(const std::string&);
+template std::optional<std::array<uint8_t, 20>> bytes_from_hex<20>(const std::string&);
+
+}  // namespace exhibit::image::ewf

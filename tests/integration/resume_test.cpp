@@ -1,0 +1,192 @@
+// `acquire --resume` after everything that can stop an acquisition: kill -9 (power loss) at
+// random points, Ctrl-C, a destination that fills up. The finished image must equal an
+// uninterrupted one (byte for byte where the dates and set identifier are fixed by
+// SOURCE_DATE_EPOCH), pass ewfverify, and carry the source's digests (md5sum, sha256sum).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "oracles.hpp"
+#include "test_support.hpp"
+
+using namespace exhibit::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string acquire_cmd(const std::string& source, const std::string& base, const std::string& extra) {
+  return "SOURCE_DATE_EPOCH=1790000000 " + sh_quote(exhibit_bin()) + " acquire " + sh_quote(source) + " -o " +
+         sh_quote(base) + " -q " + extra;
+}
+
+// The segment files' bytes, in order.
+std::vector<std::string> segment_bytes(const std::string& base) {
+  std::vector<std::string> out;
+  for (const char* ext : {"E01", "E02", "E03", "E04", "E05", "E06", "E07", "E08", "E09"}) {
+    const std::string p = base + "." + ext;
+    if (!fs::exists(p)) break;
+    out.push_back(read_file(p));
+  }
+  return out;
+}
+
+// ewfverify accepts the image and its MD5 is the source's (md5sum).
+void expect_verified_copy_of(const std::string& base, const std::string& source) {
+  auto v = run("ewfverify -q " + sh_quote(base + ".E01"));
+  EXPECT_NE(v.out.find("ewfverify: SUCCESS"), std::string::npos) << v.out << v.err;
+  EXPECT_NE(v.out.find(digest_of("md5sum", source)), std::string::npos) << v.out;
+  auto ours = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(base + ".E01"));
+  EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
+  auto exported = run("bash -c " + sh_quote(sh_quote(exhibit_bin()) + " export " + sh_quote(base + ".E01") +
+                                             " -o - | sha256sum"));
+  EXPECT_EQ(exported.out.substr(0, 64), digest_of("sha256sum", source));
+  EXPECT_FALSE(fs::exists(base + ".resume")) << "the resume state goes once the image is finished";
+}
+
+}  // namespace
+
+// Power loss, repeatedly: kill -9 at random moments, each run resumed, until one finishes.
+TEST(Resume, AfterKillNineAtRandomPointsGivesTheUninterruptedImage) {
+  if (!have_nbd_rig()) GTEST_SKIP() << "needs root, loop devices, FUSE, nbdkit and nbdfuse";
+  TempDir tmp;
+  const std::string source = tmp / "source.img";
+  // Random, text and zeros, so chunks of every kind are cut and resumed.
+  write_file(source, random_bytes(16 << 20, 3) + std::string(8 << 20, '\0') + random_bytes(16 << 20, 4));
+  const std::string before = digest_of("sha256sum", source);
+  // About 10 MB/s (rate is in bits per second): 4 s for the whole source.
+  NbdDisk disk(source, "--filter=rate", "rate=80M", tmp.path());
+  ASSERT_TRUE(disk.ok());
+  LoopDevice loop(disk.file(), /*read_only=*/true, 512, /*direct_io=*/true);
+  ASSERT_TRUE(loop.ok());
+  const std::string extra = "-S 8MiB -j 2";
+
+  ASSERT_EQ(run(acquire_cmd(loop.path(), tmp / "whole", extra)).exit_code, 0);
+
+  const std::string base = tmp / "img";
+  std::mt19937 rng(std::random_device{}());
+  int kills = 0;
+  bool finished = false;
+  for (int round = 0; round < 12 && !finished; ++round) {
+    const double after = 0.5 + (rng() % 3000) / 1000.0;  // 0.5 .. 3.5 s
+    SCOPED_TRACE("round " + std::to_string(round) + ", kill -9 after " + std::to_string(after) + " s");
+    auto r = run(acquire_cmd(loop.path(), base, round > 0 ? "-j 2 --resume" : extra) + " & pid=$!; sleep " +
+                 std::to_string(after) + "; kill -9 $pid 2>/dev/null; wait $pid; echo exit=$?");
+    const std::string code = field_after(r.out, "exit=");
+    if (code == "0") {
+      finished = true;
+    } else {
+      ASSERT_EQ(code, "137") << r.out << r.err;
+      ++kills;
+      EXPECT_FALSE(fs::exists(base + ".E01")) << "a killed acquisition must not look finished";
+      EXPECT_TRUE(fs::exists(base + ".resume"));
+    }
+  }
+  if (!finished) {
+    auto r = run(acquire_cmd(loop.path(), base, "-j 2 --resume"));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+  EXPECT_GE(kills, 1) << "no run was killed: the test proved nothing";
+  const auto whole = segment_bytes(tmp / "whole"), resumed = segment_bytes(base);
+  ASSERT_GT(whole.size(), 2u) << "the source should fill several segments";
+  ASSERT_EQ(resumed.size(), whole.size());
+  for (size_t i = 0; i < whole.size(); ++i) EXPECT_TRUE(resumed[i] == whole[i]) << "segment " << i + 1 << " differs";
+  expect_verified_copy_of(base, source);
+  const std::string log = read_file(base + ".log");
+  EXPECT_NE(log.find("acquisition RESUMED (after interruption " + std::to_string(kills) + ")"), std::string::npos) << log;
+  EXPECT_EQ(digest_of("sha256sum", source), before);
+}
+
+// Ctrl-C, twice: the first run and the first resumed run are interrupted, the third finishes.
+TEST(Resume, AfterCtrlCContinuesWhereItStopped) {
+  TempDir tmp;
+  const std::string source = tmp / "big.img";
+  run("truncate -s 1G " + sh_quote(source));
+  write_file(tmp / "head.bin", random_bytes(4 << 20, 9));
+  run("dd if=" + sh_quote(tmp / "head.bin") + " of=" + sh_quote(source) + " bs=1M seek=100 conv=notrunc status=none");
+  const std::string base = tmp / "img";
+  for (int round = 0; round < 2; ++round) {
+    auto r = run(acquire_cmd(source, base, round > 0 ? "-j 1 --resume" : "-j 1 -c best") +
+                 " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo exit=$?");
+    ASSERT_EQ(field_after(r.out, "exit="), "3") << r.out << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(" --resume"), std::string::npos) << "the message says how to go on: " << r.err;
+    EXPECT_FALSE(fs::exists(base + ".E01"));
+  }
+  auto r = run(acquire_cmd(source, base, "-j 1 --resume"));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_verified_copy_of(base, source);
+  const std::string log = read_file(base + ".log");
+  EXPECT_NE(log.find("RESUMED (after interruption 2)"), std::string::npos) << log;
+  EXPECT_NE(log.find("already written: "), std::string::npos) << log;
+}
+
+// The destination fills up: exit 3 and nothing finished-looking; after space is freed, --resume
+// completes the image on the same file system.
+TEST(Resume, AfterTheDestinationFilledUp) {
+  if (!have_loop_devices()) GTEST_SKIP() << "needs root to mount a small file system";
+  TempDir tmp;
+  const std::string source = tmp / "source.img";
+  write_file(source, random_bytes(24 << 20, 12));
+  const std::string dest = tmp / "small";
+  fs::create_directories(dest);
+  ScopedMount mount("-t tmpfs -o size=8m tmpfs", dest);
+  ASSERT_TRUE(mount.ok());
+  const std::string base = dest + "/img";
+  auto r = run(acquire_cmd(source, base, "-j 2"));
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" --resume"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(base + ".E01"));
+  EXPECT_FALSE(fs::exists(base + ".manifest.json"));
+  EXPECT_TRUE(fs::exists(base + ".resume"));
+
+  ASSERT_EQ(run("mount -o remount,size=64m " + sh_quote(dest)).exit_code, 0);  // space freed
+  auto again = run(acquire_cmd(source, base, "-j 2 --resume"));
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  expect_verified_copy_of(base, source);
+}
+
+TEST(Resume, RefusesAnotherSourceAndBadRequests) {
+  TempDir tmp;
+  const std::string source = tmp / "source.img";
+  run("truncate -s 2G " + sh_quote(source));
+  const std::string base = tmp / "img";
+  run(acquire_cmd(source, base, "-j 1 -c best") + " & pid=$!; sleep 1; kill -INT $pid; wait $pid");
+  ASSERT_TRUE(fs::exists(base + ".resume"));
+  const std::string state = read_file(base + ".resume");
+
+  // Same size, other first bytes: not the same evidence.
+  const std::string other = tmp / "other.img";
+  run("truncate -s 2G " + sh_quote(other) + " && printf x | dd of=" + sh_quote(other) + " conv=notrunc status=none");
+  auto r = run(acquire_cmd(other, base, "--resume"));
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("not the source of the interrupted acquisition"), std::string::npos) << r.err;
+  const std::string smaller = tmp / "smaller.img";
+  run("truncate -s 1G " + sh_quote(smaller));
+  r = run(acquire_cmd(smaller, base, "--resume"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("its size was 2147483648, now 1073741824"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(base + ".resume"), state) << "a refused resume changes nothing";
+
+  // Settings that shape the image cannot be given again.
+  r = run(acquire_cmd(source, base, "--resume --case-number 7"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  // Nothing to resume.
+  r = run(acquire_cmd(source, tmp / "never", "--resume"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("no interrupted acquisition"), std::string::npos) << r.err;
+  // A damaged state file.
+  write_file(base + ".resume", state.substr(0, state.size() / 2));
+  r = run(acquire_cmd(source, base, "--resume"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  // A fresh acquisition over the unfinished one needs --force.
+  r = run(acquire_cmd(source, base, ""));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
