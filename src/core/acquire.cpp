@@ -245,7 +245,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::E01
   const uint64_t resume_at = std::min(media_size, m_state.writer.chunks * chunk);
   std::optional<image::WrittenChunks> written;
   if (resume_at > 0) {
-    EXHIBIT_TRY(image::WrittenChunks w, image::WrittenChunks::open(writer, m_state.writer));
+    EXHIBIT_TRY(image::WrittenChunks w, image::WrittenChunks::open(m_out.partial_base(), m_state.writer));
     written.emplace(std::move(w));
     config.digest_after_transform = true;
   }

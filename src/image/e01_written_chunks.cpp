@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "image/ewf_layout.hpp"
+#include "image/segment_names.hpp"
 
 namespace exhibit::image {
 
@@ -27,12 +28,16 @@ Error damaged(const std::string& path, const std::string& what) {
 
 }  // namespace
 
-Result<WrittenChunks> WrittenChunks::open(const E01Writer& writer, const E01Checkpoint& cp) {
+std::string WrittenChunks::segment_path(uint32_t n) const {
+  return m_set_base + "." + segment_extension(n).value_or("E??");
+}
+
+Result<WrittenChunks> WrittenChunks::open(const std::string& base, const E01Checkpoint& cp) {
   WrittenChunks w;
-  w.m_writer = &writer;
+  w.m_set_base = base;
   w.m_cp = cp;
   for (uint32_t n = 1; n < cp.segment; ++n) {
-    EXHIBIT_TRY(SegmentLayout layout, read_segment_layout(writer.segment_path(n)));
+    EXHIBIT_TRY(SegmentLayout layout, read_segment_layout(w.segment_path(n)));
     if (layout.number != n || layout.closing_section() != "next") {
       return damaged(layout.path, "not a finished segment " + std::to_string(n));
     }
@@ -49,7 +54,7 @@ Result<WrittenChunks> WrittenChunks::open(const E01Writer& writer, const E01Chec
 
 Status WrittenChunks::load_group(size_t index) {
   const Group& g = m_groups[index];
-  const std::string path = m_writer->segment_path(g.segment);
+  const std::string path = segment_path(g.segment);
   if (g.segment != m_open_segment) {
     m_fd = util::UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!m_fd) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);
@@ -90,7 +95,7 @@ Result<EncodedChunk> WrittenChunks::next(unsigned char* out, size_t data_size) {
     if (m_group + 1 >= m_groups.size()) return Error(ErrorCode::Corruption, "the image holds fewer chunks than its resume state says");
     EXHIBIT_CHECK(load_group(m_group + 1));
   }
-  const std::string path = m_writer->segment_path(m_open_segment);
+  const std::string path = segment_path(m_open_segment);
   const uint32_t e = m_entries[m_next];
   const uint64_t at = m_base + (e & ~ewf::k_compressed_flag);
   const uint64_t end = m_next + 1 < m_entries.size() ? m_base + (m_entries[m_next + 1] & ~ewf::k_compressed_flag) : m_end;

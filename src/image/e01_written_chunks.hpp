@@ -16,9 +16,8 @@ namespace exhibit::image {
 
 class WrittenChunks {
  public:
-  // `segment_path(n)` names segment n of the set. Corruption when the tables on disk do not
-  // add up to the checkpoint's chunk count.
-  static Result<WrittenChunks> open(const E01Writer& writer, const E01Checkpoint& cp);
+  // The set BASE.E01, BASE.E02, … as the checkpoint `cp` describes it.
+  static Result<WrittenChunks> open(const std::string& base, const E01Checkpoint& cp);
 
   // The next chunk's stored bytes, read into `out` (capacity >= data_size + 4); the result
   // points into `out`. `data_size` is the chunk's media size (the last one may be shorter).
@@ -31,8 +30,9 @@ class WrittenChunks {
     uint64_t table_offset = 0;  // 0: the open group, taken from the checkpoint
   };
   Status load_group(size_t index);
+  std::string segment_path(uint32_t n) const;
 
-  const E01Writer* m_writer = nullptr;
+  std::string m_set_base;  // BASE of BASE.E01
   E01Checkpoint m_cp;
   std::vector<Group> m_groups;
   uint64_t m_total = 0;

@@ -52,6 +52,7 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                   {"fixed_address_layout", options.fixed_address_layout}};
   j["started"] = times.started;
   j["finished"] = times.finished;
+  j["interruptions"] = result.resumed;
   ordered_json segments = ordered_json::array();
   for (const auto& f : result.segments) {
     segments.push_back({{"file", util::file_name(f.path)}, {"size", f.size}, {"sha256", f.sha256}});

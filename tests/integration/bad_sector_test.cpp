@@ -11,27 +11,6 @@
 using namespace exhibit;
 using namespace exhibit::test;
 
-namespace {
-
-// A GNU ddrescue mapfile covering `size` bytes whose `bad` sector ranges are '-' (unreadable).
-std::string ddrescue_map(uint64_t size, const std::vector<SectorRange>& bad) {
-  auto hex = [](uint64_t v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "0x%08llX", static_cast<unsigned long long>(v));
-    return std::string(b);
-  };
-  std::string map = "# test map\n0x00000000 +\n";
-  uint64_t pos = 0;
-  for (const auto& r : bad) {
-    if (r.first * 512 > pos) map += hex(pos) + " " + hex(r.first * 512 - pos) + " +\n";
-    map += hex(r.first * 512) + " " + hex(r.count * 512) + " -\n";
-    pos = (r.first + r.count) * 512;
-  }
-  if (pos < size) map += hex(pos) + " " + hex(size - pos) + " +\n";
-  return map;
-}
-
-}  // namespace
 
 TEST(BadSectors, OnlyUnreadableSectorsAreZeroFilledAndListed) {
   if (!have_nbd_rig()) GTEST_SKIP() << "needs root, loop devices, FUSE, nbdkit and nbdfuse";

@@ -8,6 +8,10 @@
 
 #include <filesystem>
 
+#include <zlib.h>
+
+#include "core/resume_state.hpp"
+#include "image/e01_written_chunks.hpp"
 #include "oracles.hpp"
 #include "test_support.hpp"
 
@@ -94,4 +98,64 @@ TEST(LargeChunks, ImagesWithLargeChunksVerifyWithEwfverify) {
     auto ours = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(base + ".E01"));
     EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
   }
+}
+
+// A 16 TiB source of nbdkit's pattern (each 8-byte word holds its own offset, big-endian): the
+// acquisition runs until its saved state covers the first GiB, with bounded memory, and is
+// stopped with Ctrl-C. Every stored chunk of that GiB, inflated by zlib itself, equals the
+// pattern; then --resume goes on from there (and is stopped again).
+TEST(LargeMedia16T, FirstGibibyteWrittenCorrectlyAndResumable) {
+  if (!have_nbd_rig()) GTEST_SKIP() << "needs root, FUSE, nbdkit and nbdfuse";
+  TempDir tmp;
+  NbdDisk disk("pattern size=16T", tmp.path());
+  ASSERT_TRUE(disk.ok()) << "nbdfuse did not come up";
+  const std::string base = tmp / "img";
+  const std::string state = base + ".resume";
+  const uint64_t gib = uint64_t{1} << 30;
+  const uint64_t chunk = 4096 * 512;  // the default chunk at 16 TiB
+  // Poll the saved state (up to 3 minutes, for slow sanitizer builds) until it covers 1 GiB.
+  const std::string wait_for_gib =
+      "for i in $(seq 1 900); do sleep 0.2; c=$(grep -o '\"chunks\": [0-9]*' " + sh_quote(state) +
+      " 2>/dev/null | grep -o '[0-9]*$'); [ \"${c:-0}\" -ge " + std::to_string(gib / chunk) + " ] && break; done;";
+  auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(base) +
+               " -q & pid=$!; " + wait_for_gib + " hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
+               " kill -INT $pid; wait $pid; echo \"exit=$? hwm=$hwm\"");
+  EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find(" --resume"), std::string::npos) << r.err;
+  const std::string hwm = field_after(r.out, "hwm=");
+  ASSERT_FALSE(hwm.empty()) << r.out;
+  EXPECT_LT(std::stol(hwm), 256 * 1024) << "peak resident memory in kB";
+
+  auto saved = exhibit::core::load_resume_state(state);
+  ASSERT_TRUE(saved) << saved.error().message();
+  ASSERT_GE(saved->writer.chunks * chunk, gib) << "stopped before the first GiB was written";
+  auto written = exhibit::image::WrittenChunks::open(base + ".incomplete", saved->writer);
+  ASSERT_TRUE(written) << written.error().message();
+  std::vector<unsigned char> stored(chunk + 4), data(chunk), expected(chunk);
+  for (uint64_t i = 0; i < gib / chunk; ++i) {
+    auto c = written->next(stored.data(), chunk);
+    ASSERT_TRUE(c) << c.error().message();
+    if (c->compressed) {
+      uLongf len = static_cast<uLongf>(chunk);
+      ASSERT_EQ(uncompress(data.data(), &len, c->bytes, static_cast<uLong>(c->size)), Z_OK) << "chunk " << i;
+      ASSERT_EQ(len, chunk);
+    } else {
+      std::copy(c->bytes, c->bytes + chunk, data.begin());
+    }
+    for (uint64_t w = 0; w < chunk; w += 8) {
+      const uint64_t offset = i * chunk + w;
+      for (int b = 0; b < 8; ++b) expected[w + b] = static_cast<unsigned char>(offset >> (56 - 8 * b));
+    }
+    ASSERT_TRUE(data == expected) << "chunk " << i << " differs from the source";
+  }
+
+  // Ctrl-C left it resumable: a resumed run re-reads that GiB and goes on.
+  r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(base) +
+          " -q --resume & pid=$!; sleep 4; kill -INT $pid; wait $pid; echo \"exit=$?\"");
+  EXPECT_NE(r.out.find("exit=3"), std::string::npos) << r.out << r.err;
+  auto later = exhibit::core::load_resume_state(state);
+  ASSERT_TRUE(later);
+  EXPECT_GE(later->writer.chunks, saved->writer.chunks);
+  EXPECT_EQ(later->interruptions, 1u);
+  EXPECT_NE(read_file(base + ".log").find("acquisition RESUMED (after interruption 1)"), std::string::npos);
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "oracles.hpp"
@@ -97,6 +98,45 @@ TEST(Resume, AfterKillNineAtRandomPointsGivesTheUninterruptedImage) {
   EXPECT_EQ(digest_of("sha256sum", source), before);
 }
 
+// Bad sectors before and after the interruption (one run of them across the moment it stops is
+// likely): the resumed image lists exactly the bad sectors, in the E01 and in the map.
+TEST(Resume, KeepsEveryUnreadableSectorAcrossInterruptions) {
+  if (!have_nbd_rig()) GTEST_SKIP() << "needs root, loop devices, FUSE, nbdkit and nbdfuse";
+  TempDir tmp;
+  const uint64_t size = 32 << 20;
+  const std::string source = tmp / "source.img";
+  const std::string data = random_bytes(size, 21);
+  write_file(source, data);
+  // One bad run every 2 MiB: wherever the Ctrl-C lands, some are before it and some after.
+  std::vector<exhibit::SectorRange> bad;
+  for (uint64_t s = 1000; s < size / 512; s += 4096) bad.push_back({s, 3 + s % 7});
+  std::string expected = data;
+  for (const auto& r : bad) expected.replace(r.first * 512, r.count * 512, std::string(r.count * 512, '\0'));
+  write_file(tmp / "expected.img", expected);
+  BadSectorDisk rig(source, ddrescue_map(size, bad), tmp.path(), "80M");
+  ASSERT_TRUE(rig.ok());
+  LoopDevice loop(rig.file(), /*read_only=*/true, 512, /*direct_io=*/true);
+  ASSERT_TRUE(loop.ok());
+  const std::string base = tmp / "img";
+  auto r = run(acquire_cmd(loop.path(), base, "--retries 0") + " & pid=$!; sleep 1.5; kill -INT $pid; wait $pid; echo exit=$?");
+  ASSERT_EQ(field_after(r.out, "exit="), "3") << r.out << r.err;
+  auto again = run(acquire_cmd(loop.path(), base, "--resume"));
+  ASSERT_EQ(again.exit_code, 4) << again.out << again.err;
+  auto info = run("ewfinfo -e " + sh_quote(base + ".E01"));
+  EXPECT_EQ(ewfinfo_error_ranges(info.out), bad) << info.out;
+  auto v = run("ewfverify -q " + sh_quote(base + ".E01"));
+  EXPECT_NE(v.out.find("ewfverify: SUCCESS"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find(digest_of("md5sum", tmp / "expected.img")), std::string::npos) << v.out;
+  if (have_tool("ddrescuelog")) {
+    auto listed = run("ddrescuelog -l- -b512 " + sh_quote(base + ".map"));
+    std::string want;
+    for (const auto& b : bad) {
+      for (uint64_t s = b.first; s < b.first + b.count; ++s) want += std::to_string(s) + "\n";
+    }
+    EXPECT_EQ(listed.out, want);
+  }
+}
+
 // Ctrl-C, twice: the first run and the first resumed run are interrupted, the third finishes.
 TEST(Resume, AfterCtrlCContinuesWhereItStopped) {
   TempDir tmp;
@@ -119,6 +159,7 @@ TEST(Resume, AfterCtrlCContinuesWhereItStopped) {
   expect_verified_copy_of(base, source);
   const std::string log = read_file(base + ".log");
   EXPECT_NE(log.find("RESUMED (after interruption 2)"), std::string::npos) << log;
+  EXPECT_EQ(nlohmann::json::parse(read_file(base + ".manifest.json")).at("interruptions"), 2);
   EXPECT_NE(log.find("already written: "), std::string::npos) << log;
 }
 

@@ -1,6 +1,7 @@
 // A source that stops answering mid-acquisition (the cable is pulled): nbdkit's error filter
 // fails every read once a trigger file exists. Debian's ewfacquire and dc3dd report success here
-// with the rest zero-filled; we must stop with exit 3 and an unfinished image.
+// with the rest zero-filled; we must stop with exit 3 and an unfinished image, which --resume
+// completes once the cable is back.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,7 +12,7 @@
 using namespace exhibit::test;
 namespace fs = std::filesystem;
 
-TEST(Vanish, PulledCableStopsWithAnUnfinishedImage) {
+TEST(Vanish, PulledCableStopsWithAnUnfinishedImageThatResumes) {
   if (!have_nbd_rig()) GTEST_SKIP() << "needs root, loop devices, FUSE, nbdkit and nbdfuse";
   TempDir tmp;
   const std::string source = tmp / "source.img";
@@ -24,6 +25,20 @@ TEST(Vanish, PulledCableStopsWithAnUnfinishedImage) {
                "error-rate=100% error-file=" + sh_quote(trigger) + " rate=80M", tmp.path());
   ASSERT_TRUE(disk.ok());
   const std::string base = tmp / "img";
+  auto check_unfinished = [&] {
+    EXPECT_FALSE(fs::exists(base + ".E01")) << "an unfinished image must not look finished";
+    EXPECT_FALSE(fs::exists(base + ".manifest.json"));
+    EXPECT_TRUE(fs::exists(base + ".incomplete.E01"));
+    const std::string log = read_file(base + ".log");
+    EXPECT_NE(log.find("ACQUISITION FAILED: the source stopped answering"), std::string::npos) << log;
+    EXPECT_EQ(log.find("ACQUISITION COMPLETE"), std::string::npos) << log;
+    // Most of the source was never read: the map must not claim it was, nor call it bad.
+    const std::string map = read_file(base + ".map");
+    EXPECT_NE(map.find("  ?\n"), std::string::npos) << map;
+    auto v = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(base + ".incomplete.E01"));
+    EXPECT_EQ(v.exit_code, 1);
+    EXPECT_NE(v.err.find("unfinished acquisition"), std::string::npos) << v.err;
+  };
   {
     LoopDevice loop(disk.file(), /*read_only=*/true, 512, /*direct_io=*/true);
     ASSERT_TRUE(loop.ok());
@@ -35,18 +50,18 @@ TEST(Vanish, PulledCableStopsWithAnUnfinishedImage) {
     EXPECT_LT(std::stol(field_after(r.out, "ms=")), 15000) << "took too long to notice";
     EXPECT_EQ(line_count(r.err), 1u) << r.err;
     EXPECT_NE(r.err.find("stopped answering"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(" --resume"), std::string::npos) << r.err;
+    check_unfinished();
+    // The cable is back: --resume completes the image, and it is the source's.
+    fs::remove(trigger);
+    auto again = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(base) + " -q --resume");
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
   }
-  EXPECT_FALSE(fs::exists(base + ".E01")) << "an unfinished image must not look finished";
-  EXPECT_FALSE(fs::exists(base + ".manifest.json"));
-  EXPECT_TRUE(fs::exists(base + ".incomplete.E01"));
-  const std::string log = read_file(base + ".log");
-  EXPECT_NE(log.find("ACQUISITION FAILED: the source stopped answering"), std::string::npos) << log;
-  EXPECT_EQ(log.find("ACQUISITION COMPLETE"), std::string::npos) << log;
-  // Most of the source was never read: the map must not claim it was, nor call it bad.
-  const std::string map = read_file(base + ".map");
-  EXPECT_NE(map.find("  ?\n"), std::string::npos) << map;
-  auto v = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(base + ".incomplete.E01"));
-  EXPECT_EQ(v.exit_code, 1);
-  EXPECT_NE(v.err.find("unfinished acquisition"), std::string::npos) << v.err;
+  auto ewf = run("ewfverify -q " + sh_quote(base + ".E01"));
+  EXPECT_NE(ewf.out.find("ewfverify: SUCCESS"), std::string::npos) << ewf.out;
+  EXPECT_NE(ewf.out.find(digest_of("md5sum", source)), std::string::npos) << ewf.out;
+  EXPECT_NE(ewf.out.find(digest_of("sha1sum", source)), std::string::npos) << ewf.out;
+  EXPECT_NE(read_file(base + ".manifest.json").find(before), std::string::npos) << "the record holds the source's SHA-256";
+  EXPECT_NE(read_file(base + ".log").find("ACQUISITION COMPLETE: every sector read"), std::string::npos);
   EXPECT_EQ(digest_of("sha256sum", source), before);
 }

@@ -180,8 +180,27 @@ std::string write_map(const std::string& map_text, const std::string& scratch) {
 
 }  // namespace
 
-BadSectorDisk::BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch)
-    : NbdDisk(source_file, "--filter=ddrescue", "ddrescue-mapfile=" + sh_quote(write_map(map_text, scratch)),
+BadSectorDisk::BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch,
+                             const std::string& rate)
+    : NbdDisk(source_file, rate.empty() ? "--filter=ddrescue" : "--filter=ddrescue --filter=rate",
+              "ddrescue-mapfile=" + sh_quote(write_map(map_text, scratch)) + (rate.empty() ? "" : " rate=" + rate),
               scratch) {}
+
+std::string ddrescue_map(uint64_t size, const std::vector<SectorRange>& bad) {
+  auto hex = [](uint64_t v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "0x%08llX", static_cast<unsigned long long>(v));
+    return std::string(b);
+  };
+  std::string map = "# test map\n0x00000000 +\n";
+  uint64_t pos = 0;
+  for (const auto& r : bad) {
+    if (r.first * 512 > pos) map += hex(pos) + " " + hex(r.first * 512 - pos) + " +\n";
+    map += hex(r.first * 512) + " " + hex(r.count * 512) + " -\n";
+    pos = (r.first + r.count) * 512;
+  }
+  if (pos < size) map += hex(pos) + " " + hex(size - pos) + " +\n";
+  return map;
+}
 
 }  // namespace exhibit::test

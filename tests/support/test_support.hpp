@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "exhibit/sector_range.hpp"
+
 namespace exhibit::test {
 
 struct CommandResult {
@@ -101,10 +103,15 @@ class NbdDisk {
   std::string m_file;
 };
 
-// An NbdDisk whose reads of the '-' areas of the GNU ddrescue map `map_text` fail with EIO.
+// An NbdDisk whose reads of the '-' areas of the GNU ddrescue map `map_text` fail with EIO;
+// with `rate` (nbdkit rate filter, bits per second: "80M") it also reads slowly.
 class BadSectorDisk : public NbdDisk {
  public:
-  BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch);
+  BadSectorDisk(const std::string& source_file, const std::string& map_text, const std::string& scratch,
+                const std::string& rate = "");
 };
+
+// A GNU ddrescue mapfile covering `size` bytes whose `bad` 512-byte sector ranges are '-'.
+std::string ddrescue_map(uint64_t size, const std::vector<SectorRange>& bad);
 
 }  // namespace exhibit::test
