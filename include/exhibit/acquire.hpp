@@ -15,6 +15,11 @@ namespace exhibit {
 enum class Compression { None, EmptyBlock, Fast, Best };
 const char* compression_name(Compression c);  // "none", "empty-block", "fast", "best"
 
+// E01 (EnCase 6, segments BASE.E01…), raw (BASE.001… or one BASE.raw), seekable zstd (BASE.zst).
+enum class ImageFormat { E01, Raw, Zst };
+const char* format_name(ImageFormat f);   // "e01", "raw", "zst"
+const char* format_label(ImageFormat f);  // "E01 (EnCase 6)", "raw", "seekable zstd"
+
 struct CaseMetadata {
   std::string case_number;
   std::string evidence_number;
@@ -32,6 +37,8 @@ struct AcquireOptions {
   uint64_t segment_size = 0;
   uint32_t chunk_sectors = 0;
   Compression compression = Compression::Fast;
+  ImageFormat format = ImageFormat::E01;
+  bool one_file = false;  // raw with --segment-size 0: a single BASE.raw
   unsigned retries = 2;
   uint32_t file_sector_size = 0;  // bytes per sector for regular-file sources (0: 512)
   bool allow_mounted = false;

@@ -19,7 +19,8 @@ struct StoredHash {
 
 struct ImageInfo {
   std::vector<std::string> segment_files;
-  std::string format;            // "EnCase 6", "FTK Imager", ...
+  std::string format;            // "EnCase 6", "FTK Imager", ..., "raw", "seekable zstd"
+  std::string unit = "chunk";    // what the image stores its media in: "chunk" (E01), "frame" (zst), "block" (raw)
   uint64_t media_size = 0;
   uint32_t bytes_per_sector = 0;
   uint64_t sector_count = 0;

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 #include "cli/progress_bar.hpp"
@@ -8,6 +9,7 @@
 #include "exhibit/export.hpp"
 #include "exhibit/verify.hpp"
 #include "image/segment_names.hpp"
+#include "image/unit_reader.hpp"
 #include "io/device_list.hpp"
 #include "report/html_report.hpp"
 #include "report/json_output.hpp"
@@ -51,10 +53,19 @@ std::string folder_of(const std::string& path) {
 std::vector<std::string> verify_repeat_commands(const std::string& image_path, const VerifyReport& r) {
   std::vector<std::string> out;
   const std::string image = shell_quote(image_path);
-  out.push_back("ewfverify " + image);
-  // Debian's ewfexport prints its status line to stdout after the data: keep only the media bytes.
-  out.push_back("ewfexport -q -u -t - " + image + " 2>/dev/null | head -c " + std::to_string(r.info.media_size) +
-                " | sha256sum");
+  // The media bytes on stdout, by a tool that is not ours.
+  std::string media;
+  if (r.info.unit == "frame") {
+    media = "zstd -dc " + image;  // skips the record and seek-table frames
+  } else if (r.info.unit == "block") {
+    media = "cat";
+    for (const auto& f : r.info.segment_files) media += " " + shell_quote(f);
+  } else {
+    out.push_back("ewfverify " + image);
+    // Debian's ewfexport prints its status line to stdout after the data: keep only the media bytes.
+    media = "ewfexport -q -u -t - " + image + " 2>/dev/null | head -c " + std::to_string(r.info.media_size);
+  }
+  out.push_back(media + " | sha256sum");
   if (!r.checksums_file.empty()) {
     out.push_back("(cd " + shell_quote(folder_of(r.checksums_file)) + " && sha256sum -c " +
                   shell_quote(util::file_name(r.checksums_file)) + ")");
@@ -62,13 +73,10 @@ std::vector<std::string> verify_repeat_commands(const std::string& image_path, c
   for (const auto& c : r.signatures) {
     if (!c.repeat.empty()) out.push_back(c.repeat);
   }
-  if (r.source) {
-    out.push_back("ewfexport -q -u -t - " + image + " 2>/dev/null | head -c " + std::to_string(r.source->size) +
-                  " | cmp - " + shell_quote(r.source->path));
-  }
+  if (r.source) out.push_back(media + " | head -c " + std::to_string(r.source->size) + " | cmp - " + shell_quote(r.source->path));
   for (const auto& m : r.piece_mismatches) {
-    out.push_back("ewfexport -q -u -t - " + image + " 2>/dev/null | tail -c +" + std::to_string(m.offset + 1) +
-                  " | head -c " + std::to_string(m.length) + " | sha256sum");
+    out.push_back(media + " | tail -c +" + std::to_string(m.offset + 1) + " | head -c " + std::to_string(m.length) +
+                  " | sha256sum");
   }
   return out;
 }
@@ -162,15 +170,23 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
                            (i.segment_files.size() == 1 ? "" : "s") + ", " + i.format + ")");
   print_field("media", std::to_string(i.media_size) + " bytes, " + std::to_string(i.sector_count) + " sectors of " +
                            std::to_string(i.bytes_per_sector) + " bytes");
+  const uint64_t unit_bytes = uint64_t{i.sectors_per_chunk} * i.bytes_per_sector;
   if (r.bad_chunks.empty()) {
-    print_field("chunks", std::to_string(i.chunk_count) + " of " + std::to_string(i.sectors_per_chunk) +
-                              " sectors read, every checksum valid");
+    print_field((i.unit + "s").c_str(), std::to_string(i.chunk_count) + " of " + std::to_string(i.sectors_per_chunk) +
+                                            " sectors read" + (i.unit == "block" ? " (raw: no checksums; the digests decide)"
+                                                                                   : ", every checksum valid"));
   } else {
+    std::string label = "BAD " + i.unit;
+    for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     for (const auto& b : r.bad_chunks) {
-      print_field("BAD CHUNK", "sectors " + std::to_string(b.first) + "-" + std::to_string(b.last()) + " (bytes " +
-                                   std::to_string(b.first * i.bytes_per_sector) + "-" +
-                                   std::to_string((b.last() + 1) * i.bytes_per_sector - 1) +
-                                   "): checksum or decompression failed");
+      const uint64_t first_byte = b.first * i.bytes_per_sector, last_byte = (b.last() + 1) * i.bytes_per_sector - 1;
+      const std::string which = unit_bytes == 0 || first_byte / unit_bytes == last_byte / unit_bytes
+                                    ? i.unit + " " + std::to_string(unit_bytes ? first_byte / unit_bytes : 0) + ": "
+                                    : i.unit + "s " + std::to_string(first_byte / unit_bytes) + "-" +
+                                          std::to_string(last_byte / unit_bytes) + ": ";
+      print_field(label.c_str(), which + "sectors " + std::to_string(b.first) + "-" + std::to_string(b.last()) +
+                                     " (bytes " + std::to_string(first_byte) + "-" + std::to_string(last_byte) +
+                                     "): checksum or decompression failed");
     }
   }
   if (!i.acquisition_errors.empty()) {
@@ -223,8 +239,9 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   }
   for (const auto& n : r.notes) print_field("note", n);
   for (const auto& p : r.problems) print_field("problem", p);
-  std::printf("verdict: %s\n", r.passed() ? "VERIFIED: every chunk and every stored digest matches"
-                                          : "FAILED: the image does not match what it records");
+  const std::string verdict = r.passed() ? "VERIFIED: every " + i.unit + " and every stored digest matches"
+                                         : std::string("FAILED: the image does not match what it records");
+  std::printf("verdict: %s\n", verdict.c_str());
   std::printf("repeat with independent tools:\n");
   for (const auto& c : repeat) std::printf("  %s\n", safe(c).c_str());
   return r.passed() ? k_exit_ok : k_exit_verify_failed;
@@ -236,8 +253,8 @@ int run_info(const CommandLine& cl) {
   const ImageInfo& i = *result;
   // Our record beside the image, if any, knows what the drive said behind the bus.
   std::optional<DriveIdentity> drive;
-  if (auto base = image::base_of_first_segment(cl.image)) {
-    if (auto record = report::read_record(report::record_path_for_base(base->base))) drive = record->drive;
+  if (auto base = image::image_base(cl.image)) {
+    if (auto record = report::read_record(report::record_path_for_base(*base))) drive = record->drive;
   }
   if (cl.json) {
     std::fputs(report::info_json(cl.image, i, drive).c_str(), stdout);
@@ -248,8 +265,8 @@ int run_info(const CommandLine& cl) {
   print_field("media size", std::to_string(i.media_size) + " bytes (" + util::format_bytes(i.media_size) + ")");
   print_field("bytes per sector", std::to_string(i.bytes_per_sector));
   print_field("sectors", std::to_string(i.sector_count));
-  print_field("sectors per chunk", std::to_string(i.sectors_per_chunk));
-  print_field("chunks", std::to_string(i.chunk_count));
+  print_field(("sectors per " + i.unit).c_str(), std::to_string(i.sectors_per_chunk));
+  print_field((i.unit + "s").c_str(), std::to_string(i.chunk_count));
   print_field("compression", i.compression);
   print_field("media type", i.media_type + (i.physical ? ", physical" : ""));
   if (!i.set_identifier.empty()) print_field("set identifier", i.set_identifier);

@@ -49,6 +49,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   std::string segment_size;
   std::string piece_size = "64MiB";
   std::string compression = "fast";
+  std::string format = "e01";
   std::string hashes = "md5,sha1,sha256";
   auto* acq = app.add_subcommand("acquire", "image a block device or file into E01 segment files");
   acq->add_option("source", a.source, "block device or file to image (never written to)")->required();
@@ -60,10 +61,15 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("-D,--description", a.metadata.description, "description of the evidence");
   acq->add_option("-N,--notes", a.metadata.notes, "notes");
   acq->add_option("-S,--segment-size", segment_size,
-                  "maximum segment file size, e.g. 640MB, 8GiB (default 1.4GiB; more for media over 20 TiB)")
-      ->check(SizeValidator());
+                  "maximum segment file size, e.g. 640MB, 8GiB (default 1.4GiB; more for media over 20 TiB; "
+                  "0 with --format raw: one file)")
+      ->check(SizeValidator(true));
   acq->add_option("--piece-size", piece_size, "window of the piecewise SHA-256 in the record (0: none)")
       ->check(SizeValidator(true))
+      ->capture_default_str();
+  acq->add_option("--format", format, "image format: e01 (EnCase 6), raw (BASE.001… split by --segment-size, "
+                                      "or one BASE.raw with --segment-size 0), zst (seekable zstd BASE.zst)")
+      ->check(CLI::IsMember({"e01", "raw", "zst"}))
       ->capture_default_str();
   acq->add_option("-c,--compression", compression, "none, empty-block, fast or best")
       ->check(CLI::IsMember({"none", "empty-block", "fast", "best"}))
@@ -92,7 +98,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   // What shapes the image comes from the interrupted run: giving it again could only contradict it.
   for (const char* name : {"--case-number", "--evidence-number", "--examiner", "--description", "--notes",
                            "--segment-size", "--piece-size", "--compression", "--chunk-sectors", "--sector-size",
-                           "--hash"}) {
+                           "--hash", "--format"}) {
     resume->excludes(acq->get_option(name));
   }
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
@@ -157,6 +163,25 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   if (acq->parsed()) {
     cl.command = Command::Acquire;
     a.segment_size = segment_size.empty() ? 0 : *util::parse_size(segment_size);
+    a.format = format == "raw" ? ImageFormat::Raw : format == "zst" ? ImageFormat::Zst : ImageFormat::E01;
+    auto usage = [&](const char* message) {
+      std::fprintf(stderr, "exhibit: error: %s (see exhibit --help)\n", message);
+      exit_now = k_exit_usage;
+      return cl;
+    };
+    const bool zero_segments = !segment_size.empty() && a.segment_size == 0;
+    if (a.format == ImageFormat::Raw) {
+      a.one_file = zero_segments;
+      if (acq->count("--compression") > 0) return usage("--compression does not apply to --format raw (raw images are not compressed)");
+    } else if (zero_segments) {
+      return usage("--segment-size 0 (one file) is for --format raw only");
+    }
+    if (a.format == ImageFormat::Zst) {
+      if (!segment_size.empty()) return usage("--segment-size does not apply to --format zst (one file, BASE.zst)");
+      if (compression == "none" || compression == "empty-block") {
+        return usage("--format zst compresses: use --compression fast or best, or --format raw for no compression");
+      }
+    }
     a.piece_size = *util::parse_size(piece_size);
     a.compression = compression == "none"          ? Compression::None
                     : compression == "empty-block" ? Compression::EmptyBlock

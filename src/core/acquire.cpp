@@ -1,4 +1,5 @@
-// The acquisition job: source -> sector reader -> digests -> E01 writer, with the log and record.
+// The acquisition job: source -> sector reader -> digests -> image writer (E01, raw or zst), with
+// the log and record.
 #include "exhibit/acquire.hpp"
 
 #include <sys/utsname.h>
@@ -21,7 +22,9 @@
 #include "image/ewf_geometry.hpp"
 #include "image/e01_writer.hpp"
 #include "image/e01_written_chunks.hpp"
+#include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
+#include "image/zst_image.hpp"
 #include "io/block_source.hpp"
 #include "io/sector_reader.hpp"
 #include "report/html_report.hpp"
@@ -86,19 +89,20 @@ std::string range_text(const SectorRange& r, uint32_t sector_size) {
 
 class Job {
  public:
-  Job(const AcquireOptions& o, const JobHooks& h) : m_opt(o), m_hooks(h), m_out(o.output_base) {}
+  Job(const AcquireOptions& o, const JobHooks& h) : m_opt(o), m_hooks(h), m_out(o.output_base, o.format, o.one_file) {}
   Result<AcquireResult> run();
 
  private:
-  Result<core::PipelineResult> copy_media(io::BlockSource& source, image::E01Writer& writer,
-                                          const std::vector<std::string>& digests);
+  Result<core::PipelineResult> copy_media(io::BlockSource& source, const std::vector<std::string>& digests);
+  // Hands a block to the writer of the image's format (on the consuming thread, in order).
+  Status write_block(const core::Block& b);
   // --resume: the interrupted run's state, its settings taken over, the source checked.
   Status load_resume();
   Status check_same_source(io::BlockSource& source);
   Result<core::SourceIdentity> identify(io::BlockSource& source);
   // Syncs the image and rewrites BASE.resume: now if `now`, else if the last save is 2 s old.
   Status save_state(bool now);
-  Status record_unreadable(const SectorRange& r, uint32_t sector_size, image::E01Writer& writer);
+  Status record_unreadable(const SectorRange& r, uint32_t sector_size);
   // Writes BASE.map now if `now`, or if the last write is a few seconds old.
   Status save_map(bool now);
   // After the log exists: record the failure and say where the unfinished image lies.
@@ -107,7 +111,7 @@ class Job {
     const bool saved = m_writer && !m_writer_broken && !m_committed && save_state(true);
     const bool resumable = !m_committed && (saved || (m_state_written && ::access(m_out.resume_path().c_str(), F_OK) == 0));
     std::string where = m_committed ? "the image " + m_out.first_segment() + " is complete, but the files beside it (record, signature, report) may not be"
-                                    : "the unfinished image keeps the name " + m_out.partial_base() + ".E01";
+                                    : "the unfinished image keeps the name " + m_out.partial_first_segment();
     if (resumable) {
       where += "; to continue it: exhibit acquire " + util::shell_quote(m_opt.source) + " -o " +
                util::shell_quote(m_out.base()) + " --resume";
@@ -129,7 +133,9 @@ class Job {
   std::chrono::steady_clock::time_point m_map_saved;
   std::optional<report::Signer> m_signer;
   bool m_committed = false;  // the segments have their final names
-  std::unique_ptr<image::E01Writer> m_writer;
+  std::unique_ptr<image::E01Writer> m_writer;  // E01 (the only format that can be resumed)
+  std::unique_ptr<image::RawWriter> m_raw;
+  std::unique_ptr<image::ZstWriter> m_zst;
   bool m_writer_broken = false;  // a write failed: what is past the last saved state is unknown
   core::ResumeState m_state;
   bool m_state_written = false;  // this run saved BASE.resume (or found one to resume)
@@ -137,6 +143,7 @@ class Job {
 };
 
 Status Job::save_state(bool now) {
+  if (!m_writer) return Ok{};
   const auto t = std::chrono::steady_clock::now();
   if (!now && t - m_state_saved < std::chrono::seconds(2)) return Ok{};
   auto cp = m_writer->checkpoint();
@@ -157,6 +164,11 @@ Status Job::save_state(bool now) {
 Status Job::load_resume() {
   EXHIBIT_TRY(m_state, core::load_resume_state(m_out.resume_path()));
   if (image::existing_segments({m_out.partial_base(), false}).empty()) {
+    if (::access(m_out.first_segment().c_str(), F_OK) == 0) {
+      return Error(ErrorCode::AlreadyExists, "the image " + m_out.first_segment() +
+                                                 " is already finished (the run stopped while writing the files beside it; "
+                                                 "check them with exhibit verify)");
+    }
     return Error(ErrorCode::NotFound, "no unfinished image " + m_out.partial_base() + ".E01 beside " + m_out.resume_path());
   }
   m_state_written = true;
@@ -218,8 +230,23 @@ Status Job::save_map(bool now) {
   return report::write_file_atomically(m_out.map_path(), report::render_rescue_map(m_map));
 }
 
-Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::E01Writer& writer,
-                                             const std::vector<std::string>& digests) {
+Status Job::write_block(const core::Block& b) {
+  Status st = Ok{};
+  if (m_writer) {
+    for (const auto& c : b.chunks) {
+      st = m_writer->write_chunk(c);
+      if (!st) break;
+    }
+  } else if (m_raw) {
+    st = m_raw->write(b.data.data(), b.size);
+  } else if (m_zst) {
+    st = m_zst->write_frame(b.chunks.front());
+  }
+  if (!st) m_writer_broken = true;
+  return st;
+}
+
+Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std::vector<std::string>& digests) {
   const SourceInfo& s = source.info();
   const uint64_t sector = s.logical_sector_size;
   const size_t chunk = static_cast<size_t>(sector) * m_result.chunk_sectors;
@@ -229,6 +256,8 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::E01
   config.block_capacity = std::max(chunk, k_read_size / chunk * chunk);
   // Room for raw chunks with their checksums, as read back from the image after --resume.
   config.encoded_capacity = config.block_capacity + 4 * (config.block_capacity / chunk);
+  if (m_opt.format == ImageFormat::Zst) config.encoded_capacity = image::zst::FrameEncoder::bound(config.block_capacity);
+  if (m_opt.format == ImageFormat::Raw) config.encoded_capacity = 0;  // written as read
   // Enough blocks in flight to keep every worker busy, but at most k_pool_bytes of them unless the
   // workers need more (large chunks on large media make large blocks).
   const size_t wanted = std::max<size_t>(8, 4 * m_opt.threads);
@@ -250,8 +279,12 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::E01
     config.digest_after_transform = true;
   }
   std::vector<std::unique_ptr<image::ChunkEncoder>> encoders;
+  std::vector<std::unique_ptr<image::zst::FrameEncoder>> frame_encoders;
   for (unsigned w = 0; w < config.workers; ++w) {
-    encoders.push_back(std::make_unique<image::ChunkEncoder>(m_opt.compression, chunk));
+    if (m_opt.format == ImageFormat::E01) encoders.push_back(std::make_unique<image::ChunkEncoder>(m_opt.compression, chunk));
+    if (m_opt.format == ImageFormat::Zst) {
+      frame_encoders.push_back(std::make_unique<image::zst::FrameEncoder>(m_opt.compression == Compression::Best ? 9 : 1));
+    }
   }
 
   uint64_t next_offset = 0;
@@ -317,7 +350,13 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::E01
       }
       return Ok{};
     }
-    for (size_t pos = 0; pos < b.size; pos += chunk) {
+    if (m_opt.format == ImageFormat::Zst) {  // one frame per block
+      EXHIBIT_TRY(image::EncodedChunk frame,
+                  frame_encoders[worker]->encode(b.data.data(), b.size, b.encoded.data(), b.encoded.size()));
+      b.chunks.push_back(frame);
+      return Ok{};
+    }
+    for (size_t pos = 0; encoders.size() > worker && pos < b.size; pos += chunk) {
       const size_t n = std::min(chunk, b.size - pos);
       b.chunks.push_back(encoders[worker]->encode(b.data.data() + pos, n, b.encoded.data() + pos));
     }
@@ -347,25 +386,20 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::E01
       if (pending && pending->first + pending->count == r.first) {
         pending->count += r.count;
       } else {
-        if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
+        if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size));
         pending = r;
       }
       unreadable_sectors += r.count;
     }
     if (pending && (pending->first + pending->count) * sector < b.offset + b.source_size) {
-      EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
+      EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size));
       pending.reset();
     }
     for (const auto& r : b.recovered) {
       m_log->line("recovered on retry: " + range_text(r, s.logical_sector_size));
       append_range(m_result.recovered, r);
     }
-    for (const auto& c : b.chunks) {
-      if (auto st = writer.write_chunk(c); !st) {
-        m_writer_broken = true;
-        return st;
-      }
-    }
+    EXHIBIT_CHECK(write_block(b));
     const uint64_t done = b.offset + b.source_size;
     m_result.bytes = b.offset + b.size;
     if (b.size > b.source_size) {
@@ -385,15 +419,15 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, image::E01
 
   core::Pipeline pipeline(config);
   EXHIBIT_TRY(core::PipelineResult result, pipeline.run(produce, transform, consume));
-  if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size, writer));
+  if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size));
   pending.reset();
   return result;
 }
 
-Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size, image::E01Writer& writer) {
+Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size) {
   m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
   m_result.unreadable.push_back(r);
-  writer.add_acquisition_error(r);
+  if (m_writer) m_writer->add_acquisition_error(r);
   return Ok{};
 }
 
@@ -459,7 +493,8 @@ Result<AcquireResult> Job::run() {
   const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started) : acquisition_time();
   m_map.start_time = util::format_time(started, "%Y-%m-%d %H:%M:%S", false);
   const uint64_t tail = s.size % s.logical_sector_size;
-  m_result.padding = tail ? s.logical_sector_size - tail : 0;
+  // E01 stores whole sectors; raw and zst store the bytes as they are.
+  m_result.padding = tail && m_opt.format == ImageFormat::E01 ? s.logical_sector_size - tail : 0;
   if (m_opt.resume) {
     const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
     m_map.done = std::min(s.size, m_state.writer.chunks * chunk_bytes);
@@ -490,7 +525,7 @@ Result<AcquireResult> Job::run() {
   m_log->field("description", m_opt.metadata.description);
   m_log->field("notes", m_opt.metadata.notes);
   m_log->line("options");
-  m_log->field("image", m_out.first_segment() + " (EnCase 6 E01)");
+  m_log->field("image", m_out.first_segment() + " (" + format_label(m_opt.format) + ")");
   auto because = [](const std::string& reason) { return reason.empty() ? "" : " (" + reason + ")"; };
   m_log->field("segment size", std::to_string(m_result.segment_size) + " bytes" + because(geometry.segment_reason));
   m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(geometry.chunk_reason));
@@ -549,6 +584,14 @@ Result<AcquireResult> Job::run() {
     m_result.recovered = m_state.recovered;
     m_pending_bad = m_state.pending_bad;
     for (const auto& r : m_result.unreadable) m_writer->add_acquisition_error(r);
+  } else if (m_opt.format == ImageFormat::Raw) {
+    auto raw = image::RawWriter::create(m_out.partial_base(), m_opt.one_file ? 0 : m_result.segment_size);
+    if (!raw) return fail(raw.error());
+    m_raw = std::move(*raw);
+  } else if (m_opt.format == ImageFormat::Zst) {
+    auto zst = image::ZstWriter::create(m_out.partial_first_segment());
+    if (!zst) return fail(zst.error());
+    m_zst = std::move(*zst);
   } else {
     auto writer = image::E01Writer::create(w);
     if (!writer) return fail(writer.error());
@@ -565,9 +608,7 @@ Result<AcquireResult> Job::run() {
     m_state.header_values = w.header_values;
     if (auto st = save_state(true); !st) return fail(st.error());
   }
-  image::E01Writer* writer = m_writer.get();
-
-  auto copied = copy_media(*source, *writer, digests);
+  auto copied = copy_media(*source, digests);
   if (!copied) return fail(copied.error());
   m_map.done = s.size;
   m_map.finished = true;
@@ -583,13 +624,21 @@ Result<AcquireResult> Job::run() {
     if (d.algorithm == "md5") md5 = d.hex;
     if (d.algorithm == "sha1") sha1 = d.hex;
   }
-  if (auto st = writer->finish(md5, sha1); !st) {
+  Status finished = Ok{};
+  if (m_writer) finished = m_writer->finish(md5, sha1);
+  if (m_raw) finished = m_raw->finish();
+  if (m_zst) {
+    // The record travels inside the image too (without the file's own SHA-256, which it cannot hold).
+    report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
+    finished = m_zst->finish(report::render_record(m_opt, m_result, times, host_os()));
+  }
+  if (!finished) {
     m_writer_broken = true;
-    return fail(st.error());
+    return fail(finished.error());
   }
   // The files' own digests, so anyone can check them with sha256sum -c; taken before the rename
   // that makes them look finished.
-  const auto written = image::existing_segments({m_out.partial_base(), false});
+  const auto written = m_out.partial_segments();
   std::vector<hash::FileDigest> hashed;
   for (auto& h : hash::digest_files(written, "sha256", m_opt.threads, ErrorCode::Destination)) {
     if (!h) return fail(h.error());
@@ -602,9 +651,6 @@ Result<AcquireResult> Job::run() {
   }
   m_result.segment_files = *segments;
   m_committed = true;
-  if (::unlink(m_out.resume_path().c_str()) != 0 && errno != ENOENT) {
-    m_log->line("could not remove " + m_out.resume_path() + ": " + std::strerror(errno));
-  }
   for (size_t i = 0; i < segments->size(); ++i) {
     m_result.segments.push_back({(*segments)[i], hashed[i].size, hashed[i].hex});
   }
@@ -667,6 +713,10 @@ Result<AcquireResult> Job::run() {
   }
   m_log->field("report", m_result.report_file);
   m_log->field("map", m_result.map_file);
+  // Last: until the record and report exist, a crash leaves the state that says what happened.
+  if (::unlink(m_out.resume_path().c_str()) != 0 && errno != ENOENT) {
+    m_log->line("could not remove " + m_out.resume_path() + ": " + std::strerror(errno));
+  }
   m_log->line(m_result.complete() ? "ACQUISITION COMPLETE: every sector read"
                                   : "ACQUISITION COMPLETE WITH UNREADABLE SECTORS (see above)");
   m_log->sync();
@@ -674,6 +724,24 @@ Result<AcquireResult> Job::run() {
 }
 
 }  // namespace
+
+const char* format_name(ImageFormat f) {
+  switch (f) {
+    case ImageFormat::E01: return "e01";
+    case ImageFormat::Raw: return "raw";
+    case ImageFormat::Zst: return "zst";
+  }
+  return "e01";
+}
+
+const char* format_label(ImageFormat f) {
+  switch (f) {
+    case ImageFormat::E01: return "E01 (EnCase 6)";
+    case ImageFormat::Raw: return "raw";
+    case ImageFormat::Zst: return "seekable zstd";
+  }
+  return "E01 (EnCase 6)";
+}
 
 const char* compression_name(Compression c) {
   switch (c) {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "image/chunk_codec.hpp"
-#include "image/ewf_reader.hpp"
+#include "image/unit_reader.hpp"
 #include "util/fd.hpp"
 
 namespace exhibit {
@@ -35,7 +35,7 @@ namespace {
 
 Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
   const auto t0 = std::chrono::steady_clock::now();
-  EXHIBIT_TRY(auto reader, image::EwfReader::open(o.image));
+  EXHIBIT_TRY(auto reader, image::open_image(o.image));
   const ImageInfo& info = reader->info();
   if (o.offset > info.media_size) {
     return Error(ErrorCode::InvalidArgument, "--offset " + std::to_string(o.offset) + " is past the end of the media (" +
@@ -74,22 +74,21 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
   }
   if (!out) return Error::from_errno(ErrorCode::Destination, to_stdout ? "standard output" : partial, errno);
 
-  const uint64_t chunk = uint64_t{info.bytes_per_sector} * info.sectors_per_chunk;
-  std::vector<unsigned char> stored(chunk + 64), data(chunk);
+  const uint64_t chunk = reader->unit_bytes();
+  std::vector<unsigned char> stored(reader->stored_capacity()), data(chunk);
   uint64_t index = o.offset / chunk;
   uint64_t done = 0;
-  if (length > 0) EXHIBIT_CHECK(reader->seek_chunk(index));
+  if (length > 0) EXHIBIT_CHECK(reader->seek_unit(index));
   for (; done < length; ++index) {
     if (hooks.cancel != nullptr && hooks.cancel->load()) return Error(ErrorCode::Cancelled, "interrupted");
     const uint64_t start = index * chunk;
     const auto data_size = static_cast<size_t>(std::min<uint64_t>(chunk, info.media_size - start));
     const uint64_t first = start / info.bytes_per_sector;
-    const std::string where = "chunk " + std::to_string(index) + " (sectors " + std::to_string(first) + "-" +
-                              std::to_string(first + data_size / info.bytes_per_sector - 1) + ")";
-    auto c = reader->read_stored_chunk(stored.data(), stored.size(), data_size);
+    const std::string where = info.unit + " " + std::to_string(index) + " (sectors " + std::to_string(first) + "-" +
+                              std::to_string((start + data_size - 1) / info.bytes_per_sector) + ")";
+    auto c = reader->read_unit(stored.data(), stored.size(), data_size);
     if (!c) return Error(ErrorCode::Corruption, where + " cannot be read: " + c.error().message());
-    if (image::decode_chunk(c->bytes, c->size, c->compressed, c->checksum, data.data(), data_size) !=
-        image::DecodeStatus::Ok) {
+    if (!reader->decode(*c, data.data())) {
       return Error(ErrorCode::Corruption, where + " is damaged (checksum or decompression failed); the export stops "
                                                   "there after " + std::to_string(done) + " bytes");
     }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
 #include "report/record.hpp"
 #include "util/fd.hpp"
@@ -17,10 +18,43 @@ namespace fs = std::filesystem;
 
 std::string OutputSet::record_path() const { return report::record_path_for_base(m_base); }
 
+std::string OutputSet::first_file_of(const std::string& base) const {
+  switch (m_format) {
+    case ImageFormat::E01: return base + ".E01";
+    case ImageFormat::Raw: return image::raw_segment_path(base, m_one_file ? 0 : 1, 1);
+    case ImageFormat::Zst: return base + ".zst";
+  }
+  return base + ".E01";
+}
+
+std::vector<std::string> OutputSet::files_of(const std::string& base) const {
+  if (m_format == ImageFormat::E01) return image::existing_segments({base, false});
+  if (m_format == ImageFormat::Raw && !m_one_file) {
+    std::vector<std::string> out;
+    for (uint32_t n = 1;; ++n) {
+      std::string p = image::raw_segment_path(base, 1, n);
+      if (::access(p.c_str(), F_OK) != 0) return out;
+      out.push_back(std::move(p));
+    }
+  }
+  const std::string only = first_file_of(base);
+  if (::access(only.c_str(), F_OK) != 0) return {};
+  return {only};
+}
+
 std::vector<std::string> OutputSet::existing_files() const {
   std::vector<std::string> found;
-  for (const auto& b : {image::SegmentBase{m_base, false}, image::SegmentBase{partial_base(), false}}) {
-    for (auto& p : image::existing_segments(b)) found.push_back(p);
+  // Any image of this name, in any format, finished or not.
+  for (const auto& base : {m_base, partial_base()}) {
+    for (auto& p : image::existing_segments({base, false})) found.push_back(p);
+    for (uint32_t n = 1;; ++n) {
+      std::string p = image::raw_segment_path(base, 1, n);
+      if (::access(p.c_str(), F_OK) != 0) break;
+      found.push_back(std::move(p));
+    }
+    for (const char* ext : {".raw", ".zst"}) {
+      if (::access((base + ext).c_str(), F_OK) == 0) found.push_back(base + ext);
+    }
   }
   for (const auto& p : {log_path(), map_path(), record_path(), checksums_path(), cms_signature_path(),
                         plain_signature_path(), timestamp_request_path(), report_path(), resume_path()}) {
@@ -50,9 +84,9 @@ Status OutputSet::prepare(bool force) const {
 
 Result<std::vector<std::string>> OutputSet::commit_segments() const {
   std::vector<std::string> out;
-  for (const auto& from : image::existing_segments({partial_base(), false})) {
-    std::string ext = from.substr(from.size() - 3);
-    std::string to = m_base + "." + ext;
+  const std::string partial = partial_base();
+  for (const auto& from : files_of(partial)) {
+    std::string to = m_base + from.substr(partial.size());
     util::UniqueFd fd(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd || ::fsync(fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + from, errno);
     if (std::rename(from.c_str(), to.c_str()) != 0) {

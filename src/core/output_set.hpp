@@ -7,13 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
 
 namespace exhibit::core {
 
 class OutputSet {
  public:
-  explicit OutputSet(std::string base) : m_base(std::move(base)) {}
+  explicit OutputSet(std::string base, ImageFormat format = ImageFormat::E01, bool one_file = false)
+      : m_base(std::move(base)), m_format(format), m_one_file(one_file) {}
 
   const std::string& base() const { return m_base; }
   std::string partial_base() const { return m_base + ".incomplete"; }
@@ -27,17 +29,25 @@ class OutputSet {
   std::string cms_signature_path() const { return record_path() + ".p7s"; }
   std::string plain_signature_path() const { return record_path() + ".sig"; }
   std::string timestamp_request_path() const { return m_base + ".manifest.tsq"; }
-  std::string first_segment() const { return m_base + ".E01"; }
+  // The image's first file, finished (BASE.E01, BASE.001, BASE.raw, BASE.zst) or while written.
+  std::string first_segment() const { return first_file_of(m_base); }
+  std::string partial_first_segment() const { return first_file_of(partial_base()); }
+  // The files of the unfinished image, in order.
+  std::vector<std::string> partial_segments() const { return files_of(partial_base()); }
 
   // Creates the destination folder if needed; refuses (AlreadyExists) when any file of this
   // image exists, unless `force`, which removes them first.
   Status prepare(bool force) const;
-  // Renames BASE.incomplete.Exx to BASE.Exx; returns the final segment paths in order.
+  // Renames BASE.incomplete.EXT to BASE.EXT; returns the final segment paths in order.
   Result<std::vector<std::string>> commit_segments() const;
 
  private:
   std::vector<std::string> existing_files() const;
+  std::string first_file_of(const std::string& base) const;
+  std::vector<std::string> files_of(const std::string& base) const;
   std::string m_base;
+  ImageFormat m_format;
+  bool m_one_file;
 };
 
 }  // namespace exhibit::core

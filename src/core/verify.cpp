@@ -13,7 +13,7 @@
 #include "core/source_compare.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
-#include "image/ewf_reader.hpp"
+#include "image/unit_reader.hpp"
 #include "image/segment_names.hpp"
 #include "report/record.hpp"
 #include "util/aligned_buffer.hpp"
@@ -38,15 +38,15 @@ bool VerifyReport::passed() const {
 
 namespace {
 
-// Stored chunks are read in order by one thread (libewf knows where each lies), decoded and
-// checked by the workers, and digested in order.
-Result<core::PipelineResult> read_all_chunks(image::EwfReader& reader, VerifyReport& report, const JobHooks& hooks,
+// Stored units (E01 chunks, zstd frames, raw blocks) are read in order by one thread, decoded
+// and checked by the workers, and digested in order.
+Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyReport& report, const JobHooks& hooks,
                                              const std::vector<std::string>& algorithms, unsigned threads,
                                              uint64_t piece_size, uint64_t piece_limit,
                                              core::SourceComparer* source) {
   const ImageInfo& info = report.info;
-  const uint64_t chunk = static_cast<uint64_t>(info.bytes_per_sector) * info.sectors_per_chunk;
-  const size_t stored_capacity = static_cast<size_t>(chunk) + 64;  // a raw chunk and its checksum
+  const uint64_t chunk = reader.unit_bytes();
+  const size_t stored_capacity = reader.stored_capacity();
   const size_t chunks_per_block = static_cast<size_t>(std::max<uint64_t>(1, (4u << 20) / chunk));
   core::PipelineConfig config;
   config.block_capacity = static_cast<size_t>(chunk) * chunks_per_block;
@@ -66,12 +66,11 @@ Result<core::PipelineResult> read_all_chunks(image::EwfReader& reader, VerifyRep
     b.offset = next_offset;
     for (size_t i = 0; i < chunks_per_block && next_offset < info.media_size; ++i, ++next_chunk) {
       const auto data_size = static_cast<size_t>(std::min<uint64_t>(chunk, info.media_size - next_offset));
-      auto c = reader.read_stored_chunk(b.encoded.data() + i * stored_capacity, stored_capacity, data_size);
+      auto c = reader.read_unit(b.encoded.data() + i * stored_capacity, stored_capacity, data_size);
       if (!c) {
-        const uint64_t first = next_chunk * info.sectors_per_chunk;
-        return Error(ErrorCode::Corruption, "chunk " + std::to_string(next_chunk) + " (sectors " +
-                                                std::to_string(first) + "-" +
-                                                std::to_string(first + info.sectors_per_chunk - 1) +
+        return Error(ErrorCode::Corruption, info.unit + " " + std::to_string(next_chunk) + " (bytes " +
+                                                std::to_string(next_offset) + "-" +
+                                                std::to_string(next_offset + data_size - 1) +
                                                 ") cannot be read: " + c.error().message());
       }
       b.chunks.push_back(*c);
@@ -84,8 +83,7 @@ Result<core::PipelineResult> read_all_chunks(image::EwfReader& reader, VerifyRep
     size_t pos = 0;
     for (const auto& c : b.chunks) {
       unsigned char* out = b.data.data() + pos;
-      if (image::decode_chunk(c.bytes, c.size, c.compressed, c.checksum, out, c.data_size) !=
-          image::DecodeStatus::Ok) {
+      if (!reader.decode(c, out)) {
         std::memset(out, 0, c.data_size);  // as libewf and ewfverify do: the digests then differ
         const uint64_t first = (b.offset + pos) / info.bytes_per_sector;
         append_range(b.bad_chunks, {first, (c.data_size + info.bytes_per_sector - 1) / info.bytes_per_sector});
@@ -161,7 +159,7 @@ void check_segments(const report::RecordedImage& record, const std::vector<std::
 Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks, unsigned threads,
                                   const VerifyOptions& options) {
   VerifyReport report;
-  EXHIBIT_TRY(auto reader, image::EwfReader::open(first_segment));
+  EXHIBIT_TRY(auto reader, image::open_image(first_segment));
   report.info = reader->info();
   const ImageInfo& info = report.info;
 
@@ -169,11 +167,11 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   report::RecordedImage record;
   std::map<std::string, std::string>& recorded = record.digests;
   std::string folder;
-  if (auto base = image::base_of_first_segment(first_segment)) {
-    const std::string path = report::record_path_for_base(base->base);
+  if (auto base = image::image_base(first_segment)) {
+    const std::string path = report::record_path_for_base(*base);
     const auto slash = first_segment.find_last_of('/');
     folder = slash == std::string::npos ? "" : first_segment.substr(0, slash + 1);
-    if (const std::string sums = base->base + ".sha256sums"; ::access(sums.c_str(), F_OK) == 0) {
+    if (const std::string sums = *base + ".sha256sums"; ::access(sums.c_str(), F_OK) == 0) {
       report.checksums_file = sums;
     }
     if (::access(path.c_str(), F_OK) == 0) {
@@ -203,7 +201,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   const uint64_t piece_limit = record.source_size != 0 ? std::min(record.source_size, info.media_size) : info.media_size;
   std::unique_ptr<core::SourceComparer> source;
   if (!options.source.empty()) {
-    const uint64_t chunk = uint64_t{info.bytes_per_sector} * info.sectors_per_chunk;
+    const uint64_t chunk = reader->unit_bytes();
     const size_t block = static_cast<size_t>(chunk * std::max<uint64_t>(1, (4u << 20) / std::max<uint64_t>(1, chunk)));
     EXHIBIT_TRY(source, core::SourceComparer::open(options, block, hooks.cancel));
   }
@@ -279,7 +277,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     }
   }
   if (report.checks.empty()) report.problems.push_back("the image stores no digest to compare with");
-  if (auto base = image::base_of_first_segment(first_segment)) core::check_seal(base->base, options, report);
+  if (auto base = image::image_base(first_segment)) core::check_seal(*base, options, report);
   return report;
 }
 

@@ -171,7 +171,7 @@ Status EwfReader::load_info() {
   return Ok{};
 }
 
-Status EwfReader::seek_chunk(uint64_t index) {
+Status EwfReader::seek_unit(uint64_t index) {
   libewf_error_t* error = nullptr;
   const auto offset = static_cast<off64_t>(index * m_info.bytes_per_sector * m_info.sectors_per_chunk);
   if (libewf_handle_seek_offset(m_handle.get(), offset, SEEK_SET, &error) != offset) {
@@ -180,7 +180,7 @@ Status EwfReader::seek_chunk(uint64_t index) {
   return Ok{};
 }
 
-Result<EncodedChunk> EwfReader::read_stored_chunk(unsigned char* buf, size_t capacity, size_t data_size) {
+Result<EncodedChunk> EwfReader::read_unit(unsigned char* buf, size_t capacity, size_t data_size) {
   libewf_error_t* error = nullptr;
   int8_t compressed = 0;
   int8_t has_checksum = 0;
@@ -207,17 +207,4 @@ Result<EncodedChunk> EwfReader::read_stored_chunk(unsigned char* buf, size_t cap
   return c;
 }
 
-Result<ImageInfo> read_image_info_impl(const std::string& first_segment) {
-  EXHIBIT_TRY(auto reader, EwfReader::open(first_segment));
-  return reader->info();
-}
-
 }  // namespace exhibit::image
-
-namespace exhibit {
-
-Result<ImageInfo> read_image_info(const std::string& first_segment) {
-  return image::read_image_info_impl(first_segment);
-}
-
-}  // namespace exhibit

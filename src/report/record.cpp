@@ -57,7 +57,7 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   for (const auto& f : result.segments) {
     segments.push_back({{"file", util::file_name(f.path)}, {"size", f.size}, {"sha256", f.sha256}});
   }
-  j["image"] = {{"format", "E01 (EnCase 6)"}, {"segments", segments}};
+  j["image"] = {{"format", format_label(options.format)}, {"segments", segments}};
   ordered_json digests = ordered_json::object();
   for (const auto& d : result.digests) digests[d.algorithm] = d.hex;
   j["media"] = {{"size", result.bytes},

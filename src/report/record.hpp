@@ -33,8 +33,13 @@ struct RecordedImage {
   std::vector<Piece> pieces;
   std::vector<SegmentFile> segments;           // path: the file name only
   std::optional<DriveIdentity> drive;          // block-device sources: what the drive said
+  uint32_t bytes_per_sector = 0;               // 0 if absent
+  std::vector<SectorRange> unreadable;
+  std::vector<std::pair<std::string, std::string>> case_values;  // non-empty case fields, record names
 };
 Result<RecordedImage> read_record(const std::string& path);
+// The same from text (`name` says where it came from, in errors).
+Result<RecordedImage> parse_record(const std::string& text, const std::string& name);
 
 // "x" for the image "x.E01": where the record of that image lives ("x.manifest.json").
 std::string record_path_for_base(const std::string& base);

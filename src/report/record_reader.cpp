@@ -28,6 +28,10 @@ Result<RecordedImage> read_record(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::from_errno(ErrorCode::NotFound, path, errno);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_record(text, path);
+}
+
+Result<RecordedImage> parse_record(const std::string& text, const std::string& path) {
   auto j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   auto bad = [&](const std::string& what) { return Error(ErrorCode::Corruption, path + ": " + what); };
   if (j.is_discarded() || !j.is_object()) return bad("not valid JSON");
@@ -38,6 +42,28 @@ Result<RecordedImage> read_record(const std::string& path) {
   for (auto it = digests->begin(); it != digests->end(); ++it) {
     if (!it.value().is_string()) return bad("digest " + it.key() + " is not text");
     r.digests[it.key()] = it.value().get<std::string>();
+  }
+  if (const json* bps = member(*media, "bytes_per_sector"); bps && bps->is_number_unsigned()) {
+    const uint64_t v = *bps;
+    if (v == 0 || v > 65536 || (v & (v - 1)) != 0) return bad("bytes_per_sector is not a power of two up to 65536");
+    r.bytes_per_sector = static_cast<uint32_t>(v);
+  }
+  if (const json* c = member(j, "case"); c && c->is_object()) {
+    for (const char* key : {"case_number", "evidence_number", "examiner", "description", "notes"}) {
+      if (const json* v = member(*c, key); v && v->is_string() && !v->get<std::string>().empty()) {
+        r.case_values.emplace_back(key, v->get<std::string>());
+      }
+    }
+  }
+  if (const json* u = member(j, "unreadable"); u && u->is_array()) {
+    for (const auto& e : *u) {
+      const json* first = member(e, "first_sector");
+      const json* count = member(e, "sector_count");
+      if (!first || !first->is_number_unsigned() || !count || !count->is_number_unsigned()) {
+        return bad("an unreadable range is malformed");
+      }
+      r.unreadable.push_back({first->get<uint64_t>(), count->get<uint64_t>()});
+    }
   }
   if (const json* source = member(j, "source")) {
     if (const json* size = member(*source, "size"); size && size->is_number_unsigned()) r.source_size = *size;

@@ -38,7 +38,7 @@ TEST(VerifyInterop, EveryImageAgreesWithTheReadme) {
       EXPECT_NE(info.out.find(row.md5), std::string::npos) << info.out;
     } else if (row.expected.rfind("fails", 0) == 0) {
       EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-      EXPECT_NE(r.out.find("BAD CHUNK            sectors 0-63"), std::string::npos) << r.out;
+      EXPECT_NE(r.out.find("BAD CHUNK            chunk 0: sectors 0-63"), std::string::npos) << r.out;
       EXPECT_NE(r.out.find("MISMATCH"), std::string::npos) << r.out;
       EXPECT_NE(r.out.find("verdict: FAILED"), std::string::npos);
     } else {
@@ -80,7 +80,7 @@ TEST_F(TamperedImage, ChangedByteInStoredChunkNamesItsSectors) {
 
   auto r = run(verify_cmd(tmp / "img.E01"));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("BAD CHUNK            sectors 64-127"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BAD CHUNK            chunk 1: sectors 64-127"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("verdict: FAILED"), std::string::npos) << r.out;
   auto oracle = run("ewfverify -q " + sh_quote(tmp / "img.E01"));
   EXPECT_NE(oracle.out.find("at sector(s): 64 - 127"), std::string::npos) << oracle.out;

@@ -1,0 +1,143 @@
+#include "image/raw_image.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace exhibit::image {
+
+std::string raw_segment_path(const std::string& base, uint64_t segment_size, uint32_t number) {
+  if (segment_size == 0) return base + ".raw";
+  char ext[16];
+  std::snprintf(ext, sizeof ext, ".%03u", number);
+  return base + ext;
+}
+
+Result<std::unique_ptr<RawWriter>> RawWriter::create(const std::string& base, uint64_t segment_size) {
+  std::unique_ptr<RawWriter> w(new RawWriter());
+  w->m_base = base;
+  w->m_segment_size = segment_size;
+  EXHIBIT_CHECK(w->open_next());
+  return w;
+}
+
+Status RawWriter::open_next() {
+  if (m_fd && ::fdatasync(m_fd.get()) != 0) {
+    return Error::from_errno(ErrorCode::Destination, "syncing " + raw_segment_path(m_base, m_segment_size, m_number), errno);
+  }
+  ++m_number;
+  const std::string path = raw_segment_path(m_base, m_segment_size, m_number);
+  m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!m_fd) return Error::from_errno(ErrorCode::Destination, "creating " + path, errno);
+  m_in_file = 0;
+  return Ok{};
+}
+
+Status RawWriter::write(const unsigned char* data, size_t size) {
+  while (size > 0) {
+    if (m_segment_size != 0 && m_in_file == m_segment_size) EXHIBIT_CHECK(open_next());
+    const size_t n = m_segment_size == 0 ? size : static_cast<size_t>(std::min<uint64_t>(size, m_segment_size - m_in_file));
+    if (!util::write_full(m_fd.get(), data, n)) {
+      return Error::from_errno(ErrorCode::Destination, "writing " + raw_segment_path(m_base, m_segment_size, m_number),
+                               errno);
+    }
+    data += n;
+    size -= n;
+    m_in_file += n;
+  }
+  return Ok{};
+}
+
+Status RawWriter::finish() {
+  const std::string path = raw_segment_path(m_base, m_segment_size, m_number);
+  if (::fsync(m_fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + path, errno);
+  const int fd = m_fd.release();
+  if (::close(fd) != 0) return Error::from_errno(ErrorCode::Destination, "closing " + path, errno);
+  return Ok{};
+}
+
+Result<std::unique_ptr<RawReader>> RawReader::open(const std::string& path) {
+  std::unique_ptr<RawReader> r(new RawReader());
+  std::vector<std::string> files;
+  auto ends_with = [&](const char* suffix) {
+    const size_t n = std::strlen(suffix);
+    return path.size() > n && path.compare(path.size() - n, n, suffix) == 0;
+  };
+  if (ends_with(".001")) {
+    const std::string base = path.substr(0, path.size() - 4);
+    for (uint32_t n = 1;; ++n) {
+      const std::string p = raw_segment_path(base, 1, n);
+      if (::access(p.c_str(), F_OK) != 0) break;
+      files.push_back(p);
+    }
+  } else {
+    files.push_back(path);
+  }
+  uint64_t media = 0;
+  for (const auto& f : files) {
+    util::UniqueFd fd(::open(f.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return Error::from_errno(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, f, errno);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Error(ErrorCode::InvalidArgument, f + ": not a regular file");
+    r->m_starts.push_back(media);
+    media += static_cast<uint64_t>(st.st_size);
+    r->m_fds.push_back(std::move(fd));
+  }
+  if (media == 0) return Error(ErrorCode::Corruption, path + ": the raw image is empty");
+  ImageInfo& info = r->m_info;
+  info.segment_files = files;
+  info.format = files.size() > 1 || ends_with(".001") ? "raw (split)" : "raw";
+  info.unit = "block";
+  info.media_size = media;
+  info.bytes_per_sector = 512;
+  info.sector_count = media / 512;
+  info.sectors_per_chunk = k_unit / 512;
+  info.chunk_count = (media + k_unit - 1) / k_unit;
+  info.compression = "none";
+  info.media_type = "unknown";
+  return r;
+}
+
+Status RawReader::seek_unit(uint64_t index) {
+  m_next = index;
+  return Ok{};
+}
+
+Status RawReader::read_at(uint64_t offset, unsigned char* buf, size_t size) {
+  while (size > 0) {
+    const auto it = std::upper_bound(m_starts.begin(), m_starts.end(), offset);
+    const size_t file = static_cast<size_t>(it - m_starts.begin()) - 1;
+    const uint64_t end = file + 1 < m_starts.size() ? m_starts[file + 1] : m_info.media_size;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(size, end - offset));
+    if (util::pread_full(m_fds[file].get(), buf, n, offset - m_starts[file]) != static_cast<long long>(n)) {
+      return Error::from_errno(ErrorCode::Io, "reading " + m_info.segment_files[file], errno == 0 ? EIO : errno);
+    }
+    buf += n;
+    size -= n;
+    offset += n;
+  }
+  return Ok{};
+}
+
+Result<EncodedChunk> RawReader::read_unit(unsigned char* buf, size_t capacity, size_t data_size) {
+  if (data_size > capacity) return Error(ErrorCode::InvalidArgument, "raw block larger than its buffer");
+  EXHIBIT_CHECK(read_at(m_next * k_unit, buf, data_size));
+  ++m_next;
+  EncodedChunk c;
+  c.bytes = buf;
+  c.size = data_size;
+  c.data_size = data_size;
+  return c;
+}
+
+bool RawReader::decode(const EncodedChunk& unit, unsigned char* out) const {
+  std::memcpy(out, unit.bytes, unit.data_size);
+  return true;
+}
+
+}  // namespace exhibit::image

@@ -1,0 +1,203 @@
+#include "image/zst_image.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "report/record.hpp"
+
+namespace exhibit::image {
+
+namespace {
+
+constexpr size_t k_max_record = 16 << 20;
+
+uint32_t le32(const unsigned char* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24); }
+
+void put32(std::vector<unsigned char>& b, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b.push_back(static_cast<unsigned char>(v >> (8 * i)));
+}
+
+Error damaged(const std::string& path, const std::string& what) {
+  return Error(ErrorCode::Corruption, path + ": " + what);
+}
+
+}  // namespace
+
+namespace zst {
+
+FrameEncoder::FrameEncoder(int level) : m_ctx(ZSTD_createCCtx()) {
+  ZSTD_CCtx_setParameter(m_ctx, ZSTD_c_compressionLevel, level);
+  ZSTD_CCtx_setParameter(m_ctx, ZSTD_c_checksumFlag, 1);
+  ZSTD_CCtx_setParameter(m_ctx, ZSTD_c_contentSizeFlag, 1);
+}
+
+FrameEncoder::~FrameEncoder() { ZSTD_freeCCtx(m_ctx); }
+
+size_t FrameEncoder::bound(size_t size) { return ZSTD_compressBound(size); }
+
+Result<EncodedChunk> FrameEncoder::encode(const unsigned char* data, size_t size, unsigned char* out, size_t capacity) {
+  const size_t n = ZSTD_compress2(m_ctx, out, capacity, data, size);
+  if (ZSTD_isError(n)) return Error(ErrorCode::Io, std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+  return EncodedChunk{out, n, size, /*compressed=*/true, 0};
+}
+
+}  // namespace zst
+
+Result<std::unique_ptr<ZstWriter>> ZstWriter::create(const std::string& path) {
+  std::unique_ptr<ZstWriter> w(new ZstWriter());
+  w->m_path = path;
+  w->m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!w->m_fd) return Error::from_errno(ErrorCode::Destination, "creating " + path, errno);
+  return w;
+}
+
+Status ZstWriter::append(const void* data, size_t size) {
+  if (!util::write_full(m_fd.get(), data, size)) return Error::from_errno(ErrorCode::Destination, "writing " + m_path, errno);
+  return Ok{};
+}
+
+Status ZstWriter::write_frame(const EncodedChunk& frame) {
+  EXHIBIT_CHECK(append(frame.bytes, frame.size));
+  m_entries.push_back({static_cast<uint32_t>(frame.size), static_cast<uint32_t>(frame.data_size)});
+  return Ok{};
+}
+
+Status ZstWriter::finish(const std::string& record_text) {
+  std::vector<unsigned char> b;
+  if (!record_text.empty()) {
+    put32(b, zst::k_record_magic);
+    put32(b, static_cast<uint32_t>(record_text.size()));
+    b.insert(b.end(), record_text.begin(), record_text.end());
+    m_entries.push_back({static_cast<uint32_t>(b.size()), 0});
+  }
+  put32(b, zst::k_seek_table_magic);
+  put32(b, static_cast<uint32_t>(8 * m_entries.size() + zst::k_footer_size));
+  for (const auto& e : m_entries) {
+    put32(b, e.compressed);
+    put32(b, e.decompressed);
+  }
+  put32(b, static_cast<uint32_t>(m_entries.size()));
+  b.push_back(0);  // descriptor: no per-frame checksums in the table (each frame carries its own)
+  put32(b, zst::k_seekable_magic);
+  EXHIBIT_CHECK(append(b.data(), b.size()));
+  if (::fsync(m_fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + m_path, errno);
+  const int fd = m_fd.release();
+  if (::close(fd) != 0) return Error::from_errno(ErrorCode::Destination, "closing " + m_path, errno);
+  return Ok{};
+}
+
+ZstReader::~ZstReader() = default;
+
+Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
+  std::unique_ptr<ZstReader> r(new ZstReader());
+  r->m_fd = util::UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!r->m_fd) return Error::from_errno(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, path, errno);
+  struct stat st {};
+  if (::fstat(r->m_fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Error(ErrorCode::InvalidArgument, path + ": not a regular file");
+  const auto file_size = static_cast<uint64_t>(st.st_size);
+  unsigned char footer[zst::k_footer_size];
+  if (file_size < 8 + zst::k_footer_size ||
+      util::pread_full(r->m_fd.get(), footer, sizeof footer, file_size - sizeof footer) != static_cast<long long>(sizeof footer)) {
+    return damaged(path, "too short for a seekable zstd image");
+  }
+  if (le32(footer + 5) != zst::k_seekable_magic) {
+    return damaged(path, "no seek table at the end (not a seekable zstd image, or cut short)");
+  }
+  const uint32_t count = le32(footer);
+  const uint8_t descriptor = footer[4];
+  if ((descriptor & 0x7C) != 0) return Error(ErrorCode::Unsupported, path + ": seek table with reserved bits set");
+  const uint64_t entry_size = (descriptor & 0x80) ? 12 : 8;
+  const uint64_t table_size = 8 + count * entry_size + zst::k_footer_size;
+  if (table_size > file_size) return damaged(path, "the seek table claims more frames than the file holds");
+  const uint64_t table_at = file_size - table_size;
+  std::vector<unsigned char> table(table_size);
+  if (util::pread_full(r->m_fd.get(), table.data(), table.size(), table_at) != static_cast<long long>(table.size())) {
+    return Error::from_errno(ErrorCode::Io, "reading " + path, errno);
+  }
+  if (le32(table.data()) != zst::k_seek_table_magic || le32(table.data() + 4) != table_size - 8) {
+    return damaged(path, "the seek table's frame header does not match its footer");
+  }
+  uint64_t offset = 0, media = 0;
+  ImageInfo& info = r->m_info;
+  for (uint32_t i = 0; i < count; ++i) {
+    const unsigned char* e = table.data() + 8 + i * entry_size;
+    const uint32_t csize = le32(e), dsize = le32(e + 4);
+    if (offset + csize > table_at) return damaged(path, "frame " + std::to_string(i) + " runs past the seek table");
+    if (dsize == 0) {
+      unsigned char head[8];
+      if (csize >= 8 && util::pread_full(r->m_fd.get(), head, 8, offset) == 8 && le32(head) == zst::k_record_magic) {
+        const uint32_t n = le32(head + 4);
+        if (n != csize - 8 || n > k_max_record) return damaged(path, "the record frame's size is inconsistent");
+        r->m_record.resize(n);
+        if (util::pread_full(r->m_fd.get(), r->m_record.data(), n, offset + 8) != static_cast<long long>(n)) {
+          return damaged(path, "the record frame cannot be read");
+        }
+      }
+    } else {
+      if (r->m_frame_bytes == 0) r->m_frame_bytes = dsize;
+      // Every frame but the last holds the same media size, so a byte's frame is offset / size.
+      if (!r->m_offsets.empty() && (r->m_prev_short || dsize > r->m_frame_bytes)) {
+        return Error(ErrorCode::Unsupported, path + ": frames of different sizes (only fixed-size frames are read)");
+      }
+      r->m_prev_short = dsize < r->m_frame_bytes;
+      r->m_offsets.push_back(offset);
+      r->m_sizes.push_back(csize);
+      r->m_max_compressed = std::max<size_t>(r->m_max_compressed, csize);
+      media += dsize;
+    }
+    offset += csize;
+  }
+  if (offset != table_at) return damaged(path, "the frames and the seek table do not add up to the file size");
+  if (r->m_offsets.empty()) return damaged(path, "no data frames");
+  info.segment_files = {path};
+  info.format = "seekable zstd";
+  info.unit = "frame";
+  info.media_size = media;
+  info.bytes_per_sector = 512;
+  info.compression = "zstd";
+  info.media_type = "unknown";
+  if (!r->m_record.empty()) {
+    auto rec = report::parse_record(r->m_record, path + " (record frame)");
+    if (!rec) return rec.error();
+    for (const auto& [alg, hex] : rec->digests) info.hashes.push_back({alg, hex});
+    if (rec->bytes_per_sector != 0) info.bytes_per_sector = rec->bytes_per_sector;
+    info.acquisition_errors = rec->unreadable;
+    info.header_values = rec->case_values;
+  }
+  info.sector_count = media / info.bytes_per_sector;
+  info.sectors_per_chunk = static_cast<uint32_t>(r->m_frame_bytes / info.bytes_per_sector);
+  info.chunk_count = r->m_offsets.size();
+  return r;
+}
+
+Status ZstReader::seek_unit(uint64_t index) {
+  if (index > m_offsets.size()) return Error(ErrorCode::InvalidArgument, "frame " + std::to_string(index) + " does not exist");
+  m_next = index;
+  return Ok{};
+}
+
+Result<EncodedChunk> ZstReader::read_unit(unsigned char* buf, size_t capacity, size_t data_size) {
+  if (m_next >= m_offsets.size()) return Error(ErrorCode::Corruption, "read past the last frame");
+  const size_t n = m_sizes[m_next];
+  if (n > capacity) return Error(ErrorCode::Corruption, "frame larger than its buffer");
+  if (util::pread_full(m_fd.get(), buf, n, m_offsets[m_next]) != static_cast<long long>(n)) {
+    return Error::from_errno(ErrorCode::Io, "reading frame " + std::to_string(m_next), errno);
+  }
+  ++m_next;
+  return EncodedChunk{buf, n, data_size, /*compressed=*/true, 0};
+}
+
+bool ZstReader::decode(const EncodedChunk& unit, unsigned char* out) const {
+  thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  // The frame must say it holds exactly this many bytes, and its checksum must match.
+  if (ZSTD_getFrameContentSize(unit.bytes, unit.size) != unit.data_size) return false;
+  const size_t n = ZSTD_decompressDCtx(ctx.get(), out, unit.data_size, unit.bytes, unit.size);
+  return !ZSTD_isError(n) && n == unit.data_size;
+}
+
+}  // namespace exhibit::image
