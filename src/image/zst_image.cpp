@@ -15,6 +15,7 @@ namespace exhibit::image {
 namespace {
 
 constexpr size_t k_max_record = 16 << 20;
+constexpr size_t k_max_frame = 64 << 20;
 
 uint32_t le32(const unsigned char* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24); }
 
@@ -139,6 +140,10 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
         }
       }
     } else {
+      // Ours are 4 MiB (32 MiB at most, for the largest media); a reader must not trust more.
+      if (dsize > k_max_frame || csize > ZSTD_compressBound(k_max_frame)) {
+        return Error(ErrorCode::Unsupported, path + ": frame " + std::to_string(i) + " is larger than 64 MiB");
+      }
       if (r->m_frame_bytes == 0) r->m_frame_bytes = dsize;
       // Every frame but the last holds the same media size, so a byte's frame is offset / size.
       if (!r->m_offsets.empty() && (r->m_prev_short || dsize > r->m_frame_bytes)) {

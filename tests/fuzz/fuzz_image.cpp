@@ -1,5 +1,6 @@
-// libFuzzer target over the image-reading path: the bytes become a one-segment E01 file that
-// `exhibit info`, `exhibit verify` and `exhibit export` read. Any crash, hang or sanitizer report is a finding.
+// libFuzzer target over the image-reading path: the bytes become a one-segment E01 file and a
+// seekable zstd file that `exhibit info`, `exhibit verify` and `exhibit export` read. Any crash,
+// hang or sanitizer report is a finding.
 // Built by tools/fuzz with clang, -fsanitize=fuzzer,address,undefined.
 #include <unistd.h>
 
@@ -19,13 +20,9 @@ std::string scratch_dir() {
   return dir != nullptr ? dir : "/tmp";
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string dir = scratch_dir();
-  static const std::string path = dir + "/input.E01";
+void read_as(const std::string& dir, const std::string& path, const uint8_t* data, size_t size) {
   FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return 0;
+  if (f == nullptr) return;
   std::fwrite(data, 1, size, f);
   std::fclose(f);
   (void)exhibit::read_image_info(path);
@@ -37,5 +34,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)exhibit::export_image(out);
   std::remove(out.output.c_str());
   std::remove((out.output + ".partial").c_str());
+  std::remove(path.c_str());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const std::string dir = scratch_dir();
+  read_as(dir, dir + "/input.E01", data, size);
+  read_as(dir, dir + "/input.zst", data, size);
   return 0;
 }
