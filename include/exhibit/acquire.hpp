@@ -31,6 +31,8 @@ struct CaseMetadata {
 struct AcquireOptions {
   std::string source;
   std::string output_base;  // segments become OUTPUT_BASE.E01, .E02, ...; the log OUTPUT_BASE.log
+  // More copies written at the same time, each with all its files (--second-output).
+  std::vector<std::string> second_outputs;
   CaseMetadata metadata;
   // 0 asks for the defaults: 1.4 GiB segments (they fit FAT32 and exFAT field drives) and 64-sector
   // chunks, each grown as far as libewf needs for very large media (see image/ewf_geometry.hpp).
@@ -74,11 +76,23 @@ struct SegmentFile {
   std::string sha256;
 };
 
+// One copy of the image (-o, then each --second-output) and what became of it.
+struct CopyResult {
+  std::string base;
+  std::vector<SegmentFile> segments;
+  std::string record_file, checksums_file, report_file, signature_file, timestamp_request_file;
+  std::string error;  // why this copy was given up ("": finished)
+  bool finished() const { return error.empty(); }
+};
+
 struct AcquireResult {
   SourceInfo source;
   WriteBlockRecord write_block;
   std::vector<std::string> segment_files;
   std::vector<SegmentFile> segments;  // the same files with their sizes and SHA-256
+  // Every copy, -o first. The fields above and below describe the first finished one; a copy
+  // that failed (its disk filled up) is given up alone and says why here.
+  std::vector<CopyResult> copies;
   std::string log_file;
   std::string map_file;  // GNU ddrescue mapfile of what was read and what was not
   std::string record_file;

@@ -105,12 +105,32 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   bar.finish();
   if (!result) return fail(cl, "acquire", result.error());
   const AcquireResult& r = *result;
+  // A copy given up while another finished: the finished one is good, but the job is not done.
+  std::string given_up;
+  for (const auto& c : r.copies) {
+    if (!c.finished()) given_up += (given_up.empty() ? "" : "; ") + c.base + ": " + c.error;
+  }
+  const int code = !given_up.empty() ? k_exit_incomplete : r.complete() ? k_exit_ok : k_exit_read_errors;
+  if (!given_up.empty()) {
+    std::fprintf(stderr, "exhibit: error: copy given up (%s); the other copies are finished, each with its own record and checksums\n",
+                 safe(given_up).c_str());
+  }
   if (cl.json) {
-    const int code = r.complete() ? k_exit_ok : k_exit_read_errors;
     std::fputs(report::acquire_json(cl.acquire, r, code).c_str(), stdout);
     return code;
   }
-  for (const auto& f : r.segment_files) print_field("segment", f);
+  for (const auto& c : r.copies) {
+    if (!c.finished()) print_field("COPY FAILED", c.base + ": " + c.error);
+  }
+  for (const auto& c : r.copies) {
+    if (c.finished() && r.copies.size() > 1) {
+      for (const auto& f : c.segments) print_field("segment", f.path);
+      print_field("record", c.record_file);
+    }
+  }
+  if (r.copies.size() <= 1) {
+    for (const auto& f : r.segment_files) print_field("segment", f);
+  }
   if (r.source.drive.hpa_sectors > 0 || r.source.drive.dco_sectors > 0) {
     print_field("HIDDEN AREA", std::to_string(r.source.drive.hpa_sectors) + " sectors behind a Host Protected Area, " +
                                    std::to_string(r.source.drive.dco_sectors) +
@@ -134,12 +154,12 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   if (!r.recovered.empty()) print_field("recovered", ranges_text(r.recovered) + " (read on a retry)");
   if (r.complete()) {
     print_field("result", "complete: every sector read");
-    return k_exit_ok;
+    return code;
   }
   print_field("unreadable", ranges_text(r.unreadable));
   print_field("result", "complete with " + std::to_string(sector_total(r.unreadable)) +
                             " unreadable sectors (zero-filled, recorded in the image and the log)");
-  return k_exit_read_errors;
+  return code;
 }
 
 int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {

@@ -55,6 +55,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("source", a.source, "block device or file to image (never written to)")->required();
   acq->add_option("-o,--output", a.output_base, "image base path: writes BASE.E01.., BASE.log, BASE.manifest.json")
       ->required();
+  acq->add_option("--second-output", a.second_outputs,
+                  "another copy written at the same time (repeatable): BASE2.E01.. with its own log, record and report")
+      ->take_all()
+      ->allow_extra_args(false);
   acq->add_option("-C,--case-number", a.metadata.case_number, "case number");
   acq->add_option("-E,--evidence-number", a.metadata.evidence_number, "evidence number");
   acq->add_option("-e,--examiner", a.metadata.examiner, "examiner name");
@@ -98,7 +102,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   // What shapes the image comes from the interrupted run: giving it again could only contradict it.
   for (const char* name : {"--case-number", "--evidence-number", "--examiner", "--description", "--notes",
                            "--segment-size", "--piece-size", "--compression", "--chunk-sectors", "--sector-size",
-                           "--hash", "--format"}) {
+                           "--hash", "--format", "--second-output"}) {
     resume->excludes(acq->get_option(name));
   }
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");

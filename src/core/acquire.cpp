@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "core/acquisition_log.hpp"
+#include "core/destination.hpp"
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
 #include "core/record_seal.hpp"
@@ -89,13 +90,22 @@ std::string range_text(const SectorRange& r, uint32_t sector_size) {
 
 class Job {
  public:
-  Job(const AcquireOptions& o, const JobHooks& h) : m_opt(o), m_hooks(h), m_out(o.output_base, o.format, o.one_file) {}
+  Job(const AcquireOptions& o, const JobHooks& h) : m_opt(o), m_hooks(h) {
+    m_dests.emplace_back(o.output_base, o);
+    for (const auto& base : o.second_outputs) m_dests.emplace_back(base, o);
+  }
   Result<AcquireResult> run();
 
  private:
   Result<core::PipelineResult> copy_media(io::BlockSource& source, const std::vector<std::string>& digests);
-  // Hands a block to the writer of the image's format (on the consuming thread, in order).
+  // Hands a block to every copy still written (on the consuming thread, in order).
   Status write_block(const core::Block& b);
+  // `d` failed with `e`: it is given up, the others go on. The error comes back only when no copy is left.
+  Status give_up(core::Destination& d, const Error& e);
+  // Applies `f` to every copy still written, giving up those it fails for.
+  Status for_each_copy(const std::function<Status(core::Destination&)>& f);
+  // Checksums, record, signature and report beside a finished copy.
+  Status publish(core::Destination& d, CopyResult& c, std::time_t started);
   // --resume: the interrupted run's state, its settings taken over, the source checked.
   Status load_resume();
   Status check_same_source(io::BlockSource& source);
@@ -107,14 +117,19 @@ class Job {
   Status save_map(bool now);
   // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e) {
+    core::Destination& first = m_dests.front();
     // The writer is sound unless writing failed: then the last state saved stands.
-    const bool saved = m_writer && !m_writer_broken && !m_committed && save_state(true);
-    const bool resumable = !m_committed && (saved || (m_state_written && ::access(m_out.resume_path().c_str(), F_OK) == 0));
-    std::string where = m_committed ? "the image " + m_out.first_segment() + " is complete, but the files beside it (record, signature, report) may not be"
-                                    : "the unfinished image keeps the name " + m_out.partial_first_segment();
+    const bool saved = first.alive() && first.e01() && !first.broken() && !first.committed() && save_state(true);
+    const bool resumable = !first.committed() && (saved || (m_state_written && ::access(m_out().resume_path().c_str(), F_OK) == 0));
+    std::string where;
+    for (const auto& d : m_dests) {
+      if (!where.empty()) where += "; ";
+      where += d.committed() ? "the image " + d.out().first_segment() + " is complete, but the files beside it (record, signature, report) may not be"
+                             : "the unfinished image keeps the name " + d.out().partial_first_segment();
+    }
     if (resumable) {
-      where += "; to continue it: exhibit acquire " + util::shell_quote(m_opt.source) + " -o " +
-               util::shell_quote(m_out.base()) + " --resume";
+      where += "; to continue " + std::string(m_dests.size() > 1 ? "the first copy" : "it") + ": exhibit acquire " +
+               util::shell_quote(m_opt.source) + " -o " + util::shell_quote(m_out().base()) + " --resume";
     }
     (void)save_map(true);
     m_log->line("ACQUISITION FAILED: " + e.message());
@@ -125,51 +140,48 @@ class Job {
 
   AcquireOptions m_opt;  // a copy: --resume takes settings over from the interrupted run
   const JobHooks& m_hooks;
-  core::OutputSet m_out;
+  std::vector<core::Destination> m_dests;  // -o first, then each --second-output
+  const core::OutputSet& m_out() const { return m_dests.front().out(); }
   std::optional<core::AcquisitionLog> m_log;
   AcquireResult m_result;
   std::optional<SectorRange> m_pending_bad;  // a bad run that may continue into the next block
   report::RescueMapState m_map;
   std::chrono::steady_clock::time_point m_map_saved;
   std::optional<report::Signer> m_signer;
-  bool m_committed = false;  // the segments have their final names
-  std::unique_ptr<image::E01Writer> m_writer;  // E01 (the only format that can be resumed)
-  std::unique_ptr<image::RawWriter> m_raw;
-  std::unique_ptr<image::ZstWriter> m_zst;
-  bool m_writer_broken = false;  // a write failed: what is past the last saved state is unknown
-  core::ResumeState m_state;
+  core::ResumeState m_state;  // of the first copy (E01): the only one --resume continues
   bool m_state_written = false;  // this run saved BASE.resume (or found one to resume)
   std::chrono::steady_clock::time_point m_state_saved;
 };
 
 Status Job::save_state(bool now) {
-  if (!m_writer) return Ok{};
+  core::Destination& first = m_dests.front();
+  if (!first.alive() || first.e01() == nullptr) return Ok{};
   const auto t = std::chrono::steady_clock::now();
   if (!now && t - m_state_saved < std::chrono::seconds(2)) return Ok{};
-  auto cp = m_writer->checkpoint();
+  auto cp = first.e01()->checkpoint();
   if (!cp) {
-    m_writer_broken = true;
+    first.set_broken();
     return cp.error();
   }
   m_state.writer = std::move(*cp);
   m_state.unreadable = m_result.unreadable;
   m_state.recovered = m_result.recovered;
   m_state.pending_bad = m_pending_bad;
-  EXHIBIT_CHECK(core::save_resume_state(m_out.resume_path(), m_state));
+  EXHIBIT_CHECK(core::save_resume_state(m_out().resume_path(), m_state));
   m_state_saved = t;
   m_state_written = true;
   return Ok{};
 }
 
 Status Job::load_resume() {
-  EXHIBIT_TRY(m_state, core::load_resume_state(m_out.resume_path()));
-  if (image::existing_segments({m_out.partial_base(), false}).empty()) {
-    if (::access(m_out.first_segment().c_str(), F_OK) == 0) {
-      return Error(ErrorCode::AlreadyExists, "the image " + m_out.first_segment() +
+  EXHIBIT_TRY(m_state, core::load_resume_state(m_out().resume_path()));
+  if (image::existing_segments({m_out().partial_base(), false}).empty()) {
+    if (::access(m_out().first_segment().c_str(), F_OK) == 0) {
+      return Error(ErrorCode::AlreadyExists, "the image " + m_out().first_segment() +
                                                  " is already finished (the run stopped while writing the files beside it; "
                                                  "check them with exhibit verify)");
     }
-    return Error(ErrorCode::NotFound, "no unfinished image " + m_out.partial_base() + ".E01 beside " + m_out.resume_path());
+    return Error(ErrorCode::NotFound, "no unfinished image " + m_out().partial_base() + ".E01 beside " + m_out().resume_path());
   }
   m_state_written = true;
   m_opt.metadata = m_state.metadata;
@@ -227,23 +239,29 @@ Status Job::save_map(bool now) {
   m_map_saved = t;
   m_map.bad = m_result.unreadable;
   if (m_pending_bad) m_map.bad.push_back(*m_pending_bad);
-  return report::write_file_atomically(m_out.map_path(), report::render_rescue_map(m_map));
+  const std::string text = report::render_rescue_map(m_map);
+  return for_each_copy([&](core::Destination& d) { return report::write_file_atomically(d.out().map_path(), text); });
+}
+
+Status Job::give_up(core::Destination& d, const Error& e) {
+  d.give_up(e);
+  const bool others = std::any_of(m_dests.begin(), m_dests.end(), [](const core::Destination& x) { return x.alive(); });
+  if (!others) return e;
+  m_log->line("COPY FAILED: " + d.out().base() + ": " + e.message() + "; the other copies go on");
+  m_log->sync();
+  return Ok{};
+}
+
+Status Job::for_each_copy(const std::function<Status(core::Destination&)>& f) {
+  for (auto& d : m_dests) {
+    if (!d.alive()) continue;
+    if (auto st = f(d); !st) EXHIBIT_CHECK(give_up(d, st.error()));
+  }
+  return Ok{};
 }
 
 Status Job::write_block(const core::Block& b) {
-  Status st = Ok{};
-  if (m_writer) {
-    for (const auto& c : b.chunks) {
-      st = m_writer->write_chunk(c);
-      if (!st) break;
-    }
-  } else if (m_raw) {
-    st = m_raw->write(b.data.data(), b.size);
-  } else if (m_zst) {
-    st = m_zst->write_frame(b.chunks.front());
-  }
-  if (!st) m_writer_broken = true;
-  return st;
+  return for_each_copy([&](core::Destination& d) { return d.write(b); });
 }
 
 Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std::vector<std::string>& digests) {
@@ -274,7 +292,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   const uint64_t resume_at = std::min(media_size, m_state.writer.chunks * chunk);
   std::optional<image::WrittenChunks> written;
   if (resume_at > 0) {
-    EXHIBIT_TRY(image::WrittenChunks w, image::WrittenChunks::open(m_out.partial_base(), m_state.writer));
+    EXHIBIT_TRY(image::WrittenChunks w, image::WrittenChunks::open(m_out().partial_base(), m_state.writer));
     written.emplace(std::move(w));
     config.digest_after_transform = true;
   }
@@ -427,7 +445,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
 Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size) {
   m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
   m_result.unreadable.push_back(r);
-  if (m_writer) m_writer->add_acquisition_error(r);
+  for (auto& d : m_dests) d.add_error(r);
   return Ok{};
 }
 
@@ -452,6 +470,13 @@ Result<AcquireResult> Job::run() {
     if (auto at = util::first_invalid_utf8(*value)) {
       return Error(ErrorCode::InvalidArgument, std::string(option) + " is not valid UTF-8 (byte " + std::to_string(*at) +
                                                    "); give the text in UTF-8");
+    }
+  }
+  for (size_t i = 0; i < m_dests.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (m_dests[i].out().base() == m_dests[j].out().base()) {
+        return Error(ErrorCode::InvalidArgument, "two copies named " + m_dests[i].out().base() + ": give each its own name");
+      }
     }
   }
   if (!m_opt.sign_cert.empty() && m_opt.sign_key.empty()) {
@@ -480,16 +505,19 @@ Result<AcquireResult> Job::run() {
   m_result.chunk_sectors = geometry.chunk_sectors;
   m_result.segment_size = geometry.segment_size;
 
-  if (!m_opt.resume) EXHIBIT_CHECK(m_out.prepare(m_opt.force));
-  EXHIBIT_TRY(core::AcquisitionLog log, m_opt.resume ? core::AcquisitionLog::append(m_out.log_path())
-                                                     : core::AcquisitionLog::create(m_out.log_path(), m_opt.force));
+  if (!m_opt.resume) {
+    for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force));
+  }
+  EXHIBIT_TRY(core::AcquisitionLog log, m_opt.resume ? core::AcquisitionLog::append(m_out().log_path())
+                                                     : core::AcquisitionLog::create(m_out().log_path(), m_opt.force));
   m_log.emplace(std::move(log));
-  m_result.log_file = m_out.log_path();
+  m_result.log_file = m_out().log_path();
+  for (size_t i = 1; i < m_dests.size(); ++i) EXHIBIT_CHECK(m_log->add_copy(m_dests[i].out().log_path(), m_opt.force));
 
   const size_t write_block_events_at_start = source->write_block().events.size();
   m_map.size = s.size;
   m_map.sector_size = s.logical_sector_size;
-  m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out.base();
+  m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out().base();
   const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started) : acquisition_time();
   m_map.start_time = util::format_time(started, "%Y-%m-%d %H:%M:%S", false);
   const uint64_t tail = s.size % s.logical_sector_size;
@@ -500,7 +528,7 @@ Result<AcquireResult> Job::run() {
     m_map.done = std::min(s.size, m_state.writer.chunks * chunk_bytes);
     m_map.bad = m_state.unreadable;
   }
-  m_result.map_file = m_out.map_path();
+  m_result.map_file = m_out().map_path();
   if (auto st = save_map(true); !st) return fail(st.error());
   const auto t0 = std::chrono::steady_clock::now();
   if (m_opt.resume) {
@@ -525,7 +553,7 @@ Result<AcquireResult> Job::run() {
   m_log->field("description", m_opt.metadata.description);
   m_log->field("notes", m_opt.metadata.notes);
   m_log->line("options");
-  m_log->field("image", m_out.first_segment() + " (" + format_label(m_opt.format) + ")");
+  m_log->field("image", m_out().first_segment() + " (" + format_label(m_opt.format) + ")");
   auto because = [](const std::string& reason) { return reason.empty() ? "" : " (" + reason + ")"; };
   m_log->field("segment size", std::to_string(m_result.segment_size) + " bytes" + because(geometry.segment_reason));
   m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(geometry.chunk_reason));
@@ -537,7 +565,7 @@ Result<AcquireResult> Job::run() {
   m_log->sync();
 
   image::EwfWriteOptions w;
-  w.base = m_out.partial_base();
+  w.base = m_out().partial_base();
   w.media_size = s.size + m_result.padding;
   w.bytes_per_sector = s.logical_sector_size;
   w.sectors_per_chunk = m_result.chunk_sectors;
@@ -577,25 +605,14 @@ Result<AcquireResult> Job::run() {
     w.set_identifier = *guid;
   }
   if (m_opt.resume) {
-    auto writer = image::E01Writer::resume(w, m_state.writer);
-    if (!writer) return fail(writer.error());
-    m_writer = std::move(*writer);
+    if (auto st = m_dests.front().resume(w, m_state.writer, m_state.unreadable); !st) return fail(st.error());
     m_result.unreadable = m_state.unreadable;
     m_result.recovered = m_state.recovered;
     m_pending_bad = m_state.pending_bad;
-    for (const auto& r : m_result.unreadable) m_writer->add_acquisition_error(r);
-  } else if (m_opt.format == ImageFormat::Raw) {
-    auto raw = image::RawWriter::create(m_out.partial_base(), m_opt.one_file ? 0 : m_result.segment_size);
-    if (!raw) return fail(raw.error());
-    m_raw = std::move(*raw);
-  } else if (m_opt.format == ImageFormat::Zst) {
-    auto zst = image::ZstWriter::create(m_out.partial_first_segment());
-    if (!zst) return fail(zst.error());
-    m_zst = std::move(*zst);
   } else {
-    auto writer = image::E01Writer::create(w);
-    if (!writer) return fail(writer.error());
-    m_writer = std::move(*writer);
+    for (auto& d : m_dests) {
+      if (auto st = d.create(w, m_result.segment_size, m_opt.one_file); !st) return fail(st.error());
+    }
     m_state.metadata = m_opt.metadata;
     m_state.chunk_sectors = m_result.chunk_sectors;
     m_state.segment_size = m_result.segment_size;
@@ -624,37 +641,40 @@ Result<AcquireResult> Job::run() {
     if (d.algorithm == "md5") md5 = d.hex;
     if (d.algorithm == "sha1") sha1 = d.hex;
   }
-  Status finished = Ok{};
-  if (m_writer) finished = m_writer->finish(md5, sha1);
-  if (m_raw) finished = m_raw->finish();
-  if (m_zst) {
-    // The record travels inside the image too (without the file's own SHA-256, which it cannot hold).
-    report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
-    finished = m_zst->finish(report::render_record(m_opt, m_result, times, host_os()));
-  }
-  if (!finished) {
-    m_writer_broken = true;
-    return fail(finished.error());
+  // zst images carry the record inside (without the file's own SHA-256, which it cannot hold).
+  const std::string inner_record =
+      m_opt.format == ImageFormat::Zst
+          ? report::render_record(m_opt, m_result, {util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))}, host_os())
+          : std::string();
+  if (auto st = for_each_copy([&](core::Destination& d) { return d.finish(md5, sha1, inner_record); }); !st) {
+    return fail(st.error());
   }
   // The files' own digests, so anyone can check them with sha256sum -c; taken before the rename
   // that makes them look finished.
-  const auto written = m_out.partial_segments();
-  std::vector<hash::FileDigest> hashed;
-  for (auto& h : hash::digest_files(written, "sha256", m_opt.threads, ErrorCode::Destination)) {
-    if (!h) return fail(h.error());
-    hashed.push_back(std::move(*h));
-  }
-  auto segments = m_out.commit_segments();
-  if (!segments) return fail(segments.error());
-  if (segments->size() != hashed.size()) {
-    return fail(Error(ErrorCode::Destination, "the segment files changed while they were being renamed"));
-  }
-  m_result.segment_files = *segments;
-  m_committed = true;
-  for (size_t i = 0; i < segments->size(); ++i) {
-    m_result.segments.push_back({(*segments)[i], hashed[i].size, hashed[i].hex});
-  }
+  m_result.copies.resize(m_dests.size());
+  auto committed = for_each_copy([&](core::Destination& d) -> Status {
+    CopyResult& c = m_result.copies[static_cast<size_t>(&d - m_dests.data())];
+    EXHIBIT_TRY(c.segments, d.commit(m_opt.threads));
+    return Ok{};
+  });
+  if (!committed) return fail(committed.error());
 
+  // The fields of the result that name files describe the first finished copy.
+  for (size_t i = 0; i < m_dests.size(); ++i) {
+    CopyResult& c = m_result.copies[i];
+    c.base = m_dests[i].out().base();
+    if (!m_dests[i].alive()) c.error = m_dests[i].failure()->message();
+  }
+  auto first_finished = [&]() -> CopyResult* {
+    for (auto& c : m_result.copies) {
+      if (c.finished()) return &c;
+    }
+    return nullptr;
+  };
+  if (CopyResult* c = first_finished()) {
+    m_result.segments = c->segments;
+    for (const auto& f : c->segments) m_result.segment_files.push_back(f.path);
+  }
   source->release();
   m_result.write_block = source->write_block();
   if (m_result.write_block.applicable) {
@@ -680,47 +700,83 @@ Result<AcquireResult> Job::run() {
   for (const auto& r : m_result.unreadable) bad += r.count;
   m_log->field("unreadable sectors", std::to_string(bad) + " in " + std::to_string(m_result.unreadable.size()) +
                                          " ranges (zero-filled, listed in the E01 error list)");
-  for (const auto& f : m_result.segments) {
-    m_log->field("segment", f.path + " (" + std::to_string(f.size) + " bytes, sha256 " + f.sha256 + ")");
+  for (const auto& c : m_result.copies) {
+    for (const auto& f : c.segments) {
+      m_log->field("segment", f.path + " (" + std::to_string(f.size) + " bytes, sha256 " + f.sha256 + ")");
+    }
+    if (!c.finished()) m_log->field("copy given up", c.base + ": " + c.error);
   }
   if (!m_result.pieces.empty()) {
     m_log->field("pieces", std::to_string(m_result.pieces.size()) + " SHA-256 digests of " +
                                std::to_string(m_opt.piece_size) + "-byte windows of the source (in the record)");
   }
 
-  std::string sums;
-  for (const auto& f : m_result.segments) sums += f.sha256 + "  " + util::file_name(f.path) + "\n";
-  if (auto st = report::write_file_atomically(m_out.checksums_path(), sums); !st) return fail(st.error());
-  m_result.checksums_file = m_out.checksums_path();
-  report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
-  m_result.record_file = m_out.record_path();
-  const std::string record_text = report::render_record(m_opt, m_result, times, host_os());
-  if (auto st = report::write_file_atomically(m_result.record_file, record_text); !st) return fail(st.error());
-  m_log->field("record", m_result.record_file);
-  auto sealed = seal_record(record_text, m_out, m_signer ? &*m_signer : nullptr);
-  if (!sealed) return fail(sealed.error());
-  m_result.signature_file = sealed->signature_file;
-  m_result.timestamp_request_file = sealed->timestamp_request_file;
-  if (m_signer) {
-    m_log->field("signature", m_result.signature_file + " (" + m_signer->key_type() + " key, public key SHA-256 " +
-                                  m_signer->key_fingerprint() + ")");
-    if (m_signer->has_certificate()) m_log->field("signer", m_signer->certificate_subject());
-  }
-  m_log->field("timestamp request", m_result.timestamp_request_file + " (RFC 3161, SHA-256 of the record)");
-  m_result.report_file = m_opt.report.empty() ? m_out.report_path() : m_opt.report;
-  if (auto st = report::write_file_atomically(m_result.report_file, report::acquire_html(m_opt, m_result)); !st) {
+  if (auto st = for_each_copy([&](core::Destination& d) {
+        return publish(d, m_result.copies[static_cast<size_t>(&d - m_dests.data())], started);
+      });
+      !st) {
     return fail(st.error());
   }
-  m_log->field("report", m_result.report_file);
+  if (CopyResult* c = first_finished()) {
+    m_result.segments = c->segments;
+    m_result.record_file = c->record_file;
+    m_result.checksums_file = c->checksums_file;
+    m_result.report_file = c->report_file;
+    m_result.signature_file = c->signature_file;
+    m_result.timestamp_request_file = c->timestamp_request_file;
+  }
   m_log->field("map", m_result.map_file);
   // Last: until the record and report exist, a crash leaves the state that says what happened.
-  if (::unlink(m_out.resume_path().c_str()) != 0 && errno != ENOENT) {
-    m_log->line("could not remove " + m_out.resume_path() + ": " + std::strerror(errno));
+  if (::unlink(m_out().resume_path().c_str()) != 0 && errno != ENOENT) {
+    m_log->line("could not remove " + m_out().resume_path() + ": " + std::strerror(errno));
+  }
+  for (const auto& c : m_result.copies) {
+    if (!c.finished()) m_log->line("COPY " + c.base + " NOT FINISHED: " + c.error);
   }
   m_log->line(m_result.complete() ? "ACQUISITION COMPLETE: every sector read"
                                   : "ACQUISITION COMPLETE WITH UNREADABLE SECTORS (see above)");
   m_log->sync();
   return m_result;
+}
+
+Status Job::publish(core::Destination& d, CopyResult& c, std::time_t started) {
+  const core::OutputSet& out = d.out();
+  std::string sums;
+  for (const auto& f : c.segments) sums += f.sha256 + "  " + util::file_name(f.path) + "\n";
+  EXHIBIT_CHECK(report::write_file_atomically(out.checksums_path(), sums));
+  c.checksums_file = out.checksums_path();
+  // The record of this copy: the shared result, with this copy's files.
+  AcquireResult mine = m_result;
+  mine.segments = c.segments;
+  mine.segment_files.clear();
+  for (const auto& f : c.segments) mine.segment_files.push_back(f.path);
+  mine.log_file = out.log_path();
+  mine.map_file = out.map_path();
+  report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
+  c.record_file = out.record_path();
+  const std::string record_text = report::render_record(m_opt, mine, times, host_os());
+  EXHIBIT_CHECK(report::write_file_atomically(c.record_file, record_text));
+  m_log->field("record", c.record_file);
+  EXHIBIT_TRY(const auto sealed, seal_record(record_text, out, m_signer ? &*m_signer : nullptr));
+  c.signature_file = sealed.signature_file;
+  c.timestamp_request_file = sealed.timestamp_request_file;
+  if (m_signer) {
+    m_log->field("signature", c.signature_file + " (" + m_signer->key_type() + " key, public key SHA-256 " +
+                                  m_signer->key_fingerprint() + ")");
+    if (m_signer->has_certificate()) m_log->field("signer", m_signer->certificate_subject());
+  }
+  m_log->field("timestamp request", c.timestamp_request_file + " (RFC 3161, SHA-256 of the record)");
+  // --report names the first copy's report; the others keep theirs beside them.
+  const bool first = &d == &m_dests.front();
+  mine.record_file = c.record_file;
+  mine.checksums_file = c.checksums_file;
+  mine.signature_file = c.signature_file;
+  mine.timestamp_request_file = c.timestamp_request_file;
+  c.report_file = first && !m_opt.report.empty() ? m_opt.report : out.report_path();
+  mine.report_file = c.report_file;
+  EXHIBIT_CHECK(report::write_file_atomically(c.report_file, report::acquire_html(m_opt, mine)));
+  m_log->field("report", c.report_file);
+  return Ok{};
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ Result<AcquisitionLog> AcquisitionLog::append(const std::string& path) {
 
 void AcquisitionLog::write_raw(const std::string& text) {
   // A log write that fails must not stop the acquisition; the image and its hashes matter more.
-  (void)util::write_full(m_fd.get(), text.data(), text.size());
+  for (const auto& fd : m_fds) (void)util::write_full(fd.get(), text.data(), text.size());
 }
 
 void AcquisitionLog::line(const std::string& text) {
@@ -41,7 +41,15 @@ void AcquisitionLog::field(const std::string& key, const std::string& value) {
   write_raw("    " + key + ": " + util::sanitize_for_terminal(value) + "\n");
 }
 
-void AcquisitionLog::sync() { ::fdatasync(m_fd.get()); }
+void AcquisitionLog::sync() {
+  for (const auto& fd : m_fds) ::fdatasync(fd.get());
+}
+
+Status AcquisitionLog::add_copy(const std::string& path, bool replace) {
+  EXHIBIT_TRY(AcquisitionLog other, create(path, replace));
+  m_fds.push_back(std::move(other.m_fds.front()));
+  return Ok{};
+}
 
 void AcquisitionLog::source_section(const SourceInfo& s) {
   line("source");

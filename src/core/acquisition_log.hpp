@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "exhibit/error.hpp"
 #include "exhibit/source_info.hpp"
@@ -26,12 +27,15 @@ class AcquisitionLog {
   void source_section(const SourceInfo& s);
   void write_block_section(const WriteBlockRecord& wb);
   const std::string& path() const { return m_path; }
+  // Every line from now on also goes to this log (of a second copy of the image), created as by
+  // create(path, replace).
+  Status add_copy(const std::string& path, bool replace);
 
  private:
-  AcquisitionLog(util::UniqueFd fd, std::string path) : m_fd(std::move(fd)), m_path(std::move(path)) {}
+  AcquisitionLog(util::UniqueFd fd, std::string path) : m_path(std::move(path)) { m_fds.push_back(std::move(fd)); }
   void write_raw(const std::string& text);
 
-  util::UniqueFd m_fd;
+  std::vector<util::UniqueFd> m_fds;
   std::string m_path;
 };
 

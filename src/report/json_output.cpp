@@ -55,6 +55,14 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
   j["unreadable"] = ranges_json(r.unreadable);
   j["recovered"] = ranges_json(r.recovered);
   j["complete"] = r.complete();
+  ordered_json copies = ordered_json::array();
+  for (const auto& c : r.copies) {
+    ordered_json files = ordered_json::array();
+    for (const auto& f : c.segments) files.push_back(f.path);
+    copies.push_back({{"base", c.base}, {"finished", c.finished()}, {"error", c.error}, {"segments", files},
+                      {"record", c.record_file}});
+  }
+  j["copies"] = copies;
   return dump_json(j);
 }
 

@@ -1,0 +1,63 @@
+// One copy of the image being acquired (-o BASE, and each --second-output BASE2): its files, its
+// writer (E01, raw or zst) and what became of it. A copy whose writing fails is given up alone;
+// the others go on (see core/acquire.cpp).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/output_set.hpp"
+#include "core/pipeline.hpp"
+#include "exhibit/acquire.hpp"
+#include "exhibit/error.hpp"
+#include "image/e01_writer.hpp"
+#include "image/ewf_write_options.hpp"
+#include "image/raw_image.hpp"
+#include "image/zst_image.hpp"
+
+namespace exhibit::core {
+
+class Destination {
+ public:
+  Destination(const std::string& base, const AcquireOptions& o) : m_out(base, o.format, o.one_file), m_format(o.format) {}
+  Destination(Destination&&) noexcept = default;
+  Destination& operator=(Destination&&) noexcept = default;
+
+  const OutputSet& out() const { return m_out; }
+  // A new image (raw: files of `segment_size`, 0 for one file).
+  Status create(const image::EwfWriteOptions& w, uint64_t segment_size, bool one_file);
+  // E01 only: the image interrupted at `cp`, with the errors recorded before it.
+  Status resume(const image::EwfWriteOptions& w, const image::E01Checkpoint& cp, const std::vector<SectorRange>& errors);
+  image::E01Writer* e01() { return m_e01.get(); }
+
+  // In order, on the consuming thread. A failure marks the writer broken.
+  Status write(const Block& b);
+  void add_error(const SectorRange& r) {
+    if (m_e01) m_e01->add_acquisition_error(r);
+  }
+  // Closes the image: E01 with its digests, zst with the record in it.
+  Status finish(const std::string& md5, const std::string& sha1, const std::string& record_text);
+  // The finished files' SHA-256 (taken before they look finished), then their final names.
+  Result<std::vector<SegmentFile>> commit(unsigned threads);
+
+  bool alive() const { return !m_failure.has_value(); }
+  void give_up(const Error& e) { m_failure = e; }
+  const std::optional<Error>& failure() const { return m_failure; }
+  bool broken() const { return m_broken; }  // what lies past the last checkpoint is unknown
+  void set_broken() { m_broken = true; }
+  bool committed() const { return m_committed; }
+
+ private:
+  OutputSet m_out;
+  ImageFormat m_format;
+  std::unique_ptr<image::E01Writer> m_e01;
+  std::unique_ptr<image::RawWriter> m_raw;
+  std::unique_ptr<image::ZstWriter> m_zst;
+  std::optional<Error> m_failure;
+  bool m_broken = false;
+  bool m_committed = false;
+};
+
+}  // namespace exhibit::core

@@ -1,0 +1,88 @@
+// --second-output: two copies written in one run, each finished with its own files; a copy whose
+// disk fills up is given up alone, and the exit code and message say which.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "oracles.hpp"
+#include "test_support.hpp"
+
+using namespace exhibit::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string acquire_cmd(const std::string& source, const std::string& first, const std::string& second,
+                        const std::string& extra = "") {
+  return sh_quote(exhibit_bin()) + " acquire " + sh_quote(source) + " -o " + sh_quote(first) + " --second-output " +
+         sh_quote(second) + " -q " + extra;
+}
+
+void expect_verified(const std::string& image, const std::string& source_md5) {
+  auto ours = run(sh_quote(exhibit_bin()) + " verify " + sh_quote(image));
+  EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
+  if (image.size() > 4 && image.compare(image.size() - 4, 4, ".E01") == 0) {
+    auto ewf = run("ewfverify -q " + sh_quote(image));
+    EXPECT_NE(ewf.out.find("ewfverify: SUCCESS"), std::string::npos) << ewf.out;
+    EXPECT_NE(ewf.out.find(source_md5), std::string::npos) << ewf.out;
+  }
+}
+
+void expect_nothing_finished(const std::string& base) {
+  EXPECT_FALSE(fs::exists(base + ".E01")) << base;
+  EXPECT_FALSE(fs::exists(base + ".manifest.json")) << base;
+  EXPECT_FALSE(fs::exists(base + ".sha256sums")) << base;
+}
+
+}  // namespace
+
+TEST(SecondOutput, BothCopiesAreFinishedAndIdentical) {
+  TempDir tmp;
+  const std::string source = tmp / "source.img";
+  write_file(source, random_bytes(6 << 20, 8) + std::string(6 << 20, '\0'));
+  const std::string md5 = digest_of("md5sum", source);
+  for (const std::string& format : {"e01", "zst"}) {
+    SCOPED_TRACE(format);
+    const std::string a = tmp / ("a-" + format), b = tmp / ("copies/b-" + format);
+    auto r = run(acquire_cmd(source, a, b, "--format " + format + (format == "e01" ? " -S 4MB" : "")));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    const std::string ext = format == "e01" ? ".E01" : ".zst";
+    expect_verified(a + ext, md5);
+    expect_verified(b + ext, md5);
+    // Same bytes in, same set identifier and header: the copies are the same files.
+    EXPECT_EQ(digest_of("sha256sum", a + ext), digest_of("sha256sum", b + ext));
+    EXPECT_TRUE(fs::exists(b + ".log"));
+    EXPECT_NE(read_file(b + ".manifest.json").find(md5), std::string::npos);
+    auto sums = run("cd " + sh_quote(fs::path(b).parent_path().string()) + " && sha256sum -c " +
+                    sh_quote(fs::path(b).filename().string() + ".sha256sums"));
+    EXPECT_EQ(sums.exit_code, 0) << sums.out;
+  }
+}
+
+// The second copy on a file system that fills up: it is given up, the first finishes.
+TEST(SecondOutput, ACopyOnAFullDiskIsGivenUpAlone) {
+  if (!have_loop_devices()) GTEST_SKIP() << "needs root to mount a small file system";
+  TempDir tmp;
+  const std::string source = tmp / "source.img";
+  write_file(source, random_bytes(24 << 20, 13));
+  const std::string md5 = digest_of("md5sum", source);
+  const std::string small = tmp / "small";
+  fs::create_directories(small);
+  ScopedMount mount("-t tmpfs -o size=8m tmpfs", small);
+  ASSERT_TRUE(mount.ok());
+
+  for (const bool second_fails : {true, false}) {
+    SCOPED_TRACE(second_fails ? "second copy on the small disk" : "first copy on the small disk");
+    const std::string ok = tmp / (second_fails ? "first" : "second");
+    const std::string full = small + (second_fails ? "/second" : "/first");
+    auto r = run(second_fails ? acquire_cmd(source, ok, full) : acquire_cmd(source, full, ok));
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("copy given up (" + full + ": "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+    expect_verified(ok + ".E01", md5);
+    expect_nothing_finished(full);
+    EXPECT_NE(read_file(ok + ".log").find("COPY FAILED: " + full), std::string::npos);
+    run("rm -f " + sh_quote(small) + "/*");
+  }
+}
