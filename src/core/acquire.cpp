@@ -426,7 +426,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
     }
     m_map.done = done;
     EXHIBIT_CHECK(save_map(m_result.unreadable.size() != recorded_before));
-    EXHIBIT_CHECK(save_state(false));
+    if (auto st = save_state(false); !st) EXHIBIT_CHECK(give_up(m_dests.front(), st.error()));
     auto now = std::chrono::steady_clock::now();
     if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || done == s.size)) {
       last_report = now;
