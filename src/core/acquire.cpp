@@ -18,11 +18,11 @@
 #include "core/pipeline.hpp"
 #include "core/record_seal.hpp"
 #include "core/resume_state.hpp"
+#include "core/written_prefix.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
 #include "image/ewf_geometry.hpp"
 #include "image/e01_writer.hpp"
-#include "image/e01_written_chunks.hpp"
 #include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
 #include "image/zst_image.hpp"
@@ -112,6 +112,11 @@ class Job {
   Result<core::SourceIdentity> identify(io::BlockSource& source);
   // Syncs the image and rewrites BASE.resume: now if `now`, else if the last save is 2 s old.
   Status save_state(bool now);
+  // After --resume: the media bytes the interrupted run had safely written.
+  uint64_t resumed_bytes(uint64_t chunk, uint64_t media_size) const {
+    if (m_opt.format != ImageFormat::E01) return m_state.media_bytes;
+    return std::min(media_size, m_state.writer.chunks * chunk);
+  }
   Status record_unreadable(const SectorRange& r, uint32_t sector_size);
   // Writes BASE.map now if `now`, or if the last write is a few seconds old.
   Status save_map(bool now);
@@ -119,7 +124,7 @@ class Job {
   Error fail(const Error& e) {
     core::Destination& first = m_dests.front();
     // The writer is sound unless writing failed: then the last state saved stands.
-    const bool saved = first.alive() && first.e01() && !first.broken() && !first.committed() && save_state(true);
+    const bool saved = first.alive() && first.writing() && !first.broken() && !first.committed() && save_state(true);
     const bool resumable = !first.committed() && (saved || (m_state_written && ::access(m_out().resume_path().c_str(), F_OK) == 0));
     std::string where;
     for (const auto& d : m_dests) {
@@ -155,15 +160,10 @@ class Job {
 
 Status Job::save_state(bool now) {
   core::Destination& first = m_dests.front();
-  if (!first.alive() || first.e01() == nullptr) return Ok{};
+  if (!first.alive() || !first.writing()) return Ok{};
   const auto t = std::chrono::steady_clock::now();
   if (!now && t - m_state_saved < std::chrono::seconds(2)) return Ok{};
-  auto cp = first.e01()->checkpoint();
-  if (!cp) {
-    first.set_broken();
-    return cp.error();
-  }
-  m_state.writer = std::move(*cp);
+  EXHIBIT_CHECK(first.checkpoint(m_state));
   m_state.unreadable = m_result.unreadable;
   m_state.recovered = m_result.recovered;
   m_state.pending_bad = m_pending_bad;
@@ -174,14 +174,24 @@ Status Job::save_state(bool now) {
 }
 
 Status Job::load_resume() {
-  EXHIBIT_TRY(m_state, core::load_resume_state(m_out().resume_path()));
-  if (image::existing_segments({m_out().partial_base(), false}).empty()) {
+  auto loaded = core::load_resume_state(m_out().resume_path());
+  if (!loaded && loaded.error().code() == ErrorCode::NotFound && ::access(m_out().log_path().c_str(), F_OK) == 0) {
+    return Error(ErrorCode::NotFound, "no saved progress for " + m_out().base() + " (" + m_out().resume_path() +
+                                          " does not exist: the run was stopped before its first saved state); "
+                                          "start it again with --force");
+  }
+  if (!loaded) return loaded.error();
+  m_state = std::move(*loaded);
+  m_opt.format = m_state.format;
+  m_opt.one_file = m_state.one_file;
+  m_dests.front() = core::Destination(m_opt.output_base, m_opt);  // in the interrupted run's format
+  if (m_out().partial_segments().empty()) {
     if (::access(m_out().first_segment().c_str(), F_OK) == 0) {
       return Error(ErrorCode::AlreadyExists, "the image " + m_out().first_segment() +
                                                  " is already finished (the run stopped while writing the files beside it; "
                                                  "check them with exhibit verify)");
     }
-    return Error(ErrorCode::NotFound, "no unfinished image " + m_out().partial_base() + ".E01 beside " + m_out().resume_path());
+    return Error(ErrorCode::NotFound, "no unfinished image " + m_out().partial_first_segment() + " beside " + m_out().resume_path());
   }
   m_state_written = true;
   m_opt.metadata = m_state.metadata;
@@ -289,11 +299,10 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   // After --resume the chunks already written are read back and decoded, so the digests must
   // wait for the workers.
   const uint64_t media_size = s.size + m_result.padding;
-  const uint64_t resume_at = std::min(media_size, m_state.writer.chunks * chunk);
-  std::optional<image::WrittenChunks> written;
+  const uint64_t resume_at = resumed_bytes(chunk, media_size);
+  std::unique_ptr<core::WrittenPrefix> written;
   if (resume_at > 0) {
-    EXHIBIT_TRY(image::WrittenChunks w, image::WrittenChunks::open(m_out().partial_base(), m_state.writer));
-    written.emplace(std::move(w));
+    EXHIBIT_TRY(written, core::WrittenPrefix::open(m_dests.front(), m_state, resume_at, chunk, media_size));
     config.digest_after_transform = true;
   }
   std::vector<std::unique_ptr<image::ChunkEncoder>> encoders;
@@ -307,20 +316,10 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
 
   uint64_t next_offset = 0;
   auto last_check = std::chrono::steady_clock::now();
-  // A block of the chunks written before the interruption, as stored.
+  // A block of what was written before the interruption, as stored.
   auto read_back = [&](core::Block& b) -> Status {
-    const uint64_t end = std::min<uint64_t>(resume_at, next_offset + config.block_capacity);
-    size_t used = 0;
-    for (uint64_t pos = next_offset; pos < end; pos += chunk) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(chunk, media_size - pos));
-      EXHIBIT_TRY(image::EncodedChunk c, written->next(b.encoded.data() + used, n));
-      used += c.compressed ? c.size : c.size + 4;
-      b.chunks.push_back(c);
-    }
-    b.stored = true;
-    b.offset = next_offset;
-    b.size = static_cast<size_t>(end - next_offset);
-    b.source_size = static_cast<size_t>(std::min<uint64_t>(end, s.size) - next_offset);
+    EXHIBIT_CHECK(written->read(b, next_offset, config.block_capacity));
+    b.source_size = static_cast<size_t>(std::min<uint64_t>(next_offset + b.size, s.size) - next_offset);
     next_offset += b.size;
     m_result.reread_bytes += b.size;
     return Ok{};
@@ -355,19 +354,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
     return true;
   };
   auto transform = [&](core::Block& b, unsigned worker) -> Status {
-    if (b.stored) {
-      for (size_t i = 0; i < b.chunks.size(); ++i) {
-        const auto& c = b.chunks[i];
-        const uint64_t at = b.offset + i * chunk;
-        if (image::decode_chunk(c.bytes, c.size, c.compressed, c.checksum, b.data.data() + i * chunk, c.data_size) !=
-            image::DecodeStatus::Ok) {
-          return Error(ErrorCode::Corruption, "the image written before the interruption is damaged in its chunk at media bytes " +
-                                                  std::to_string(at) + "-" + std::to_string(at + c.data_size - 1) +
-                                                  ": it cannot be continued (start again with --force)");
-        }
-      }
-      return Ok{};
-    }
+    if (b.stored) return written->decode(b);
     if (m_opt.format == ImageFormat::Zst) {  // one frame per block
       EXHIBIT_TRY(image::EncodedChunk frame,
                   frame_encoders[worker]->encode(b.data.data(), b.size, b.encoded.data(), b.encoded.size()));
@@ -444,6 +431,10 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
 
 Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size) {
   m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
+  if (m_opt.format == ImageFormat::E01 && r.first + r.count > UINT32_MAX) {
+    m_log->line("the E01 error list holds 32-bit sector numbers: this range is exact only in the log, the map and "
+                "the record");
+  }
   m_result.unreadable.push_back(r);
   for (auto& d : m_dests) d.add_error(r);
   return Ok{};
@@ -525,7 +516,7 @@ Result<AcquireResult> Job::run() {
   m_result.padding = tail && m_opt.format == ImageFormat::E01 ? s.logical_sector_size - tail : 0;
   if (m_opt.resume) {
     const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
-    m_map.done = std::min(s.size, m_state.writer.chunks * chunk_bytes);
+    m_map.done = std::min(s.size, resumed_bytes(chunk_bytes, s.size + m_result.padding));
     m_map.bad = m_state.unreadable;
   }
   m_result.map_file = m_out().map_path();
@@ -535,9 +526,8 @@ Result<AcquireResult> Job::run() {
     m_result.resumed = ++m_state.interruptions;
     m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition RESUMED (after interruption " +
                 std::to_string(m_result.resumed) + ") on " + host_os());
-    m_log->field("already written", std::to_string(m_state.writer.chunks) + " chunks (" +
-                                         std::to_string(m_map.done) + " source bytes), read back from the image to "
-                                         "rebuild the digests; the rest is read from the source");
+    m_log->field("already written", std::to_string(m_map.done) + " source bytes (" + format_label(m_opt.format) +
+                                         "), read back from the image to rebuild the digests; the rest is read from the source");
     m_log->field("same source", "size, sector size, model, serial number and the SHA-256 of the first " +
                                     std::to_string(m_state.source.head_bytes) + " bytes (" + m_state.source.head_sha256 +
                                     ") match the interrupted acquisition");
@@ -588,6 +578,8 @@ Result<AcquireResult> Job::run() {
   if (m_opt.resume) {
     w.header_values = m_state.header_values;
     w.set_identifier = m_state.set_identifier;
+    w.removable = m_state.removable;
+    w.physical = m_state.physical;
   } else if (reproducible_epoch()) {
     // Derived, not random: the same source, size and epoch give the same set identifier.
     auto id = hash::DigestSet::create({"sha256"});
@@ -605,7 +597,7 @@ Result<AcquireResult> Job::run() {
     w.set_identifier = *guid;
   }
   if (m_opt.resume) {
-    if (auto st = m_dests.front().resume(w, m_state.writer, m_state.unreadable); !st) return fail(st.error());
+    if (auto st = m_dests.front().resume(w, m_state); !st) return fail(st.error());
     m_result.unreadable = m_state.unreadable;
     m_result.recovered = m_state.recovered;
     m_pending_bad = m_state.pending_bad;
@@ -623,6 +615,10 @@ Result<AcquireResult> Job::run() {
     m_state.started = started;
     m_state.set_identifier = *w.set_identifier;
     m_state.header_values = w.header_values;
+    m_state.format = m_opt.format;
+    m_state.one_file = m_opt.one_file;
+    m_state.removable = w.removable;
+    m_state.physical = w.physical;
     if (auto st = save_state(true); !st) return fail(st.error());
   }
   auto copied = copy_media(*source, digests);
@@ -646,6 +642,10 @@ Result<AcquireResult> Job::run() {
       m_opt.format == ImageFormat::Zst
           ? report::render_record(m_opt, m_result, {util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))}, host_os())
           : std::string();
+  if (inner_record.size() > image::zst::k_max_record) {
+    m_log->line("the record (" + std::to_string(inner_record.size()) +
+                " bytes) is too large to travel inside the zst image; it lies beside it only");
+  }
   if (auto st = for_each_copy([&](core::Destination& d) { return d.finish(md5, sha1, inner_record); }); !st) {
     return fail(st.error());
   }
@@ -716,6 +716,10 @@ Result<AcquireResult> Job::run() {
       });
       !st) {
     return fail(st.error());
+  }
+  // A copy whose record or report could not be written was given up after all.
+  for (size_t i = 0; i < m_dests.size(); ++i) {
+    if (!m_dests[i].alive() && m_result.copies[i].finished()) m_result.copies[i].error = m_dests[i].failure()->message();
   }
   if (CopyResult* c = first_finished()) {
     m_result.segments = c->segments;

@@ -23,13 +23,48 @@ Status Destination::create(const image::EwfWriteOptions& w, uint64_t segment_siz
   return Ok{};
 }
 
-Status Destination::resume(const image::EwfWriteOptions& w, const image::E01Checkpoint& cp,
-                           const std::vector<SectorRange>& errors) {
+Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& state) {
+  switch (m_format) {
+    case ImageFormat::Raw: {
+      EXHIBIT_TRY(m_raw, image::RawWriter::resume(m_out.partial_base(), state.one_file ? 0 : state.segment_size,
+                                                   state.media_bytes));
+      return Ok{};
+    }
+    case ImageFormat::Zst: {
+      EXHIBIT_TRY(m_zst, image::ZstWriter::resume(m_out.partial_first_segment(), state.zst_file_size, state.zst_frames));
+      return Ok{};
+    }
+    case ImageFormat::E01:
+      break;
+  }
   image::EwfWriteOptions mine = w;
   mine.base = m_out.partial_base();
-  EXHIBIT_TRY(m_e01, image::E01Writer::resume(mine, cp));
-  for (const auto& r : errors) m_e01->add_acquisition_error(r);
+  EXHIBIT_TRY(m_e01, image::E01Writer::resume(mine, state.writer));
+  for (const auto& r : state.unreadable) m_e01->add_acquisition_error(r);
   return Ok{};
+}
+
+Status Destination::checkpoint(ResumeState& state) {
+  Status st = Ok{};
+  if (m_e01) {
+    auto cp = m_e01->checkpoint();
+    if (cp) state.writer = std::move(*cp);
+    st = cp ? Status(Ok{}) : Status(cp.error());
+  } else if (m_raw) {
+    auto bytes = m_raw->checkpoint();
+    if (bytes) state.media_bytes = *bytes;
+    st = bytes ? Status(Ok{}) : Status(bytes.error());
+  } else if (m_zst) {
+    st = m_zst->sync();
+    if (st) {
+      state.zst_file_size = m_zst->file_size();
+      state.zst_frames = m_zst->entries().size();
+      state.media_bytes = 0;
+      for (const auto& e : m_zst->entries()) state.media_bytes += e.decompressed;
+    }
+  }
+  if (!st) m_broken = true;
+  return st;
 }
 
 Status Destination::write(const Block& b) {

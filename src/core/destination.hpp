@@ -10,6 +10,7 @@
 
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
+#include "core/resume_state.hpp"
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
 #include "image/e01_writer.hpp"
@@ -28,9 +29,12 @@ class Destination {
   const OutputSet& out() const { return m_out; }
   // A new image (raw: files of `segment_size`, 0 for one file).
   Status create(const image::EwfWriteOptions& w, uint64_t segment_size, bool one_file);
-  // E01 only: the image interrupted at `cp`, with the errors recorded before it.
-  Status resume(const image::EwfWriteOptions& w, const image::E01Checkpoint& cp, const std::vector<SectorRange>& errors);
-  image::E01Writer* e01() { return m_e01.get(); }
+  // The image interrupted where `state` says, with the errors recorded before it.
+  Status resume(const image::EwfWriteOptions& w, const ResumeState& state);
+  // Syncs what was written and puts where it stands into `state`.
+  Status checkpoint(ResumeState& state);
+  bool writing() const { return m_e01 || m_raw || m_zst; }
+  const image::ZstWriter* zst() const { return m_zst.get(); }
 
   // In order, on the consuming thread. A failure marks the writer broken.
   Status write(const Block& b);

@@ -85,14 +85,17 @@ Status OutputSet::prepare(bool force) const {
 Result<std::vector<std::string>> OutputSet::commit_segments() const {
   std::vector<std::string> out;
   const std::string partial = partial_base();
-  for (const auto& from : files_of(partial)) {
+  // Last file first, the first file (BASE.E01) last: until the very end nothing looks finished.
+  const std::vector<std::string> files = files_of(partial);
+  for (auto it = files.rbegin(); it != files.rend(); ++it) {
+    const std::string& from = *it;
     std::string to = m_base + from.substr(partial.size());
     util::UniqueFd fd(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd || ::fsync(fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + from, errno);
     if (std::rename(from.c_str(), to.c_str()) != 0) {
       return Error::from_errno(ErrorCode::Destination, "renaming " + from + " to " + to, errno);
     }
-    out.push_back(to);
+    out.insert(out.begin(), to);
   }
   if (out.empty()) return Error(ErrorCode::Destination, "no segment file was written for " + m_base);
   // Make the renames themselves durable.

@@ -86,12 +86,15 @@ std::string render_resume_state(const ResumeState& s) {
        {{"chunk_sectors", s.chunk_sectors}, {"segment_size", s.segment_size},
         {"compression", compression_name(s.compression)}, {"digests", s.digests}, {"piece_size", s.piece_size},
         {"file_sector_size", s.file_sector_size}, {"started", s.started},
+        {"format", format_name(s.format)}, {"one_file", s.one_file}, {"removable", s.removable},
+        {"physical", s.physical},
         {"set_identifier", hex_of(s.set_identifier.data(), s.set_identifier.size())}, {"header_values", header}}},
       {"progress",
        {{"chunks", s.writer.chunks}, {"segment", s.writer.segment}, {"file_size", s.writer.file_size},
         {"group_offset", s.writer.group_offset}, {"closed_tables", s.writer.closed_tables},
         {"entries", entries_hex(s.writer.entries)}, {"unreadable", ranges_json(s.unreadable)},
-        {"recovered", ranges_json(s.recovered)},
+        {"recovered", ranges_json(s.recovered)}, {"media_bytes", s.media_bytes},
+        {"zst_file_size", s.zst_file_size}, {"zst_frames", s.zst_frames},
         {"pending_bad", s.pending_bad ? json{s.pending_bad->first, s.pending_bad->count} : json(nullptr)},
         {"interruptions", s.interruptions}}}};
   // Device model and serial strings can hold any bytes: invalid UTF-8 is stored replaced (and
@@ -119,6 +122,17 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     s.piece_size = im.at("piece_size");
     s.file_sector_size = im.at("file_sector_size");
     s.started = im.at("started");
+    const std::string format = im.at("format");
+    if (format == "raw") {
+      s.format = ImageFormat::Raw;
+    } else if (format == "zst") {
+      s.format = ImageFormat::Zst;
+    } else if (format != "e01") {
+      throw std::invalid_argument("format " + format);
+    }
+    s.one_file = im.at("one_file");
+    s.removable = im.at("removable");
+    s.physical = im.at("physical");
     const auto id = bytes_of(im.at("set_identifier"));
     if (id.size() != s.set_identifier.size()) throw std::invalid_argument("set identifier");
     std::copy(id.begin(), id.end(), s.set_identifier.begin());
@@ -132,6 +146,9 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     s.writer.entries = entries_from(p.at("entries"));
     s.unreadable = ranges_from(p.at("unreadable"));
     s.recovered = ranges_from(p.at("recovered"));
+    s.media_bytes = p.at("media_bytes");
+    s.zst_file_size = p.at("zst_file_size");
+    s.zst_frames = p.at("zst_frames");
     if (!p.at("pending_bad").is_null()) s.pending_bad = SectorRange{p.at("pending_bad").at(0), p.at("pending_bad").at(1)};
     s.interruptions = p.at("interruptions");
     return s;

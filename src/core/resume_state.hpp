@@ -42,8 +42,15 @@ struct ResumeState {
   int64_t started = 0;  // seconds since the epoch
   std::array<uint8_t, 16> set_identifier{};
   std::vector<std::pair<std::string, std::string>> header_values;
-  // Progress.
+  ImageFormat format = ImageFormat::E01;
+  bool one_file = false;  // raw: BASE.raw
+  bool removable = false;  // the E01 volume section's media type and flags, as first written
+  bool physical = true;
+  // Progress: E01 in `writer`; raw and zst in media bytes (and, for zst, the file's frames).
   image::E01Checkpoint writer;
+  uint64_t media_bytes = 0;
+  uint64_t zst_file_size = 0;
+  uint64_t zst_frames = 0;
   std::vector<SectorRange> unreadable;
   std::vector<SectorRange> recovered;
   std::optional<SectorRange> pending_bad;  // a bad run that may continue past the checkpoint

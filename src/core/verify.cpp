@@ -196,6 +196,17 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
       algorithms.push_back(*canonical);
     }
   }
+  // A raw image says nothing about itself: the record beside it knows its sector size and the
+  // sectors that were unreadable at acquisition (zero-filled in it).
+  if (report.info.unit == "block") {
+    ImageInfo& raw = report.info;
+    if (record.bytes_per_sector != 0) {
+      raw.bytes_per_sector = record.bytes_per_sector;
+      raw.sector_count = raw.media_size / raw.bytes_per_sector;
+      raw.sectors_per_chunk = static_cast<uint32_t>(reader->unit_bytes() / raw.bytes_per_sector);
+    }
+    if (raw.acquisition_errors.empty()) raw.acquisition_errors = record.unreadable;
+  }
   // Pieces cover the source's own bytes (the record says how many): padding is left out.
   report.piece_size = record.pieces.empty() ? 0 : record.piece_size;
   const uint64_t piece_limit = record.source_size != 0 ? std::min(record.source_size, info.media_size) : info.media_size;

@@ -176,18 +176,20 @@ Status E01Writer::close_segment() {
 
 Status E01Writer::write_chunk(const EncodedChunk& c) {
   const uint64_t stored = c.size + (c.compressed ? 0 : 4);
-  // A new segment when this chunk, its table entries and the closing section would not fit.
-  const uint64_t after = m_offset + (m_group_offset == 0 ? ewf::k_descriptor_size : 0) + stored +
-                         tables_size(m_entries.size() + 1) + ewf::k_descriptor_size;
+  // A new group when none is open, the table is full or an offset would not fit its 31 bits.
+  const bool new_group = m_group_offset == 0 || m_entries.size() >= ewf::k_max_table_entries ||
+                         m_offset + stored - m_group_offset > INT32_MAX;
+  // A new segment when this chunk, its table entries and the closing section would not fit
+  // (with the tables of a group this chunk closes).
+  const uint64_t after = m_offset + (new_group ? (m_group_offset != 0 ? tables_size(m_entries.size()) : 0) +
+                                                     ewf::k_descriptor_size + stored + tables_size(1)
+                                               : stored + tables_size(m_entries.size() + 1)) +
+                         ewf::k_descriptor_size;
   if (m_segment_chunks > 0 && after > m_opt.segment_size) {
     EXHIBIT_CHECK(close_segment());
     EXHIBIT_CHECK(open_segment(m_segment + 1));
   }
-  // A new group when the table is full or an offset would not fit its 31 bits.
-  if (m_group_offset != 0 &&
-      (m_entries.size() >= ewf::k_max_table_entries || m_offset + stored - m_group_offset > INT32_MAX)) {
-    EXHIBIT_CHECK(close_group());
-  }
+  if (m_group_offset != 0 && new_group) EXHIBIT_CHECK(close_group());
   if (m_group_offset == 0) EXHIBIT_CHECK(open_group());
   m_entries.push_back(static_cast<uint32_t>(m_offset - m_group_offset) | (c.compressed ? ewf::k_compressed_flag : 0));
   EXHIBIT_CHECK(append(c.bytes, c.size));

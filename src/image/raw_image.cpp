@@ -26,6 +26,42 @@ Result<std::unique_ptr<RawWriter>> RawWriter::create(const std::string& base, ui
   return w;
 }
 
+Result<std::unique_ptr<RawWriter>> RawWriter::resume(const std::string& base, uint64_t segment_size, uint64_t bytes) {
+  std::unique_ptr<RawWriter> w(new RawWriter());
+  w->m_base = base;
+  w->m_segment_size = segment_size;
+  w->m_number = segment_size == 0 || bytes == 0 ? 1 : static_cast<uint32_t>((bytes - 1) / segment_size + 1);
+  w->m_in_file = segment_size == 0 ? bytes : bytes - uint64_t{w->m_number - 1} * segment_size;
+  w->m_total = bytes;
+  const std::string path = raw_segment_path(base, segment_size, w->m_number);
+  w->m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!w->m_fd) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);
+  struct stat st {};
+  if (::fstat(w->m_fd.get(), &st) != 0) return Error::from_errno(ErrorCode::Destination, "examining " + path, errno);
+  if (static_cast<uint64_t>(st.st_size) < w->m_in_file) {
+    return Error(ErrorCode::Corruption, path + " is shorter than the bytes saved as written: cannot resume");
+  }
+  if (::ftruncate(w->m_fd.get(), static_cast<off_t>(w->m_in_file)) != 0 ||
+      ::lseek(w->m_fd.get(), static_cast<off_t>(w->m_in_file), SEEK_SET) < 0) {
+    return Error::from_errno(ErrorCode::Destination, "cutting back " + path, errno);
+  }
+  for (uint32_t n = w->m_number + 1; segment_size != 0; ++n) {
+    const std::string later = raw_segment_path(base, segment_size, n);
+    if (::unlink(later.c_str()) != 0) {
+      if (errno == ENOENT) break;
+      return Error::from_errno(ErrorCode::Destination, "removing " + later, errno);
+    }
+  }
+  return w;
+}
+
+Result<uint64_t> RawWriter::checkpoint() {
+  if (::fdatasync(m_fd.get()) != 0) {
+    return Error::from_errno(ErrorCode::Destination, "syncing " + raw_segment_path(m_base, m_segment_size, m_number), errno);
+  }
+  return m_total;
+}
+
 Status RawWriter::open_next() {
   if (m_fd && ::fdatasync(m_fd.get()) != 0) {
     return Error::from_errno(ErrorCode::Destination, "syncing " + raw_segment_path(m_base, m_segment_size, m_number), errno);
@@ -49,6 +85,7 @@ Status RawWriter::write(const unsigned char* data, size_t size) {
     data += n;
     size -= n;
     m_in_file += n;
+    m_total += n;
   }
   return Ok{};
 }

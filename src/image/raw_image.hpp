@@ -20,7 +20,12 @@ std::string raw_segment_path(const std::string& base, uint64_t segment_size, uin
 class RawWriter {
  public:
   static Result<std::unique_ptr<RawWriter>> create(const std::string& base, uint64_t segment_size);
+  // Continues after `bytes` media bytes that a checkpoint said were on disk: the file holding the
+  // last of them is cut back there, later files are removed.
+  static Result<std::unique_ptr<RawWriter>> resume(const std::string& base, uint64_t segment_size, uint64_t bytes);
   Status write(const unsigned char* data, size_t size);
+  // Syncs what was written; returns how many media bytes that is.
+  Result<uint64_t> checkpoint();
   Status finish();  // fsync and close the last file
 
  private:
@@ -29,6 +34,7 @@ class RawWriter {
   uint64_t m_segment_size = 0;
   uint32_t m_number = 0;
   uint64_t m_in_file = 0;
+  uint64_t m_total = 0;
   util::UniqueFd m_fd;
 };
 
@@ -43,11 +49,11 @@ class RawReader : public UnitReader {
   Status seek_unit(uint64_t index) override;
   Result<EncodedChunk> read_unit(unsigned char* buf, size_t capacity, size_t data_size) override;
   bool decode(const EncodedChunk& unit, unsigned char* out) const override;
+  Status read_at(uint64_t offset, unsigned char* buf, size_t size);
 
  private:
   static constexpr size_t k_unit = 4 << 20;
   RawReader() = default;
-  Status read_at(uint64_t offset, unsigned char* buf, size_t size);
   ImageInfo m_info;
   std::vector<util::UniqueFd> m_fds;
   std::vector<uint64_t> m_starts;  // media offset of each file

@@ -14,8 +14,8 @@ namespace exhibit::image {
 
 namespace {
 
-constexpr size_t k_max_record = 16 << 20;
 constexpr size_t k_max_frame = 64 << 20;
+constexpr size_t k_min_frame = 4 << 10;
 
 uint32_t le32(const unsigned char* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24); }
 
@@ -25,6 +25,39 @@ void put32(std::vector<unsigned char>& b, uint32_t v) {
 
 Error damaged(const std::string& path, const std::string& what) {
   return Error(ErrorCode::Corruption, path + ": " + what);
+}
+
+// The extent of the zstd frame at `offset` (ending by `limit`), read from its header and block
+// headers only: a few bytes per 128 KiB block, never the data.
+Result<zst::SeekEntry> frame_extent(int fd, uint64_t offset, uint64_t limit) {
+  unsigned char h[18];  // the largest frame header
+  const auto n = static_cast<size_t>(std::min<uint64_t>(sizeof h, limit - offset));
+  if (util::pread_full(fd, h, n, offset) != static_cast<long long>(n) || n < 6 || le32(h) != ZSTD_MAGICNUMBER) {
+    return Error(ErrorCode::Corruption, "is not a zstd frame");
+  }
+  // Frame header descriptor: content size field size, single segment, checksum, dictionary id size.
+  const unsigned fhd = h[4], fcs = fhd >> 6, single = (fhd >> 5) & 1, did = fhd & 3;
+  const size_t header = 5 + (single ? 0 : 1) + (did == 3 ? 4 : did) + (fcs == 0 ? single : 1u << fcs);
+  const unsigned long long content = ZSTD_getFrameContentSize(h, n);
+  if (header > n || content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR ||
+      content > k_max_frame) {
+    return Error(ErrorCode::Corruption, "has a damaged header");
+  }
+  const bool checksum = (h[4] & 0x04) != 0;
+  uint64_t pos = offset + header;
+  for (;;) {
+    unsigned char b[3];
+    if (pos + 3 > limit || util::pread_full(fd, b, 3, pos) != 3) return Error(ErrorCode::Corruption, "is cut short");
+    const uint32_t v = b[0] | (b[1] << 8) | (uint32_t{b[2]} << 16);
+    const uint32_t type = (v >> 1) & 3, size = v >> 3;
+    if (type == 3) return Error(ErrorCode::Corruption, "has a reserved block type");
+    pos += 3 + (type == 1 ? 1 : size);
+    if (pos > limit) return Error(ErrorCode::Corruption, "is cut short");
+    if ((v & 1) != 0) break;
+  }
+  if (checksum) pos += 4;
+  if (pos > limit) return Error(ErrorCode::Corruption, "is cut short");
+  return zst::SeekEntry{static_cast<uint32_t>(pos - offset), static_cast<uint32_t>(content)};
 }
 
 }  // namespace
@@ -57,8 +90,46 @@ Result<std::unique_ptr<ZstWriter>> ZstWriter::create(const std::string& path) {
   return w;
 }
 
+Result<std::unique_ptr<ZstWriter>> ZstWriter::resume(const std::string& path, uint64_t file_size, uint64_t frames) {
+  std::unique_ptr<ZstWriter> w(new ZstWriter());
+  w->m_path = path;
+  w->m_fd = util::UniqueFd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+  if (!w->m_fd) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);
+  struct stat st {};
+  if (::fstat(w->m_fd.get(), &st) != 0) return Error::from_errno(ErrorCode::Destination, "examining " + path, errno);
+  if (static_cast<uint64_t>(st.st_size) < file_size) {
+    return Error(ErrorCode::Corruption, path + " is shorter than the bytes saved as written: cannot resume");
+  }
+  if (::ftruncate(w->m_fd.get(), static_cast<off_t>(file_size)) != 0) {
+    return Error::from_errno(ErrorCode::Destination, "cutting back " + path, errno);
+  }
+  // Each frame's compressed size from its own block headers, its media size from its header.
+  uint64_t offset = 0;
+  for (uint64_t i = 0; i < frames; ++i) {
+    auto e = frame_extent(w->m_fd.get(), offset, file_size);
+    if (!e) {
+      return damaged(path, "frame " + std::to_string(i) + " (at byte " + std::to_string(offset) + ") " +
+                               e.error().message() + "; the image written before the interruption cannot be continued");
+    }
+    w->m_entries.push_back(*e);
+    offset += e->compressed;
+  }
+  if (offset != file_size) return damaged(path, "its frames do not end where the saved state says");
+  if (::lseek(w->m_fd.get(), static_cast<off_t>(file_size), SEEK_SET) < 0) {
+    return Error::from_errno(ErrorCode::Destination, "seeking in " + path, errno);
+  }
+  w->m_size = file_size;
+  return w;
+}
+
 Status ZstWriter::append(const void* data, size_t size) {
   if (!util::write_full(m_fd.get(), data, size)) return Error::from_errno(ErrorCode::Destination, "writing " + m_path, errno);
+  m_size += size;
+  return Ok{};
+}
+
+Status ZstWriter::sync() {
+  if (::fdatasync(m_fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + m_path, errno);
   return Ok{};
 }
 
@@ -70,7 +141,7 @@ Status ZstWriter::write_frame(const EncodedChunk& frame) {
 
 Status ZstWriter::finish(const std::string& record_text) {
   std::vector<unsigned char> b;
-  if (!record_text.empty()) {
+  if (!record_text.empty() && record_text.size() <= zst::k_max_record) {
     put32(b, zst::k_record_magic);
     put32(b, static_cast<uint32_t>(record_text.size()));
     b.insert(b.end(), record_text.begin(), record_text.end());
@@ -110,6 +181,7 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
     return damaged(path, "no seek table at the end (not a seekable zstd image, or cut short)");
   }
   const uint32_t count = le32(footer);
+  if (count > zst::k_max_frames) return Error(ErrorCode::Unsupported, path + ": more than 2^24 frames");
   const uint8_t descriptor = footer[4];
   if ((descriptor & 0x7C) != 0) return Error(ErrorCode::Unsupported, path + ": seek table with reserved bits set");
   const uint64_t entry_size = (descriptor & 0x80) ? 12 : 8;
@@ -133,7 +205,7 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
       unsigned char head[8];
       if (csize >= 8 && util::pread_full(r->m_fd.get(), head, 8, offset) == 8 && le32(head) == zst::k_record_magic) {
         const uint32_t n = le32(head + 4);
-        if (n != csize - 8 || n > k_max_record) return damaged(path, "the record frame's size is inconsistent");
+        if (n != csize - 8 || n > zst::k_max_record) return damaged(path, "the record frame's size is inconsistent");
         r->m_record.resize(n);
         if (util::pread_full(r->m_fd.get(), r->m_record.data(), n, offset + 8) != static_cast<long long>(n)) {
           return damaged(path, "the record frame cannot be read");
@@ -141,8 +213,12 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
       }
     } else {
       // Ours are 4 MiB (32 MiB at most, for the largest media); a reader must not trust more.
-      if (dsize > k_max_frame || csize > ZSTD_compressBound(k_max_frame)) {
+      if (dsize > k_max_frame || csize > ZSTD_compressBound(dsize)) {
         return Error(ErrorCode::Unsupported, path + ": frame " + std::to_string(i) + " is larger than 64 MiB");
+      }
+      // Tiny frames would make a reader's buffers explode: ours hold 4 MiB (the last may be less).
+      if (r->m_frame_bytes != 0 && r->m_frame_bytes < k_min_frame) {
+        return Error(ErrorCode::Unsupported, path + ": frames of less than 4 KiB");
       }
       if (r->m_frame_bytes == 0) r->m_frame_bytes = dsize;
       // Every frame but the last holds the same media size, so a byte's frame is offset / size.
@@ -197,12 +273,16 @@ Result<EncodedChunk> ZstReader::read_unit(unsigned char* buf, size_t capacity, s
   return EncodedChunk{buf, n, data_size, /*compressed=*/true, 0};
 }
 
-bool ZstReader::decode(const EncodedChunk& unit, unsigned char* out) const {
+bool decode_frame(const unsigned char* frame, size_t size, unsigned char* out, size_t data_size) {
   thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
   // The frame must say it holds exactly this many bytes, and its checksum must match.
-  if (ZSTD_getFrameContentSize(unit.bytes, unit.size) != unit.data_size) return false;
-  const size_t n = ZSTD_decompressDCtx(ctx.get(), out, unit.data_size, unit.bytes, unit.size);
-  return !ZSTD_isError(n) && n == unit.data_size;
+  if (ZSTD_getFrameContentSize(frame, size) != data_size) return false;
+  const size_t n = ZSTD_decompressDCtx(ctx.get(), out, data_size, frame, size);
+  return !ZSTD_isError(n) && n == data_size;
+}
+
+bool ZstReader::decode(const EncodedChunk& unit, unsigned char* out) const {
+  return decode_frame(unit.bytes, unit.size, out, unit.data_size);
 }
 
 }  // namespace exhibit::image

@@ -25,6 +25,10 @@ inline constexpr uint32_t k_seek_table_magic = 0x184D2A5E;  // skippable frame: 
 inline constexpr uint32_t k_record_magic = 0x184D2A50;      // skippable frame: our acquisition record
 inline constexpr uint32_t k_seekable_magic = 0x8F92EAB1;
 inline constexpr size_t k_footer_size = 9;
+// What a reader accepts: a record of at most 256 MiB (about 1.6 million pieces: 100 TiB at 64 MiB
+// pieces; a larger one stays beside the image only) and at most 2^24 frames (64 TiB at 4 MiB).
+inline constexpr size_t k_max_record = 256 << 20;
+inline constexpr uint32_t k_max_frames = 1U << 24;
 
 struct SeekEntry {
   uint32_t compressed = 0;
@@ -47,12 +51,23 @@ class FrameEncoder {
 };
 }  // namespace zst
 
+// Decodes one frame of `data_size` media bytes into `out`; false unless the frame says it holds
+// exactly that many bytes and its checksum matches. Thread-safe.
+bool decode_frame(const unsigned char* frame, size_t size, unsigned char* out, size_t data_size);
+
 // Writes BASE.zst in order. The seek table grows by 8 bytes a frame (32 MiB at 16 TiB).
 class ZstWriter {
  public:
   static Result<std::unique_ptr<ZstWriter>> create(const std::string& path);
+  // Continues after the first `frames` frames (`file_size` bytes) that a checkpoint said were on
+  // disk: the file is cut back there and the seek table rebuilt from the frames' own headers.
+  static Result<std::unique_ptr<ZstWriter>> resume(const std::string& path, uint64_t file_size, uint64_t frames);
   Status write_frame(const EncodedChunk& frame);
-  // The record's skippable frame, the seek table, fsync, close.
+  // Syncs what was written.
+  Status sync();
+  uint64_t file_size() const { return m_size; }
+  const std::vector<zst::SeekEntry>& entries() const { return m_entries; }
+  // The record's skippable frame (unless it is larger than k_max_record), the seek table, fsync, close.
   Status finish(const std::string& record_text);
   const std::string& path() const { return m_path; }
 
@@ -60,6 +75,7 @@ class ZstWriter {
   Status append(const void* data, size_t size);
   std::string m_path;
   util::UniqueFd m_fd;
+  uint64_t m_size = 0;
   std::vector<zst::SeekEntry> m_entries;
 };
 

@@ -174,3 +174,47 @@ TEST(E01WriterResume, ResumedImageEqualsUninterruptedOne) {
     expect_same_files(base, tmp / "libewf");
   }
 }
+
+// Tiny chunks, and segment sizes all around the point where a segment's first group of 65534
+// chunks fills: no segment but the last passes the segment size (the chunk that opens a new group
+// also brings that group's descriptor and tables), and ewfverify reads every one of them.
+TEST(E01WriterSegments, GroupsClosingAtASegmentEdgeStayWithinTheSegmentSize) {
+  const uint64_t chunks = 65534 + 300;
+  Case c{"tiny", Compression::Fast, chunks * 512, 1, uint64_t{1} << 40, {}, true};
+  test::TempDir tmp;
+  const std::string data(c.media_size, '\0');
+  test::write_file(tmp / "media", data);
+  const std::string md5 = test::digest_of("md5sum", tmp / "media");
+  const std::string sha1 = test::digest_of("sha1sum", tmp / "media");
+  // Where the first group fills, in a segment without a size limit.
+  uint64_t full = 0;
+  {
+    auto w = E01Writer::create(options_for(c, tmp / "probe"));
+    ASSERT_TRUE(w);
+    ChunkEncoder enc(c.compression, 512);
+    std::vector<unsigned char> out(512);
+    for (uint64_t i = 0; i < 65534; ++i) {
+      ASSERT_TRUE((*w)->write_chunk(enc.encode(reinterpret_cast<const unsigned char*>(data.data()), 512, out.data())));
+    }
+    auto cp = (*w)->checkpoint();
+    ASSERT_TRUE(cp);
+    full = cp->file_size + 2 * (76 + 24 + 4 * 65534 + 4) + 76;  // with its tables and a "next" section
+  }
+  int checked = 0;
+  for (uint64_t size = full - 320; size <= full + 320; size += 20) {
+    c.segment_size = size;
+    const std::string base = tmp / ("s" + std::to_string(size));
+    auto w = E01Writer::create(options_for(c, base));
+    ASSERT_TRUE(w);
+    write_all(**w, c, data);
+    ASSERT_TRUE((*w)->finish(md5, sha1));
+    const auto files = files_of(base);
+    for (size_t i = 0; i + 1 < files.size(); ++i) {
+      EXPECT_LE(test::read_file(files[i]).size(), size) << files[i];
+    }
+    if (checked++ % 8 == 0 && test::have_tool("ewfverify")) {
+      auto v = test::run("ewfverify -q " + test::sh_quote(files[0]));
+      EXPECT_NE(v.out.find("ewfverify: SUCCESS"), std::string::npos) << v.out;
+    }
+  }
+}
