@@ -138,7 +138,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   }
   print_field("log", r.log_file);
   print_field("map", r.map_file);
-  print_field("record", r.record_file);
+  if (r.copies.size() <= 1) print_field("record", r.record_file);
   print_field("checksums", r.checksums_file);
   print_field("report", r.report_file);
   print_field("bytes", std::to_string(r.bytes) + " (" + util::format_bytes(r.bytes) + ")");
