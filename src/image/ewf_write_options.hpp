@@ -26,7 +26,9 @@ struct EwfWriteOptions {
   // model, serial_number, acquiry_operating_system, acquiry_software, acquiry_software_version,
   // acquiry_date, system_date.
   std::vector<std::pair<std::string, std::string>> header_values;
-  std::optional<std::array<uint8_t, 16>> set_identifier;  // random (UUID v4) when not given
+  // Marked as a version 4 UUID by both writers; E01Writer needs it (random_set_identifier()),
+  // LibewfWriter makes a random one when it is absent.
+  std::optional<std::array<uint8_t, 16>> set_identifier;
 };
 
 }  // namespace exhibit::image
