@@ -97,7 +97,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
   auto* force = acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
   auto* resume = acq->add_flag("--resume", a.resume,
-                               "continue the interrupted acquisition into BASE (same source; its settings are kept)");
+                               "continue the interrupted acquisition into BASE and its other copies (same source; its settings are kept)");
   resume->excludes(force);
   // What shapes the image comes from the interrupted run: giving it again could only contradict it.
   for (const char* name : {"--case-number", "--evidence-number", "--examiner", "--description", "--notes",

@@ -114,18 +114,25 @@ class Job {
   Status save_state(bool now);
   // After --resume: the media bytes the interrupted run had safely written.
   uint64_t resumed_bytes(uint64_t chunk, uint64_t media_size) const {
-    if (m_opt.format != ImageFormat::E01) return m_state.media_bytes;
-    return std::min(media_size, m_state.writer.chunks * chunk);
+    return std::min(media_size, m_state.copies.front().position(m_opt.format, chunk));
   }
   Status record_unreadable(const SectorRange& r, uint32_t sector_size);
   // Writes BASE.map now if `now`, or if the last write is a few seconds old.
   Status save_map(bool now);
   // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e) {
-    core::Destination& first = m_dests.front();
-    // The writer is sound unless writing failed: then the last state saved stands.
-    const bool saved = first.alive() && first.writing() && !first.broken() && !first.committed() && save_state(true);
-    const bool resumable = !first.committed() && (saved || (m_state_written && ::access(m_out().resume_path().c_str(), F_OK) == 0));
+    // Copies whose writing failed were given up; the others are sound and save where they stand.
+    // If none is, the last state saved stands.
+    const bool committed = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.committed(); });
+    const auto writing = std::find_if(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.alive() && d.writing(); });
+    if (!committed && writing != m_dests.end()) (void)save_state(true);
+    // The copy to name in the command: the first still written, else the first with a saved state.
+    const core::Destination* named = nullptr;
+    for (const auto& d : m_dests) {
+      if (!named && (d.alive() || ::access(d.out().resume_path().c_str(), F_OK) == 0)) named = &d;
+    }
+    const bool resumable = !committed && m_state_written && named != nullptr &&
+                           ::access(named->out().resume_path().c_str(), F_OK) == 0;
     std::string where;
     for (const auto& d : m_dests) {
       if (!where.empty()) where += "; ";
@@ -133,8 +140,9 @@ class Job {
                              : "the unfinished image keeps the name " + d.out().partial_first_segment();
     }
     if (resumable) {
-      where += "; to continue " + std::string(m_dests.size() > 1 ? "the first copy" : "it") + ": exhibit acquire " +
-               util::shell_quote(m_opt.source) + " -o " + util::shell_quote(m_out().base()) + " --resume";
+      where += "; to continue " + std::string(m_dests.size() > 1 ? "every copy still written" : "it") +
+               ": exhibit acquire " + util::shell_quote(m_opt.source) + " -o " + util::shell_quote(named->out().base()) +
+               " --resume";
     }
     (void)save_map(true);
     m_log->line("ACQUISITION FAILED: " + e.message());
@@ -159,15 +167,25 @@ class Job {
 };
 
 Status Job::save_state(bool now) {
-  core::Destination& first = m_dests.front();
-  if (!first.alive() || !first.writing()) return Ok{};
   const auto t = std::chrono::steady_clock::now();
   if (!now && t - m_state_saved < std::chrono::seconds(2)) return Ok{};
-  EXHIBIT_CHECK(first.checkpoint(m_state));
+  m_state.copies.resize(m_dests.size());
+  // Every copy synced at the same block first; then the one state, beside each copy.
+  for (size_t i = 0; i < m_dests.size(); ++i) {
+    core::Destination& d = m_dests[i];
+    m_state.copies[i].base = d.out().base();
+    if (d.alive() && d.writing()) {
+      if (auto st = d.checkpoint(m_state.copies[i]); !st) EXHIBIT_CHECK(give_up(d, st.error()));
+    }
+    m_state.copies[i].given_up = !d.alive();
+  }
   m_state.unreadable = m_result.unreadable;
   m_state.recovered = m_result.recovered;
   m_state.pending_bad = m_pending_bad;
-  EXHIBIT_CHECK(core::save_resume_state(m_out().resume_path(), m_state));
+  const std::string text = core::render_resume_state(m_state);
+  EXHIBIT_CHECK(for_each_copy([&](core::Destination& d) {
+    return d.writing() ? report::write_file_atomically(d.out().resume_path(), text) : Status(Ok{});
+  }));
   m_state_saved = t;
   m_state_written = true;
   return Ok{};
@@ -184,7 +202,21 @@ Status Job::load_resume() {
   m_state = std::move(*loaded);
   m_opt.format = m_state.format;
   m_opt.one_file = m_state.one_file;
-  m_dests.front() = core::Destination(m_opt.output_base, m_opt);  // in the interrupted run's format
+  // Every copy of the interrupted run, in its format; the one named by -o first (it is read back).
+  auto named = std::find_if(m_state.copies.begin(), m_state.copies.end(),
+                            [&](const core::CopyProgress& c) { return c.base == m_opt.output_base; });
+  if (named == m_state.copies.end()) {
+    return Error(ErrorCode::Corruption, m_out().resume_path() + " does not list " + m_opt.output_base + " among its copies");
+  }
+  if (named->given_up) {
+    return Error(ErrorCode::InvalidArgument, m_opt.output_base + " was given up before the interruption; resume another copy");
+  }
+  std::rotate(m_state.copies.begin(), named, named + 1);
+  m_dests.clear();
+  for (const auto& c : m_state.copies) {
+    m_dests.emplace_back(c.base, m_opt);
+    if (c.given_up) m_dests.back().give_up(Error(ErrorCode::Destination, "given up before the interruption"));
+  }
   if (m_out().partial_segments().empty()) {
     if (::access(m_out().first_segment().c_str(), F_OK) == 0) {
       return Error(ErrorCode::AlreadyExists, "the image " + m_out().first_segment() +
@@ -302,7 +334,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   const uint64_t resume_at = resumed_bytes(chunk, media_size);
   std::unique_ptr<core::WrittenPrefix> written;
   if (resume_at > 0) {
-    EXHIBIT_TRY(written, core::WrittenPrefix::open(m_dests.front(), m_state, resume_at, chunk, media_size));
+    EXHIBIT_TRY(written, core::WrittenPrefix::open(m_dests.front(), m_state, m_state.copies.front(), resume_at, chunk, media_size));
     config.digest_after_transform = true;
   }
   std::vector<std::unique_ptr<image::ChunkEncoder>> encoders;
@@ -413,7 +445,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
     }
     m_map.done = done;
     EXHIBIT_CHECK(save_map(m_result.unreadable.size() != recorded_before));
-    if (auto st = save_state(false); !st) EXHIBIT_CHECK(give_up(m_dests.front(), st.error()));
+    EXHIBIT_CHECK(save_state(false));
     auto now = std::chrono::steady_clock::now();
     if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || done == s.size)) {
       last_report = now;
@@ -503,7 +535,9 @@ Result<AcquireResult> Job::run() {
                                                      : core::AcquisitionLog::create(m_out().log_path(), m_opt.force));
   m_log.emplace(std::move(log));
   m_result.log_file = m_out().log_path();
-  for (size_t i = 1; i < m_dests.size(); ++i) EXHIBIT_CHECK(m_log->add_copy(m_dests[i].out().log_path(), m_opt.force));
+  for (size_t i = 1; i < m_dests.size(); ++i) {
+    if (m_dests[i].alive()) EXHIBIT_CHECK(m_log->add_copy(m_dests[i].out().log_path(), m_opt.force, m_opt.resume));
+  }
 
   const size_t write_block_events_at_start = source->write_block().events.size();
   m_map.size = s.size;
@@ -597,7 +631,20 @@ Result<AcquireResult> Job::run() {
     w.set_identifier = *guid;
   }
   if (m_opt.resume) {
-    if (auto st = m_dests.front().resume(w, m_state); !st) return fail(st.error());
+    if (auto st = m_dests.front().resume(w, m_state, m_state.copies.front()); !st) return fail(st.error());
+    // The other copies go on from the same block, or are given up.
+    const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
+    const uint64_t at = m_state.copies.front().position(m_opt.format, chunk_bytes);
+    for (size_t i = 1; i < m_dests.size(); ++i) {
+      if (!m_dests[i].alive()) continue;
+      const core::CopyProgress& c = m_state.copies[i];
+      Status st = c.position(m_opt.format, chunk_bytes) == at
+                      ? m_dests[i].resume(w, m_state, c)
+                      : Status(Error(ErrorCode::Corruption, "its saved position differs from " + m_opt.output_base + "'s"));
+      if (!st) {
+        if (auto last = give_up(m_dests[i], st.error()); !last) return fail(last.error());
+      }
+    }
     m_result.unreadable = m_state.unreadable;
     m_result.recovered = m_state.recovered;
     m_pending_bad = m_state.pending_bad;
@@ -731,8 +778,10 @@ Result<AcquireResult> Job::run() {
   }
   m_log->field("map", m_result.map_file);
   // Last: until the record and report exist, a crash leaves the state that says what happened.
-  if (::unlink(m_out().resume_path().c_str()) != 0 && errno != ENOENT) {
-    m_log->line("could not remove " + m_out().resume_path() + ": " + std::strerror(errno));
+  for (const auto& d : m_dests) {
+    if (::unlink(d.out().resume_path().c_str()) != 0 && errno != ENOENT) {
+      m_log->line("could not remove " + d.out().resume_path() + ": " + std::strerror(errno));
+    }
   }
   for (const auto& c : m_result.copies) {
     if (!c.finished()) m_log->line("COPY " + c.base + " NOT FINISHED: " + c.error);

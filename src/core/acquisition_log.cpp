@@ -45,8 +45,8 @@ void AcquisitionLog::sync() {
   for (const auto& fd : m_fds) ::fdatasync(fd.get());
 }
 
-Status AcquisitionLog::add_copy(const std::string& path, bool replace) {
-  EXHIBIT_TRY(AcquisitionLog other, create(path, replace));
+Status AcquisitionLog::add_copy(const std::string& path, bool replace, bool append_to_it) {
+  EXHIBIT_TRY(AcquisitionLog other, append_to_it ? append(path) : create(path, replace));
   m_fds.push_back(std::move(other.m_fds.front()));
   return Ok{};
 }

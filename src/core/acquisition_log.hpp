@@ -28,8 +28,8 @@ class AcquisitionLog {
   void write_block_section(const WriteBlockRecord& wb);
   const std::string& path() const { return m_path; }
   // Every line from now on also goes to this log (of a second copy of the image), created as by
-  // create(path, replace).
-  Status add_copy(const std::string& path, bool replace);
+  // create(path, replace), or opened as by append(path) when `append`.
+  Status add_copy(const std::string& path, bool replace, bool append = false);
 
  private:
   AcquisitionLog(util::UniqueFd fd, std::string path) : m_path(std::move(path)) { m_fds.push_back(std::move(fd)); }

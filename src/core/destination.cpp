@@ -23,15 +23,16 @@ Status Destination::create(const image::EwfWriteOptions& w, uint64_t segment_siz
   return Ok{};
 }
 
-Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& state) {
+Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& state, const CopyProgress& progress) {
   switch (m_format) {
     case ImageFormat::Raw: {
       EXHIBIT_TRY(m_raw, image::RawWriter::resume(m_out.partial_base(), state.one_file ? 0 : state.segment_size,
-                                                   state.media_bytes));
+                                                   progress.media_bytes));
       return Ok{};
     }
     case ImageFormat::Zst: {
-      EXHIBIT_TRY(m_zst, image::ZstWriter::resume(m_out.partial_first_segment(), state.zst_file_size, state.zst_frames));
+      EXHIBIT_TRY(m_zst, image::ZstWriter::resume(m_out.partial_first_segment(), progress.zst_file_size,
+                                                   progress.zst_frames));
       return Ok{};
     }
     case ImageFormat::E01:
@@ -39,12 +40,12 @@ Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& s
   }
   image::EwfWriteOptions mine = w;
   mine.base = m_out.partial_base();
-  EXHIBIT_TRY(m_e01, image::E01Writer::resume(mine, state.writer));
+  EXHIBIT_TRY(m_e01, image::E01Writer::resume(mine, progress.writer));
   for (const auto& r : state.unreadable) m_e01->add_acquisition_error(r);
   return Ok{};
 }
 
-Status Destination::checkpoint(ResumeState& state) {
+Status Destination::checkpoint(CopyProgress& state) {
   Status st = Ok{};
   if (m_e01) {
     auto cp = m_e01->checkpoint();

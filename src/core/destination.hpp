@@ -29,10 +29,11 @@ class Destination {
   const OutputSet& out() const { return m_out; }
   // A new image (raw: files of `segment_size`, 0 for one file).
   Status create(const image::EwfWriteOptions& w, uint64_t segment_size, bool one_file);
-  // The image interrupted where `state` says, with the errors recorded before it.
-  Status resume(const image::EwfWriteOptions& w, const ResumeState& state);
-  // Syncs what was written and puts where it stands into `state`.
-  Status checkpoint(ResumeState& state);
+  // The image interrupted where `progress` says (the settings and the errors recorded before
+  // the interruption are in `state`).
+  Status resume(const image::EwfWriteOptions& w, const ResumeState& state, const CopyProgress& progress);
+  // Syncs what was written and puts where it stands into `progress`.
+  Status checkpoint(CopyProgress& progress);
   bool writing() const { return m_e01 || m_raw || m_zst; }
   const image::ZstWriter* zst() const { return m_zst.get(); }
 

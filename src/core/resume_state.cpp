@@ -13,7 +13,7 @@ namespace exhibit::core {
 namespace {
 
 using nlohmann::json;
-constexpr int k_version = 1;
+constexpr int k_version = 2;
 
 json ranges_json(const std::vector<SectorRange>& v) {
   json a = json::array();
@@ -61,6 +61,13 @@ std::vector<uint32_t> entries_from(const std::string& hex) {
   return out;
 }
 
+json copy_json(const CopyProgress& c) {
+  return {{"base", c.base}, {"given_up", c.given_up}, {"chunks", c.writer.chunks}, {"segment", c.writer.segment},
+          {"file_size", c.writer.file_size}, {"group_offset", c.writer.group_offset},
+          {"closed_tables", c.writer.closed_tables}, {"entries", entries_hex(c.writer.entries)},
+          {"media_bytes", c.media_bytes}, {"zst_file_size", c.zst_file_size}, {"zst_frames", c.zst_frames}};
+}
+
 Compression compression_from(const std::string& name) {
   for (auto c : {Compression::None, Compression::EmptyBlock, Compression::Fast, Compression::Best}) {
     if (name == compression_name(c)) return c;
@@ -73,6 +80,8 @@ Compression compression_from(const std::string& name) {
 std::string render_resume_state(const ResumeState& s) {
   json header = json::array();
   for (const auto& [k, v] : s.header_values) header.push_back({k, v});
+  json copies = json::array();
+  for (const auto& c : s.copies) copies.push_back(copy_json(c));
   json j = {
       {"exhibit_resume", k_version},
       {"source",
@@ -90,11 +99,7 @@ std::string render_resume_state(const ResumeState& s) {
         {"physical", s.physical},
         {"set_identifier", hex_of(s.set_identifier.data(), s.set_identifier.size())}, {"header_values", header}}},
       {"progress",
-       {{"chunks", s.writer.chunks}, {"segment", s.writer.segment}, {"file_size", s.writer.file_size},
-        {"group_offset", s.writer.group_offset}, {"closed_tables", s.writer.closed_tables},
-        {"entries", entries_hex(s.writer.entries)}, {"unreadable", ranges_json(s.unreadable)},
-        {"recovered", ranges_json(s.recovered)}, {"media_bytes", s.media_bytes},
-        {"zst_file_size", s.zst_file_size}, {"zst_frames", s.zst_frames},
+       {{"copies", copies}, {"unreadable", ranges_json(s.unreadable)}, {"recovered", ranges_json(s.recovered)},
         {"pending_bad", s.pending_bad ? json{s.pending_bad->first, s.pending_bad->count} : json(nullptr)},
         {"interruptions", s.interruptions}}}};
   // Device model and serial strings can hold any bytes: invalid UTF-8 is stored replaced (and
@@ -138,17 +143,25 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     std::copy(id.begin(), id.end(), s.set_identifier.begin());
     for (const auto& kv : im.at("header_values")) s.header_values.emplace_back(kv.at(0), kv.at(1));
     const json& p = j.at("progress");
-    s.writer.chunks = p.at("chunks");
-    s.writer.segment = p.at("segment");
-    s.writer.file_size = p.at("file_size");
-    s.writer.group_offset = p.at("group_offset");
-    s.writer.closed_tables = p.at("closed_tables").get<std::vector<uint64_t>>();
-    s.writer.entries = entries_from(p.at("entries"));
+    for (const auto& entry : p.at("copies")) {
+      CopyProgress cp;
+      cp.base = entry.at("base");
+      cp.given_up = entry.at("given_up");
+      cp.writer.chunks = entry.at("chunks");
+      cp.writer.segment = entry.at("segment");
+      cp.writer.file_size = entry.at("file_size");
+      cp.writer.group_offset = entry.at("group_offset");
+      cp.writer.closed_tables = entry.at("closed_tables").get<std::vector<uint64_t>>();
+      cp.writer.entries = entries_from(entry.at("entries"));
+      cp.media_bytes = entry.at("media_bytes");
+      cp.zst_file_size = entry.at("zst_file_size");
+      cp.zst_frames = entry.at("zst_frames");
+      s.copies.push_back(std::move(cp));
+    }
+    if (s.copies.empty()) throw std::invalid_argument("no copies");
     s.unreadable = ranges_from(p.at("unreadable"));
     s.recovered = ranges_from(p.at("recovered"));
-    s.media_bytes = p.at("media_bytes");
-    s.zst_file_size = p.at("zst_file_size");
-    s.zst_frames = p.at("zst_frames");
+
     if (!p.at("pending_bad").is_null()) s.pending_bad = SectorRange{p.at("pending_bad").at(0), p.at("pending_bad").at(1)};
     s.interruptions = p.at("interruptions");
     return s;

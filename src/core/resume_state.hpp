@@ -29,6 +29,20 @@ struct SourceIdentity {
   std::string head_sha256;
 };
 
+// Where one copy of the image stands: what of it is safely on disk.
+struct CopyProgress {
+  std::string base;
+  bool given_up = false;         // it failed before the interruption: it is not continued
+  image::E01Checkpoint writer;   // E01
+  uint64_t media_bytes = 0;      // raw and zst: media bytes written and synced
+  uint64_t zst_file_size = 0;    // zst: bytes of BASE.zst that count, and its frames
+  uint64_t zst_frames = 0;
+  // The media bytes it holds (E01: whole chunks, the last one possibly past the media size).
+  uint64_t position(ImageFormat f, uint64_t chunk_bytes) const {
+    return f == ImageFormat::E01 ? writer.chunks * chunk_bytes : media_bytes;
+  }
+};
+
 struct ResumeState {
   SourceIdentity source;
   // The settings that shape the image, taken over by --resume.
@@ -46,11 +60,9 @@ struct ResumeState {
   bool one_file = false;  // raw: BASE.raw
   bool removable = false;  // the E01 volume section's media type and flags, as first written
   bool physical = true;
-  // Progress: E01 in `writer`; raw and zst in media bytes (and, for zst, the file's frames).
-  image::E01Checkpoint writer;
-  uint64_t media_bytes = 0;
-  uint64_t zst_file_size = 0;
-  uint64_t zst_frames = 0;
+  // Progress of every copy (-o first, then each --second-output), all taken at the same block.
+  // The same state is saved beside every copy still written.
+  std::vector<CopyProgress> copies;
   std::vector<SectorRange> unreadable;
   std::vector<SectorRange> recovered;
   std::optional<SectorRange> pending_bad;  // a bad run that may continue past the checkpoint

@@ -17,7 +17,8 @@ Error damaged(uint64_t first, uint64_t size) {
 }  // namespace
 
 Result<std::unique_ptr<WrittenPrefix>> WrittenPrefix::open(const Destination& d, const ResumeState& state,
-                                                           uint64_t bytes, uint64_t chunk, uint64_t media_size) {
+                                                           const CopyProgress& progress, uint64_t bytes, uint64_t chunk,
+                                                           uint64_t media_size) {
   std::unique_ptr<WrittenPrefix> p(new WrittenPrefix());
   p->m_format = state.format;
   p->m_bytes = bytes;
@@ -26,7 +27,7 @@ Result<std::unique_ptr<WrittenPrefix>> WrittenPrefix::open(const Destination& d,
   const OutputSet& out = d.out();
   switch (state.format) {
     case ImageFormat::E01: {
-      EXHIBIT_TRY(image::WrittenChunks w, image::WrittenChunks::open(out.partial_base(), state.writer));
+      EXHIBIT_TRY(image::WrittenChunks w, image::WrittenChunks::open(out.partial_base(), progress.writer));
       p->m_e01.emplace(std::move(w));
       break;
     }

@@ -20,8 +20,9 @@ namespace exhibit::core {
 class WrittenPrefix {
  public:
   // `bytes`: media bytes written; `chunk`: E01 chunk size; `media_size`: of the whole image.
-  static Result<std::unique_ptr<WrittenPrefix>> open(const Destination& d, const ResumeState& state, uint64_t bytes,
-                                                     uint64_t chunk, uint64_t media_size);
+  static Result<std::unique_ptr<WrittenPrefix>> open(const Destination& d, const ResumeState& state,
+                                                     const CopyProgress& progress, uint64_t bytes, uint64_t chunk,
+                                                     uint64_t media_size);
   uint64_t bytes() const { return m_bytes; }
   // The next block as stored, from media offset `offset` (at most `capacity` media bytes);
   // sets b.offset, b.size and b.stored.

@@ -128,8 +128,8 @@ TEST(LargeMedia16T, FirstGibibyteWrittenCorrectlyAndResumable) {
 
   auto saved = exhibit::core::load_resume_state(state);
   ASSERT_TRUE(saved) << saved.error().message();
-  ASSERT_GE(saved->writer.chunks * chunk, gib) << "stopped before the first GiB was written";
-  auto written = exhibit::image::WrittenChunks::open(base + ".incomplete", saved->writer);
+  ASSERT_GE(saved->copies.front().writer.chunks * chunk, gib) << "stopped before the first GiB was written";
+  auto written = exhibit::image::WrittenChunks::open(base + ".incomplete", saved->copies.front().writer);
   ASSERT_TRUE(written) << written.error().message();
   std::vector<unsigned char> stored(chunk + 4), data(chunk), expected(chunk);
   for (uint64_t i = 0; i < gib / chunk; ++i) {
@@ -155,7 +155,7 @@ TEST(LargeMedia16T, FirstGibibyteWrittenCorrectlyAndResumable) {
   EXPECT_NE(r.out.find("exit=3"), std::string::npos) << r.out << r.err;
   auto later = exhibit::core::load_resume_state(state);
   ASSERT_TRUE(later);
-  EXPECT_GE(later->writer.chunks, saved->writer.chunks);
+  EXPECT_GE(later->copies.front().writer.chunks, saved->copies.front().writer.chunks);
   EXPECT_EQ(later->interruptions, 1u);
   EXPECT_NE(read_file(base + ".log").find("acquisition RESUMED (after interruption 1)"), std::string::npos);
 }

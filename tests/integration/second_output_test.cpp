@@ -86,3 +86,35 @@ TEST(SecondOutput, ACopyOnAFullDiskIsGivenUpAlone) {
     run("rm -f " + sh_quote(small) + "/*");
   }
 }
+
+// Two copies, kill -9 (power loss), then one --resume: both copies go on from the same block and
+// finish as the same files; resuming from the second copy's state works as well.
+TEST(SecondOutput, BothCopiesResumeTogether) {
+  TempDir tmp;
+  const std::string source = tmp / "big.img";
+  // 96 MiB of 16 letters (4 bits of entropy a byte): slow to compress at level 9, so the kill
+  // lands in the middle; then zeros.
+  std::string letters = random_bytes(96 << 20, 19);
+  for (auto& ch : letters) ch = static_cast<char>('a' + (static_cast<unsigned char>(ch) & 15));
+  write_file(source, letters);
+  run("truncate -s 256M " + sh_quote(source));
+  const std::string md5 = digest_of("md5sum", source);
+  for (const bool from_second : {false, true}) {
+    SCOPED_TRACE(from_second ? "resumed from the second copy" : "resumed from the first copy");
+    const std::string a = tmp / (from_second ? "a2" : "a1"), b = tmp / (from_second ? "copies/b2" : "copies/b1");
+    auto r = run(acquire_cmd(source, a, b, "-j 1 -c best") + " & pid=$!; sleep 2.6; kill -9 $pid; wait $pid; echo exit=$?");
+    ASSERT_EQ(field_after(r.out, "exit="), "137") << r.out << r.err;
+    ASSERT_TRUE(fs::exists(a + ".resume"));
+    ASSERT_TRUE(fs::exists(b + ".resume"));
+    EXPECT_EQ(read_file(a + ".resume"), read_file(b + ".resume")) << "one state, beside each copy";
+    auto again = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(source) + " -o " + sh_quote(from_second ? b : a) +
+                     " -q --resume");
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    expect_verified(a + ".E01", md5);
+    expect_verified(b + ".E01", md5);
+    EXPECT_EQ(digest_of("sha256sum", a + ".E01"), digest_of("sha256sum", b + ".E01"));
+    EXPECT_FALSE(fs::exists(a + ".resume"));
+    EXPECT_FALSE(fs::exists(b + ".resume"));
+    EXPECT_NE(read_file(b + ".log").find("acquisition RESUMED"), std::string::npos);
+  }
+}
