@@ -125,7 +125,7 @@ class Job {
     // If none is, the last state saved stands.
     const bool committed = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.committed(); });
     const auto writing = std::find_if(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.alive() && d.writing(); });
-    if (!committed && writing != m_dests.end()) (void)save_state(true);
+    if (!committed && writing != m_dests.end() && m_state_written) (void)save_state(true);
     // The copy to name in the command: the first still written, else the first with a saved state.
     const core::Destination* named = nullptr;
     for (const auto& d : m_dests) {
@@ -649,9 +649,6 @@ Result<AcquireResult> Job::run() {
     m_result.recovered = m_state.recovered;
     m_pending_bad = m_state.pending_bad;
   } else {
-    for (auto& d : m_dests) {
-      if (auto st = d.create(w, m_result.segment_size, m_opt.one_file); !st) return fail(st.error());
-    }
     m_state.metadata = m_opt.metadata;
     m_state.chunk_sectors = m_result.chunk_sectors;
     m_state.segment_size = m_result.segment_size;
@@ -666,6 +663,10 @@ Result<AcquireResult> Job::run() {
     m_state.one_file = m_opt.one_file;
     m_state.removable = w.removable;
     m_state.physical = w.physical;
+    // Every copy created before the first state is saved (until then there is nothing to resume).
+    for (auto& d : m_dests) {
+      if (auto st = d.create(w, m_result.segment_size, m_opt.one_file); !st) return fail(st.error());
+    }
     if (auto st = save_state(true); !st) return fail(st.error());
   }
   auto copied = copy_media(*source, digests);
