@@ -620,10 +620,8 @@ Result<AcquireResult> Job::run() {
     if (!id) return fail(id.error());
     const std::string seed = "exhibit set identifier " + std::to_string(started) + " " + s.path + " " + std::to_string(s.size);
     id->update(seed.data(), seed.size());
-    const std::string hex = id->finish().front().hex;
-    std::array<uint8_t, 16> guid{};
-    for (size_t i = 0; i < guid.size(); ++i) guid[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-    w.set_identifier = guid;
+    // The first 16 bytes of the SHA-256.
+    w.set_identifier = image::ewf::bytes_from_hex<16>(id->finish().front().hex.substr(0, 32));
     m_log->line("SOURCE_DATE_EPOCH is set: dates fixed to it and the set identifier derived from it");
   } else {
     auto guid = image::random_set_identifier();
@@ -707,7 +705,7 @@ Result<AcquireResult> Job::run() {
   });
   if (!committed) return fail(committed.error());
 
-  // The fields of the result that name files describe the first finished copy.
+  // Each copy by name, and why those given up were given up.
   for (size_t i = 0; i < m_dests.size(); ++i) {
     CopyResult& c = m_result.copies[i];
     c.base = m_dests[i].out().base();
@@ -719,10 +717,21 @@ Result<AcquireResult> Job::run() {
     }
     return nullptr;
   };
-  if (CopyResult* c = first_finished()) {
+  // The result's own file fields describe the first finished copy (again after publishing, which
+  // may give one up).
+  auto adopt_first_finished = [&] {
+    const CopyResult* c = first_finished();
+    if (c == nullptr) return;
     m_result.segments = c->segments;
+    m_result.segment_files.clear();
     for (const auto& f : c->segments) m_result.segment_files.push_back(f.path);
-  }
+    m_result.record_file = c->record_file;
+    m_result.checksums_file = c->checksums_file;
+    m_result.report_file = c->report_file;
+    m_result.signature_file = c->signature_file;
+    m_result.timestamp_request_file = c->timestamp_request_file;
+  };
+  adopt_first_finished();
   source->release();
   m_result.write_block = source->write_block();
   if (m_result.write_block.applicable) {
@@ -769,14 +778,7 @@ Result<AcquireResult> Job::run() {
   for (size_t i = 0; i < m_dests.size(); ++i) {
     if (!m_dests[i].alive() && m_result.copies[i].finished()) m_result.copies[i].error = m_dests[i].failure()->message();
   }
-  if (CopyResult* c = first_finished()) {
-    m_result.segments = c->segments;
-    m_result.record_file = c->record_file;
-    m_result.checksums_file = c->checksums_file;
-    m_result.report_file = c->report_file;
-    m_result.signature_file = c->signature_file;
-    m_result.timestamp_request_file = c->timestamp_request_file;
-  }
+  adopt_first_finished();
   m_log->field("map", m_result.map_file);
   // Last: until the record and report exist, a crash leaves the state that says what happened.
   for (const auto& d : m_dests) {

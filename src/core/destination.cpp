@@ -60,8 +60,7 @@ Status Destination::checkpoint(CopyProgress& state) {
     if (st) {
       state.zst_file_size = m_zst->file_size();
       state.zst_frames = m_zst->entries().size();
-      state.media_bytes = 0;
-      for (const auto& e : m_zst->entries()) state.media_bytes += e.decompressed;
+      state.media_bytes = m_zst->media_bytes();
     }
   }
   if (!st) m_broken = true;

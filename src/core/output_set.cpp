@@ -29,14 +29,7 @@ std::string OutputSet::first_file_of(const std::string& base) const {
 
 std::vector<std::string> OutputSet::files_of(const std::string& base) const {
   if (m_format == ImageFormat::E01) return image::existing_segments({base, false});
-  if (m_format == ImageFormat::Raw && !m_one_file) {
-    std::vector<std::string> out;
-    for (uint32_t n = 1;; ++n) {
-      std::string p = image::raw_segment_path(base, 1, n);
-      if (::access(p.c_str(), F_OK) != 0) return out;
-      out.push_back(std::move(p));
-    }
-  }
+  if (m_format == ImageFormat::Raw && !m_one_file) return image::existing_raw_segments(base);
   const std::string only = first_file_of(base);
   if (::access(only.c_str(), F_OK) != 0) return {};
   return {only};
@@ -47,11 +40,7 @@ std::vector<std::string> OutputSet::existing_files() const {
   // Any image of this name, in any format, finished or not.
   for (const auto& base : {m_base, partial_base()}) {
     for (auto& p : image::existing_segments({base, false})) found.push_back(p);
-    for (uint32_t n = 1;; ++n) {
-      std::string p = image::raw_segment_path(base, 1, n);
-      if (::access(p.c_str(), F_OK) != 0) break;
-      found.push_back(std::move(p));
-    }
+    for (auto& p : image::existing_raw_segments(base)) found.push_back(p);
     for (const char* ext : {".raw", ".zst"}) {
       if (::access((base + ext).c_str(), F_OK) == 0) found.push_back(base + ext);
     }

@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "report/record.hpp"
+#include "util/endian.hpp"
+#include "util/text.hpp"
 
 namespace exhibit::core {
 
@@ -27,37 +29,24 @@ std::vector<SectorRange> ranges_from(const json& a) {
   return out;
 }
 
-std::string hex_of(const unsigned char* p, size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s += digits[p[i] >> 4];
-    s += digits[p[i] & 15];
-  }
-  return s;
-}
-
 std::vector<unsigned char> bytes_of(const std::string& hex) {
-  if (hex.size() % 2 != 0) throw std::invalid_argument("odd hex");
-  std::vector<unsigned char> out;
-  for (size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<unsigned char>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-  return out;
+  auto bytes = util::from_hex(hex);
+  if (!bytes) throw std::invalid_argument("not hex");
+  return std::move(*bytes);
 }
 
 // Table entries as little-endian hex, 8 digits each: up to 65534 of them.
 std::string entries_hex(const std::vector<uint32_t>& entries) {
   std::vector<unsigned char> b(4 * entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) image::ewf::put_le32(b.data() + 4 * i, entries[i]);
-  return hex_of(b.data(), b.size());
+  for (size_t i = 0; i < entries.size(); ++i) util::store_le32(b.data() + 4 * i, entries[i]);
+  return util::to_hex(b.data(), b.size());
 }
 
 std::vector<uint32_t> entries_from(const std::string& hex) {
   const auto b = bytes_of(hex);
   if (b.size() % 4 != 0) throw std::invalid_argument("table entries");
   std::vector<uint32_t> out(b.size() / 4);
-  for (size_t i = 0; i < out.size(); ++i) {
-    out[i] = b[4 * i] | (b[4 * i + 1] << 8) | (b[4 * i + 2] << 16) | (uint32_t{b[4 * i + 3]} << 24);
-  }
+  for (size_t i = 0; i < out.size(); ++i) out[i] = util::load_le32(b.data() + 4 * i);
   return out;
 }
 
@@ -97,7 +86,7 @@ std::string render_resume_state(const ResumeState& s) {
         {"file_sector_size", s.file_sector_size}, {"started", s.started},
         {"format", format_name(s.format)}, {"one_file", s.one_file}, {"removable", s.removable},
         {"physical", s.physical},
-        {"set_identifier", hex_of(s.set_identifier.data(), s.set_identifier.size())}, {"header_values", header}}},
+        {"set_identifier", util::to_hex(s.set_identifier.data(), s.set_identifier.size())}, {"header_values", header}}},
       {"progress",
        {{"copies", copies}, {"unreadable", ranges_json(s.unreadable)}, {"recovered", ranges_json(s.recovered)},
         {"pending_bad", s.pending_bad ? json{s.pending_bad->first, s.pending_bad->count} : json(nullptr)},

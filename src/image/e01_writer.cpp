@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "image/segment_names.hpp"
+#include "util/endian.hpp"
 
 namespace exhibit::image {
 
@@ -195,7 +196,7 @@ Status E01Writer::write_chunk(const EncodedChunk& c) {
   EXHIBIT_CHECK(append(c.bytes, c.size));
   if (!c.compressed) {
     unsigned char checksum[4];
-    ewf::put_le32(checksum, c.checksum);
+    util::store_le32(checksum, c.checksum);
     EXHIBIT_CHECK(append(checksum, sizeof checksum));
   }
   ++m_segment_chunks;

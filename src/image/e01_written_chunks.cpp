@@ -7,20 +7,14 @@
 
 #include "image/ewf_layout.hpp"
 #include "image/segment_names.hpp"
+#include "util/endian.hpp"
 
 namespace exhibit::image {
 
 namespace {
 
-uint32_t le32(const unsigned char* p) {
-  return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24);
-}
-
-uint64_t le64(const unsigned char* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
+using util::load_le32;
+using util::load_le64;
 
 Error damaged(const std::string& path, const std::string& what) {
   return Error(ErrorCode::Corruption, path + ": " + what + "; the image written before the interruption cannot be continued");
@@ -73,20 +67,20 @@ Status WrittenChunks::load_group(size_t index) {
     return damaged(path, "table at offset " + std::to_string(g.table_offset) + " cannot be read");
   }
   const unsigned char* t = head + k_ewf_section_descriptor_size;
-  if (adler32(t, 20) != le32(t + 20)) return damaged(path, "table at offset " + std::to_string(g.table_offset) + " fails its checksum");
-  const uint32_t count = le32(t);
-  m_base = le64(t + 8);
+  if (adler32(t, 20) != load_le32(t + 20)) return damaged(path, "table at offset " + std::to_string(g.table_offset) + " fails its checksum");
+  const uint32_t count = load_le32(t);
+  m_base = load_le64(t + 8);
   m_end = g.table_offset;  // the group's chunks end where its table begins
   std::vector<unsigned char> raw(4 * size_t{count} + 4);
   if (util::pread_full(m_fd.get(), raw.data(), raw.size(), g.table_offset + sizeof head) !=
       static_cast<long long>(raw.size())) {
     return damaged(path, "table at offset " + std::to_string(g.table_offset) + " is cut short");
   }
-  if (adler32(raw.data(), 4 * size_t{count}) != le32(raw.data() + 4 * size_t{count})) {
+  if (adler32(raw.data(), 4 * size_t{count}) != load_le32(raw.data() + 4 * size_t{count})) {
     return damaged(path, "table entries at offset " + std::to_string(g.table_offset) + " fail their checksum");
   }
   m_entries.resize(count);
-  for (uint32_t i = 0; i < count; ++i) m_entries[i] = le32(raw.data() + 4 * size_t{i});
+  for (uint32_t i = 0; i < count; ++i) m_entries[i] = load_le32(raw.data() + 4 * size_t{i});
   return Ok{};
 }
 
@@ -112,7 +106,7 @@ Result<EncodedChunk> WrittenChunks::next(unsigned char* out, size_t data_size) {
   }
   c.bytes = out;
   c.size = c.compressed ? stored : data_size;
-  if (!c.compressed) c.checksum = le32(out + data_size);
+  if (!c.compressed) c.checksum = load_le32(out + data_size);
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "image/segment_names.hpp"
+#include "util/endian.hpp"
 #include "util/fd.hpp"
 
 namespace exhibit::image {
@@ -18,16 +19,8 @@ constexpr unsigned char k_lvf_signature[8] = {'L', 'V', 'F', 0x09, 0x0d, 0x0a, 0
 constexpr unsigned char k_evf2_signature[8] = {'E', 'V', 'F', '2', 0x0d, 0x0a, 0x81, 0x00};
 constexpr size_t k_max_sections = 1u << 22;
 
-uint64_t le64(const unsigned char* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
-
-uint32_t le32(const unsigned char* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
-         static_cast<uint32_t>(p[3]) << 24;
-}
+using util::load_le32;
+using util::load_le64;
 
 Error corrupt(const std::string& path, const std::string& what) {
   return Error(ErrorCode::Corruption, path + ": " + what);
@@ -92,14 +85,14 @@ Result<SegmentLayout> read_segment_layout(const std::string& path) {
     if (util::pread_full(fd.get(), d, sizeof d, offset) != static_cast<long long>(sizeof d)) {
       return Error::from_errno(ErrorCode::Io, "reading " + path, errno);
     }
-    if (adler32(d, 72) != le32(d + 72)) {
+    if (adler32(d, 72) != load_le32(d + 72)) {
       return corrupt(path, "section descriptor at offset " + std::to_string(offset) + " fails its checksum");
     }
     SectionInfo s;
     s.type.assign(reinterpret_cast<const char*>(d), strnlen(reinterpret_cast<const char*>(d), 16));
     s.offset = offset;
-    s.next = le64(d + 16);
-    s.size = le64(d + 24);
+    s.next = load_le64(d + 16);
+    s.size = load_le64(d + 24);
     layout.sections.push_back(s);
     if (s.type == "done" || s.type == "next") break;
     if (s.next > layout.file_size) {

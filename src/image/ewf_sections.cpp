@@ -2,9 +2,12 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "image/ewf_layout.hpp"
+#include "util/endian.hpp"
+#include "util/text.hpp"
 
 namespace exhibit::image::ewf {
 
@@ -72,7 +75,7 @@ Bytes deflate_default(const Bytes& in) {
 void append_checksum(Bytes& b, size_t from) {
   const size_t at = b.size();
   b.resize(at + 4);
-  put_le32(b.data() + at, adler32(b.data() + from, at - from));
+  util::store_le32(b.data() + at, adler32(b.data() + from, at - from));
 }
 
 uint8_t compression_level(Compression c) {
@@ -87,46 +90,35 @@ uint8_t compression_level(Compression c) {
 
 }  // namespace
 
-void put_le16(unsigned char* p, uint16_t v) {
-  p[0] = static_cast<unsigned char>(v);
-  p[1] = static_cast<unsigned char>(v >> 8);
-}
-void put_le32(unsigned char* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
-}
-void put_le64(unsigned char* p, uint64_t v) {
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
-}
-
 Bytes file_header(uint16_t segment_number) {
   Bytes b(k_file_header_size, 0);
   std::memcpy(b.data(), k_signature, sizeof k_signature);
   b[8] = 1;
-  put_le16(b.data() + 9, segment_number);
+  util::store_le16(b.data() + 9, segment_number);
   return b;
 }
 
 Bytes descriptor(const std::string& type, uint64_t next, uint64_t size) {
   Bytes b(k_descriptor_size, 0);
   std::memcpy(b.data(), type.data(), std::min<size_t>(type.size(), 16));
-  put_le64(b.data() + 16, next);
-  put_le64(b.data() + 24, size);
-  put_le32(b.data() + 72, adler32(b.data(), 72));
+  util::store_le64(b.data() + 16, next);
+  util::store_le64(b.data() + 24, size);
+  util::store_le32(b.data() + 72, adler32(b.data(), 72));
   return b;
 }
 
 Bytes volume_body(const VolumeInfo& v) {
   Bytes b(k_volume_body_size, 0);
   b[0] = v.removable ? 0x00 : 0x01;
-  put_le32(b.data() + 4, v.chunk_count);
-  put_le32(b.data() + 8, v.sectors_per_chunk);
-  put_le32(b.data() + 12, v.bytes_per_sector);
-  put_le64(b.data() + 16, v.sector_count);
+  util::store_le32(b.data() + 4, v.chunk_count);
+  util::store_le32(b.data() + 8, v.sectors_per_chunk);
+  util::store_le32(b.data() + 12, v.bytes_per_sector);
+  util::store_le64(b.data() + 16, v.sector_count);
   b[36] = static_cast<unsigned char>(0x01 | (v.physical ? 0x02 : 0x00));  // image, physical device
   b[52] = compression_level(v.compression);
-  put_le32(b.data() + 56, v.sectors_per_chunk);  // error granularity
+  util::store_le32(b.data() + 56, v.sectors_per_chunk);  // error granularity
   std::memcpy(b.data() + 64, v.set_identifier.data(), v.set_identifier.size());
-  put_le32(b.data() + 1048, adler32(b.data(), 1048));
+  util::store_le32(b.data() + 1048, adler32(b.data(), 1048));
   return b;
 }
 
@@ -157,23 +149,23 @@ Bytes header_body(const HeaderValues& values) {
 
 Bytes table_body(uint64_t base, const std::vector<uint32_t>& entries) {
   Bytes b(k_table_header_size, 0);
-  put_le32(b.data(), static_cast<uint32_t>(entries.size()));
-  put_le64(b.data() + 8, base);
-  put_le32(b.data() + 20, adler32(b.data(), 20));
+  util::store_le32(b.data(), static_cast<uint32_t>(entries.size()));
+  util::store_le64(b.data() + 8, base);
+  util::store_le32(b.data() + 20, adler32(b.data(), 20));
   b.resize(k_table_header_size + 4 * entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) put_le32(b.data() + k_table_header_size + 4 * i, entries[i]);
+  for (size_t i = 0; i < entries.size(); ++i) util::store_le32(b.data() + k_table_header_size + 4 * i, entries[i]);
   append_checksum(b, k_table_header_size);
   return b;
 }
 
 Bytes error2_body(const std::vector<SectorRange>& errors) {
   Bytes b(520, 0);
-  put_le32(b.data(), static_cast<uint32_t>(errors.size()));
-  put_le32(b.data() + 516, adler32(b.data(), 516));
+  util::store_le32(b.data(), static_cast<uint32_t>(errors.size()));
+  util::store_le32(b.data() + 516, adler32(b.data(), 516));
   b.resize(520 + 8 * errors.size());
   for (size_t i = 0; i < errors.size(); ++i) {
-    put_le32(b.data() + 520 + 8 * i, static_cast<uint32_t>(errors[i].first));
-    put_le32(b.data() + 524 + 8 * i, static_cast<uint32_t>(errors[i].count));
+    util::store_le32(b.data() + 520 + 8 * i, static_cast<uint32_t>(errors[i].first));
+    util::store_le32(b.data() + 524 + 8 * i, static_cast<uint32_t>(errors[i].count));
   }
   append_checksum(b, 520);
   return b;
@@ -183,32 +175,23 @@ Bytes digest_body(const std::array<uint8_t, 16>& md5, const std::optional<std::a
   Bytes b(80, 0);
   std::memcpy(b.data(), md5.data(), md5.size());
   if (sha1) std::memcpy(b.data() + 16, sha1->data(), sha1->size());
-  put_le32(b.data() + 76, adler32(b.data(), 76));
+  util::store_le32(b.data() + 76, adler32(b.data(), 76));
   return b;
 }
 
 Bytes hash_body(const std::array<uint8_t, 16>& md5) {
   Bytes b(36, 0);
   std::memcpy(b.data(), md5.data(), md5.size());
-  put_le32(b.data() + 32, adler32(b.data(), 32));
+  util::store_le32(b.data() + 32, adler32(b.data(), 32));
   return b;
 }
 
 template <size_t N>
 std::optional<std::array<uint8_t, N>> bytes_from_hex(const std::string& hex) {
-  if (hex.size() != 2 * N) return std::nullopt;
+  const auto bytes = util::from_hex(hex);
+  if (!bytes || bytes->size() != N) return std::nullopt;
   std::array<uint8_t, N> out{};
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < N; ++i) {
-    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<uint8_t>(hi * 16 + lo);
-  }
+  std::copy(bytes->begin(), bytes->end(), out.begin());
   return out;
 }
 

@@ -26,10 +26,6 @@ inline constexpr size_t k_table_header_size = 24;
 inline constexpr uint32_t k_max_table_entries = 65534;
 inline constexpr uint32_t k_compressed_flag = 0x80000000U;
 
-void put_le16(unsigned char* p, uint16_t v);
-void put_le32(unsigned char* p, uint32_t v);
-void put_le64(unsigned char* p, uint64_t v);
-
 // "EVF\t\r\n\xff\0", 1, segment number, 0.
 Bytes file_header(uint16_t segment_number);
 // type, offset of the next descriptor, section size (descriptor included), Adler-32.

@@ -1,5 +1,7 @@
 #include "image/libewf_writer.hpp"
 
+#include "util/text.hpp"
+
 #include <openssl/rand.h>
 
 #include <cstring>
@@ -8,14 +10,6 @@ namespace exhibit::image {
 
 namespace {
 
-bool hex_to_bytes(const std::string& hex, std::vector<uint8_t>& out) {
-  if (hex.size() % 2 != 0) return false;
-  out.clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return true;
-}
 
 struct CompressionValues {
   int8_t level;
@@ -108,13 +102,13 @@ Status LibewfWriter::add_acquisition_error(const SectorRange& range) {
 
 Status LibewfWriter::finish(const std::string& md5_hex, const std::string& sha1_hex) {
   libewf_error_t* error = nullptr;
-  std::vector<uint8_t> bytes;
-  if (!md5_hex.empty() && hex_to_bytes(md5_hex, bytes) &&
-      libewf_handle_set_md5_hash(m_handle.get(), bytes.data(), bytes.size(), &error) != 1) {
+  std::optional<std::vector<unsigned char>> bytes;
+  if (!md5_hex.empty() && (bytes = util::from_hex(md5_hex)) &&
+      libewf_handle_set_md5_hash(m_handle.get(), bytes->data(), bytes->size(), &error) != 1) {
     return libewf_failure(ErrorCode::Destination, "storing the MD5 in " + m_base, error);
   }
-  if (!sha1_hex.empty() && hex_to_bytes(sha1_hex, bytes) &&
-      libewf_handle_set_sha1_hash(m_handle.get(), bytes.data(), bytes.size(), &error) != 1) {
+  if (!sha1_hex.empty() && (bytes = util::from_hex(sha1_hex)) &&
+      libewf_handle_set_sha1_hash(m_handle.get(), bytes->data(), bytes->size(), &error) != 1) {
     return libewf_failure(ErrorCode::Destination, "storing the SHA-1 in " + m_base, error);
   }
   if (libewf_handle_write_finalize(m_handle.get(), &error) < 0) {

@@ -18,6 +18,15 @@ std::string raw_segment_path(const std::string& base, uint64_t segment_size, uin
   return base + ext;
 }
 
+std::vector<std::string> existing_raw_segments(const std::string& base) {
+  std::vector<std::string> out;
+  for (uint32_t n = 1;; ++n) {
+    std::string p = raw_segment_path(base, 1, n);
+    if (::access(p.c_str(), F_OK) != 0) return out;
+    out.push_back(std::move(p));
+  }
+}
+
 Result<std::unique_ptr<RawWriter>> RawWriter::create(const std::string& base, uint64_t segment_size) {
   std::unique_ptr<RawWriter> w(new RawWriter());
   w->m_base = base;
@@ -106,12 +115,8 @@ Result<std::unique_ptr<RawReader>> RawReader::open(const std::string& path) {
     return path.size() > n && path.compare(path.size() - n, n, suffix) == 0;
   };
   if (ends_with(".001")) {
-    const std::string base = path.substr(0, path.size() - 4);
-    for (uint32_t n = 1;; ++n) {
-      const std::string p = raw_segment_path(base, 1, n);
-      if (::access(p.c_str(), F_OK) != 0) break;
-      files.push_back(p);
-    }
+    files = existing_raw_segments(path.substr(0, path.size() - 4));
+    if (files.empty()) files.push_back(path);  // reported as missing when opened
   } else {
     files.push_back(path);
   }

@@ -16,6 +16,8 @@ namespace exhibit::image {
 
 // BASE.raw when `segment_size` is 0, else BASE.NNN (1-based).
 std::string raw_segment_path(const std::string& base, uint64_t segment_size, uint32_t number);
+// The split files BASE.001, BASE.002, … that exist, in order, up to the first gap.
+std::vector<std::string> existing_raw_segments(const std::string& base);
 
 class RawWriter {
  public:

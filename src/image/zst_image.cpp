@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "report/record.hpp"
+#include "util/endian.hpp"
 
 namespace exhibit::image {
 
@@ -17,7 +18,7 @@ namespace {
 constexpr size_t k_max_frame = 64 << 20;
 constexpr size_t k_min_frame = 4 << 10;
 
-uint32_t le32(const unsigned char* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (uint32_t{p[3]} << 24); }
+using util::load_le32;
 
 void put32(std::vector<unsigned char>& b, uint32_t v) {
   for (int i = 0; i < 4; ++i) b.push_back(static_cast<unsigned char>(v >> (8 * i)));
@@ -32,7 +33,7 @@ Error damaged(const std::string& path, const std::string& what) {
 Result<zst::SeekEntry> frame_extent(int fd, uint64_t offset, uint64_t limit) {
   unsigned char h[18];  // the largest frame header
   const auto n = static_cast<size_t>(std::min<uint64_t>(sizeof h, limit - offset));
-  if (util::pread_full(fd, h, n, offset) != static_cast<long long>(n) || n < 6 || le32(h) != ZSTD_MAGICNUMBER) {
+  if (util::pread_full(fd, h, n, offset) != static_cast<long long>(n) || n < 6 || load_le32(h) != ZSTD_MAGICNUMBER) {
     return Error(ErrorCode::Corruption, "is not a zstd frame");
   }
   // Frame header descriptor: content size field size, single segment, checksum, dictionary id size.
@@ -112,6 +113,7 @@ Result<std::unique_ptr<ZstWriter>> ZstWriter::resume(const std::string& path, ui
                                e.error().message() + "; the image written before the interruption cannot be continued");
     }
     w->m_entries.push_back(*e);
+    w->m_media += e->decompressed;
     offset += e->compressed;
   }
   if (offset != file_size) return damaged(path, "its frames do not end where the saved state says");
@@ -136,6 +138,7 @@ Status ZstWriter::sync() {
 Status ZstWriter::write_frame(const EncodedChunk& frame) {
   EXHIBIT_CHECK(append(frame.bytes, frame.size));
   m_entries.push_back({static_cast<uint32_t>(frame.size), static_cast<uint32_t>(frame.data_size)});
+  m_media += frame.data_size;
   return Ok{};
 }
 
@@ -177,10 +180,10 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
       util::pread_full(r->m_fd.get(), footer, sizeof footer, file_size - sizeof footer) != static_cast<long long>(sizeof footer)) {
     return damaged(path, "too short for a seekable zstd image");
   }
-  if (le32(footer + 5) != zst::k_seekable_magic) {
+  if (load_le32(footer + 5) != zst::k_seekable_magic) {
     return damaged(path, "no seek table at the end (not a seekable zstd image, or cut short)");
   }
-  const uint32_t count = le32(footer);
+  const uint32_t count = load_le32(footer);
   if (count > zst::k_max_frames) return Error(ErrorCode::Unsupported, path + ": more than 2^24 frames");
   const uint8_t descriptor = footer[4];
   if ((descriptor & 0x7C) != 0) return Error(ErrorCode::Unsupported, path + ": seek table with reserved bits set");
@@ -192,19 +195,19 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
   if (util::pread_full(r->m_fd.get(), table.data(), table.size(), table_at) != static_cast<long long>(table.size())) {
     return Error::from_errno(ErrorCode::Io, "reading " + path, errno);
   }
-  if (le32(table.data()) != zst::k_seek_table_magic || le32(table.data() + 4) != table_size - 8) {
+  if (load_le32(table.data()) != zst::k_seek_table_magic || load_le32(table.data() + 4) != table_size - 8) {
     return damaged(path, "the seek table's frame header does not match its footer");
   }
   uint64_t offset = 0, media = 0;
   ImageInfo& info = r->m_info;
   for (uint32_t i = 0; i < count; ++i) {
     const unsigned char* e = table.data() + 8 + i * entry_size;
-    const uint32_t csize = le32(e), dsize = le32(e + 4);
+    const uint32_t csize = load_le32(e), dsize = load_le32(e + 4);
     if (offset + csize > table_at) return damaged(path, "frame " + std::to_string(i) + " runs past the seek table");
     if (dsize == 0) {
       unsigned char head[8];
-      if (csize >= 8 && util::pread_full(r->m_fd.get(), head, 8, offset) == 8 && le32(head) == zst::k_record_magic) {
-        const uint32_t n = le32(head + 4);
+      if (csize >= 8 && util::pread_full(r->m_fd.get(), head, 8, offset) == 8 && load_le32(head) == zst::k_record_magic) {
+        const uint32_t n = load_le32(head + 4);
         if (n != csize - 8 || n > zst::k_max_record) return damaged(path, "the record frame's size is inconsistent");
         r->m_record.resize(n);
         if (util::pread_full(r->m_fd.get(), r->m_record.data(), n, offset + 8) != static_cast<long long>(n)) {

@@ -66,6 +66,7 @@ class ZstWriter {
   // Syncs what was written.
   Status sync();
   uint64_t file_size() const { return m_size; }
+  uint64_t media_bytes() const { return m_media; }  // of the data frames written
   const std::vector<zst::SeekEntry>& entries() const { return m_entries; }
   // The record's skippable frame (unless it is larger than k_max_record), the seek table, fsync, close.
   Status finish(const std::string& record_text);
@@ -76,6 +77,7 @@ class ZstWriter {
   std::string m_path;
   util::UniqueFd m_fd;
   uint64_t m_size = 0;
+  uint64_t m_media = 0;
   std::vector<zst::SeekEntry> m_entries;
 };
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace exhibit::util {
 
@@ -18,6 +19,8 @@ std::string sanitize_for_terminal(std::string_view text);
 std::optional<size_t> first_invalid_utf8(std::string_view text);
 
 std::string to_hex(const unsigned char* data, size_t size);
+// The bytes of hex text (either case); nullopt for an odd length or a character that is not hex.
+std::optional<std::vector<unsigned char>> from_hex(std::string_view hex);
 
 // The last component of a path ("a/b/x.E01" -> "x.E01").
 inline std::string file_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
