@@ -59,6 +59,10 @@ struct VerifyOptions {
   std::string source;          // file or block device; opened read-only with the write-block
   bool allow_mounted = false;  // for `source`
   bool require_signature = false;  // fail unless the record carries a valid, checked signature
+  // The HTML report the caller will write (verify --report): checked before anything is read,
+  // like every path exhibit writes; an existing file is replaced only with `force`.
+  std::string report;
+  bool force = false;
 };
 
 // The image compared with its source, sector by sector.

@@ -176,8 +176,8 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   const VerifyReport& r = *result;
   const ImageInfo& i = r.info;
   const std::vector<std::string> repeat = verify_repeat_commands(cl.image, r);
-  if (!cl.verify_report.empty()) {
-    if (auto st = report::write_file_atomically(cl.verify_report, report::verify_html(cl.image, r, repeat)); !st) {
+  if (!cl.verify_options.report.empty()) {
+    if (auto st = report::write_file_atomically(cl.verify_options.report, report::verify_html(cl.image, r, repeat)); !st) {
       return fail(cl, "verify", st.error());
     }
   }

@@ -116,7 +116,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
                   "re-read the original device or file and compare it with the image, sector by sector")
       ->check(CLI::ExistingPath);
   ver->add_flag("--allow-mounted", cl.verify_options.allow_mounted, "re-read a source even if it is mounted read-write");
-  ver->add_option("--report", cl.verify_report, "also write a printable HTML report to this file");
+  ver->add_option("--report", cl.verify_options.report, "also write a printable HTML report to this file");
+  ver->add_flag("-f,--force", cl.verify_options.force, "replace an existing --report file");
   ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
   cl.threads = a.threads;
   ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks")

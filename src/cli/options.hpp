@@ -19,7 +19,6 @@ struct CommandLine {
   bool json = false;  // one JSON document on stdout instead of text (docs/output.schema.json)
   unsigned threads = 1;  // verify
   VerifyOptions verify_options;  // verify
-  std::string verify_report;  // verify --report: HTML report path
   ExportOptions export_options;  // export
 };
 

@@ -14,6 +14,8 @@
 
 #include "core/acquisition_log.hpp"
 #include "core/destination.hpp"
+#include "core/finishing.hpp"
+#include "core/output_guard.hpp"
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
 #include "core/record_seal.hpp"
@@ -104,11 +106,15 @@ class Job {
   Status give_up(core::Destination& d, const Error& e);
   // Applies `f` to every copy still written, giving up those it fails for.
   Status for_each_copy(const std::function<Status(core::Destination&)>& f);
-  // Checksums, record, signature and report beside a finished copy.
-  Status publish(core::Destination& d, CopyResult& c, std::time_t started);
+  // Checksums, record, signature and report of a copy, under temporary names; what to rename.
+  Result<core::FinishingCopy> publish(core::Destination& d, CopyResult& c, std::time_t started);
   // --resume: the interrupted run's state, its settings taken over, the source checked.
   Status load_resume();
+  // The one output guard: every file of every copy, and --report (see core/output_guard.hpp).
+  Status check_outputs() const;
   Status check_same_source(io::BlockSource& source);
+  // --resume of a run stopped in its finishing phase: the files checked and given their names.
+  Result<AcquireResult> finish_interrupted();
   Result<core::SourceIdentity> identify(io::BlockSource& source);
   // Syncs the image and rewrites BASE.resume: now if `now`, else if the last save is 2 s old.
   Status save_state(bool now);
@@ -125,19 +131,19 @@ class Job {
     // If none is, the last state saved stands.
     const bool committed = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.committed(); });
     const auto writing = std::find_if(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.alive() && d.writing(); });
-    if (!committed && writing != m_dests.end() && m_state_written) (void)save_state(true);
+    if (!m_finishing && writing != m_dests.end() && m_state_written) (void)save_state(true);
     // The copy to name in the command: the first still written, else the first with a saved state.
     const core::Destination* named = nullptr;
     for (const auto& d : m_dests) {
       if (!named && (d.alive() || ::access(d.out().resume_path().c_str(), F_OK) == 0)) named = &d;
     }
-    const bool resumable = !committed && m_state_written && named != nullptr &&
+    const bool resumable = (m_finishing_saved || !committed) && m_state_written && named != nullptr &&
                            ::access(named->out().resume_path().c_str(), F_OK) == 0;
     std::string where;
     for (const auto& d : m_dests) {
       if (!where.empty()) where += "; ";
-      where += d.committed() ? "the image " + d.out().first_segment() + " is complete, but the files beside it (record, signature, report) may not be"
-                             : "the unfinished image keeps the name " + d.out().partial_first_segment();
+      where += m_finishing_saved ? "the image " + d.out().base() + " was being given its final names"
+                                 : "the unfinished image keeps the name " + d.out().partial_first_segment();
     }
     if (resumable) {
       where += "; to continue " + std::string(m_dests.size() > 1 ? "every copy still written" : "it") +
@@ -163,6 +169,9 @@ class Job {
   std::optional<report::Signer> m_signer;
   core::ResumeState m_state;  // of the first copy (E01): the only one --resume continues
   bool m_state_written = false;  // this run saved BASE.resume (or found one to resume)
+  bool m_finishing = false;        // the images are being closed: the saved progress is final
+  bool m_finishing_saved = false;  // BASE.resume holds the finishing state: --resume completes the renames
+  std::optional<core::FinishingState> m_finish_only;  // --resume of a run stopped while finishing
   std::chrono::steady_clock::time_point m_state_saved;
 };
 
@@ -191,8 +200,32 @@ Status Job::save_state(bool now) {
   return Ok{};
 }
 
+Status Job::check_outputs() const {
+  core::OutputGuard guard;
+  EXHIBIT_CHECK(guard.protect_source(m_opt.source));
+  for (const auto& d : m_dests) {
+    for (const auto& p : d.out().all_paths()) guard.add_output(p, m_opt.resume);
+  }
+  if (!m_opt.report.empty()) {
+    guard.add_output(m_opt.report);
+    guard.add_output(core::staged_report_path(m_opt.report), m_opt.resume);
+  }
+  return guard.check(m_opt.force);
+}
+
 Status Job::load_resume() {
+  // Stopped while its files were given their names: what is left is in a finishing state.
+  if (auto text = util::read_small_file(m_out().resume_path(), core::k_max_resume_state); text && core::is_finishing_state(*text)) {
+    EXHIBIT_TRY(core::FinishingState f, core::parse_finishing_state(*text));
+    m_finish_only.emplace(std::move(f));
+    return Ok{};
+  }
   auto loaded = core::load_resume_state(m_out().resume_path());
+  if (!loaded && loaded.error().code() == ErrorCode::NotFound && m_out().partial_segments().empty() &&
+      ::access(m_out().first_segment().c_str(), F_OK) == 0) {
+    return Error(ErrorCode::AlreadyExists, "the image " + m_out().first_segment() + " is already finished (there is no " +
+                                               m_out().resume_path() + " beside it); check it with exhibit verify");
+  }
   if (!loaded && loaded.error().code() == ErrorCode::NotFound && ::access(m_out().log_path().c_str(), F_OK) == 0) {
     return Error(ErrorCode::NotFound, "no saved progress for " + m_out().base() + " (" + m_out().resume_path() +
                                           " does not exist: the run was stopped before its first saved state); "
@@ -234,6 +267,65 @@ Status Job::load_resume() {
   m_opt.piece_size = m_state.piece_size;
   m_opt.file_sector_size = m_state.file_sector_size;
   return Ok{};
+}
+
+Result<AcquireResult> Job::finish_interrupted() {
+  const core::FinishingState& f = *m_finish_only;
+  auto mine = std::find_if(f.copies.begin(), f.copies.end(), [&](const auto& c) { return c.base == m_opt.output_base; });
+  if (mine == f.copies.end()) {
+    return Error(ErrorCode::InvalidArgument, m_out().resume_path() + " does not list " + m_opt.output_base +
+                                                 " among the copies being finished; resume another copy");
+  }
+  EXHIBIT_TRY(core::AcquisitionLog log, core::AcquisitionLog::append(core::OutputSet(mine->base).log_path()));
+  m_log.emplace(std::move(log));
+  for (const auto& c : f.copies) {
+    if (c.base != mine->base) EXHIBIT_CHECK(m_log->add_copy(core::OutputSet(c.base).log_path(), false, true));
+  }
+  m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition RESUMED in its finishing phase on " + host_os() +
+              ": every segment is checked against the SHA-256 taken when it was written, then named");
+  for (const auto& c : f.copies) {
+    if (auto st = core::complete_renames(c); !st) {
+      m_log->line("ACQUISITION FAILED: " + st.error().message());
+      m_log->sync();
+      return st.error();
+    }
+    core::fault_point("finish:renamed");
+    if (::unlink(core::OutputSet(c.base).resume_path().c_str()) != 0 && errno != ENOENT) {
+      m_log->line("could not remove " + core::OutputSet(c.base).resume_path() + ": " + std::strerror(errno));
+    }
+    CopyResult r;
+    r.base = c.base;
+    r.segments = c.segments;
+    r.record_file = c.record_file;
+    r.checksums_file = c.checksums_file;
+    r.signature_file = c.signature_file;
+    r.timestamp_request_file = c.timestamp_request_file;
+    r.report_file = c.report_file;
+    m_result.copies.push_back(std::move(r));
+  }
+  std::rotate(m_result.copies.begin(), m_result.copies.begin() + (mine - f.copies.begin()),
+              m_result.copies.begin() + (mine - f.copies.begin()) + 1);
+  const CopyResult& first = m_result.copies.front();
+  m_result.segments = first.segments;
+  for (const auto& s : first.segments) m_result.segment_files.push_back(s.path);
+  m_result.record_file = first.record_file;
+  m_result.checksums_file = first.checksums_file;
+  m_result.signature_file = first.signature_file;
+  m_result.timestamp_request_file = first.timestamp_request_file;
+  m_result.report_file = first.report_file;
+  m_result.log_file = m_out().log_path();
+  m_result.map_file = m_out().map_path();
+  m_result.source.path = m_opt.source;
+  m_result.digests = f.digests;
+  m_result.source_digests = f.source_digests;
+  m_result.unreadable = f.unreadable;
+  m_result.recovered = f.recovered;
+  m_result.bytes = f.bytes;
+  m_result.padding = f.padding;
+  m_log->line(m_result.complete() ? "ACQUISITION COMPLETE: every sector read"
+                                  : "ACQUISITION COMPLETE WITH UNREADABLE SECTORS (see above)");
+  m_log->sync();
+  return m_result;
 }
 
 Result<core::SourceIdentity> Job::identify(io::BlockSource& source) {
@@ -495,13 +587,6 @@ Result<AcquireResult> Job::run() {
                                                    "); give the text in UTF-8");
     }
   }
-  for (size_t i = 0; i < m_dests.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (m_dests[i].out().base() == m_dests[j].out().base()) {
-        return Error(ErrorCode::InvalidArgument, "two copies named " + m_dests[i].out().base() + ": give each its own name");
-      }
-    }
-  }
   if (!m_opt.sign_cert.empty() && m_opt.sign_key.empty()) {
     return Error(ErrorCode::InvalidArgument, "--sign-cert needs --sign-key (the certificate's private key)");
   }
@@ -510,6 +595,27 @@ Result<AcquireResult> Job::run() {
     EXHIBIT_TRY(report::Signer signer, report::Signer::load(m_opt.sign_key, m_opt.sign_cert));
     m_signer.emplace(std::move(signer));
   }
+  if (m_opt.resume && !m_finish_only) {
+    // The record is signed as the interrupted run would have signed it, or not at all.
+    const std::string given = m_signer ? m_signer->key_fingerprint() : "";
+    if (given != m_state.sign_key_fingerprint || (m_signer && m_signer->has_certificate() != m_state.sign_cms)) {
+      return Error(ErrorCode::InvalidArgument,
+                   m_state.sign_key_fingerprint.empty()
+                       ? "the interrupted acquisition did not sign its record: resume it without --sign-key"
+                       : "the interrupted acquisition signs its record with the key whose public key SHA-256 is " +
+                             m_state.sign_key_fingerprint + (m_state.sign_cms ? " and its certificate" : "") +
+                             ": give --sign-key" + (m_state.sign_cms ? " and --sign-cert" : "") + " again");
+    }
+    if (!m_opt.report.empty() && m_opt.report != m_state.report) {
+      return Error(ErrorCode::InvalidArgument, "the interrupted acquisition writes its report to " +
+                                                   (m_state.report.empty() ? std::string("BASE.report.html") : m_state.report) +
+                                                   ": resume it without --report");
+    }
+    m_opt.report = m_state.report;
+  }
+  // Every path this run may write, checked before anything is opened or created.
+  EXHIBIT_CHECK(check_outputs());
+  if (m_finish_only) return finish_interrupted();
   io::OpenOptions open_options;
   open_options.allow_mounted = m_opt.allow_mounted;
   open_options.sector_size = m_opt.file_sector_size;
@@ -661,6 +767,9 @@ Result<AcquireResult> Job::run() {
     m_state.one_file = m_opt.one_file;
     m_state.removable = w.removable;
     m_state.physical = w.physical;
+    m_state.sign_key_fingerprint = m_signer ? m_signer->key_fingerprint() : "";
+    m_state.sign_cms = m_signer && m_signer->has_certificate();
+    m_state.report = m_opt.report;
     // Every copy created before the first state is saved (until then there is nothing to resume).
     for (auto& d : m_dests) {
       if (auto st = d.create(w, m_result.segment_size, m_opt.one_file); !st) return fail(st.error());
@@ -692,18 +801,23 @@ Result<AcquireResult> Job::run() {
     m_log->line("the record (" + std::to_string(inner_record.size()) +
                 " bytes) is too large to travel inside the zst image; it lies beside it only");
   }
+  // Finishing (core/finishing.hpp): from here on the saved progress no longer describes the
+  // files, and is never saved again.
+  m_finishing = true;
   if (auto st = for_each_copy([&](core::Destination& d) { return d.finish(md5, sha1, inner_record); }); !st) {
     return fail(st.error());
   }
+  core::fault_point("finish:closed");
   // The files' own digests, so anyone can check them with sha256sum -c; taken before the rename
   // that makes them look finished.
   m_result.copies.resize(m_dests.size());
-  auto committed = for_each_copy([&](core::Destination& d) -> Status {
+  auto hashed = for_each_copy([&](core::Destination& d) -> Status {
     CopyResult& c = m_result.copies[static_cast<size_t>(&d - m_dests.data())];
-    EXHIBIT_TRY(c.segments, d.commit(m_opt.threads));
+    EXHIBIT_TRY(c.segments, d.hash_segments(m_opt.threads));
     return Ok{};
   });
-  if (!committed) return fail(committed.error());
+  if (!hashed) return fail(hashed.error());
+  core::fault_point("finish:hashed");
 
   // Each copy by name, and why those given up were given up.
   for (size_t i = 0; i < m_dests.size(); ++i) {
@@ -768,24 +882,68 @@ Result<AcquireResult> Job::run() {
                                std::to_string(m_opt.piece_size) + "-byte windows of the source (in the record)");
   }
 
-  if (auto st = for_each_copy([&](core::Destination& d) {
-        return publish(d, m_result.copies[static_cast<size_t>(&d - m_dests.data())], started);
+  // Everything beside the segments, under temporary names.
+  core::FinishingState finishing;
+  if (auto st = for_each_copy([&](core::Destination& d) -> Status {
+        EXHIBIT_TRY(core::FinishingCopy f, publish(d, m_result.copies[static_cast<size_t>(&d - m_dests.data())], started));
+        finishing.copies.push_back(std::move(f));
+        return Ok{};
       });
       !st) {
     return fail(st.error());
   }
+  core::fault_point("finish:staged");
   // A copy whose record or report could not be written was given up after all.
   for (size_t i = 0; i < m_dests.size(); ++i) {
     if (!m_dests[i].alive() && m_result.copies[i].finished()) m_result.copies[i].error = m_dests[i].failure()->message();
   }
   adopt_first_finished();
   m_log->field("map", m_result.map_file);
-  // Last: until the record and report exist, a crash leaves the state that says what happened.
+  // What is left to do replaces the saved progress beside every copy: from now on --resume finishes.
+  finishing.copies.erase(std::remove_if(finishing.copies.begin(), finishing.copies.end(),
+                                        [&](const core::FinishingCopy& f) {
+                                          return std::none_of(m_dests.begin(), m_dests.end(), [&](const auto& d) {
+                                            return d.alive() && d.out().base() == f.base;
+                                          });
+                                        }),
+                         finishing.copies.end());
+  finishing.digests = m_result.digests;
+  finishing.source_digests = m_result.source_digests;
+  finishing.unreadable = m_result.unreadable;
+  finishing.recovered = m_result.recovered;
+  finishing.bytes = m_result.bytes;
+  finishing.padding = m_result.padding;
+  const std::string finishing_text = core::render_finishing_state(finishing);
+  if (auto st = for_each_copy([&](core::Destination& d) {
+        return report::write_file_atomically(d.out().resume_path(), finishing_text);
+      });
+      !st) {
+    return fail(st.error());
+  }
+  m_finishing_saved = true;
+  core::fault_point("finish:state");
+  if (auto st = for_each_copy([&](core::Destination& d) -> Status {
+        for (const auto& f : finishing.copies) {
+          if (f.base == d.out().base()) EXHIBIT_CHECK(core::complete_renames(f));
+        }
+        d.set_committed();
+        return Ok{};
+      });
+      !st) {
+    return fail(st.error());
+  }
+  core::fault_point("finish:renamed");
+  for (size_t i = 0; i < m_dests.size(); ++i) {
+    if (!m_dests[i].alive() && m_result.copies[i].finished()) m_result.copies[i].error = m_dests[i].failure()->message();
+  }
+  adopt_first_finished();
+  // Last: until every file has its name, the state says what is left to do.
   for (const auto& d : m_dests) {
     if (::unlink(d.out().resume_path().c_str()) != 0 && errno != ENOENT) {
       m_log->line("could not remove " + d.out().resume_path() + ": " + std::strerror(errno));
     }
   }
+  core::fault_point("finish:state-removed");
   for (const auto& c : m_result.copies) {
     if (!c.finished()) m_log->line("COPY " + c.base + " NOT FINISHED: " + c.error);
   }
@@ -795,27 +953,43 @@ Result<AcquireResult> Job::run() {
   return m_result;
 }
 
-Status Job::publish(core::Destination& d, CopyResult& c, std::time_t started) {
+Result<core::FinishingCopy> Job::publish(core::Destination& d, CopyResult& c, std::time_t started) {
   const core::OutputSet& out = d.out();
+  const core::OutputSet staged = out.staged();
+  core::FinishingCopy f;
+  f.base = out.base();
+  f.segments = c.segments;
+  f.renames = out.segment_renames();
+  // Written under its temporary name; its final name goes into the list of renames.
+  auto stage = [&](const std::string& temporary, const std::string& final_name, const std::string& text) -> Status {
+    EXHIBIT_CHECK(report::write_file_atomically(temporary, text));
+    f.renames.emplace_back(temporary, final_name);
+    return Ok{};
+  };
   std::string sums;
-  for (const auto& f : c.segments) sums += f.sha256 + "  " + util::file_name(f.path) + "\n";
-  EXHIBIT_CHECK(report::write_file_atomically(out.checksums_path(), sums));
+  for (const auto& s : c.segments) sums += s.sha256 + "  " + util::file_name(s.path) + "\n";
+  EXHIBIT_CHECK(stage(staged.checksums_path(), out.checksums_path(), sums));
   c.checksums_file = out.checksums_path();
   // The record of this copy: the shared result, with this copy's files.
   AcquireResult mine = m_result;
   mine.segments = c.segments;
   mine.segment_files.clear();
-  for (const auto& f : c.segments) mine.segment_files.push_back(f.path);
+  for (const auto& s : c.segments) mine.segment_files.push_back(s.path);
   mine.log_file = out.log_path();
   mine.map_file = out.map_path();
   report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
   c.record_file = out.record_path();
+  f.record_file = c.record_file;
   const std::string record_text = report::render_record(m_opt, mine, times, host_os());
-  EXHIBIT_CHECK(report::write_file_atomically(c.record_file, record_text));
+  EXHIBIT_CHECK(stage(staged.record_path(), out.record_path(), record_text));
   m_log->field("record", c.record_file);
-  EXHIBIT_TRY(const auto sealed, seal_record(record_text, out, m_signer ? &*m_signer : nullptr));
-  c.signature_file = sealed.signature_file;
-  c.timestamp_request_file = sealed.timestamp_request_file;
+  EXHIBIT_TRY(const auto sealed, seal_record(record_text, staged, m_signer ? &*m_signer : nullptr));
+  if (!sealed.signature_file.empty()) {
+    c.signature_file = m_signer->has_certificate() ? out.cms_signature_path() : out.plain_signature_path();
+    f.renames.emplace_back(sealed.signature_file, c.signature_file);
+  }
+  c.timestamp_request_file = out.timestamp_request_path();
+  f.renames.emplace_back(sealed.timestamp_request_file, c.timestamp_request_file);
   if (m_signer) {
     m_log->field("signature", c.signature_file + " (" + m_signer->key_type() + " key, public key SHA-256 " +
                                   m_signer->key_fingerprint() + ")");
@@ -828,11 +1002,18 @@ Status Job::publish(core::Destination& d, CopyResult& c, std::time_t started) {
   mine.checksums_file = c.checksums_file;
   mine.signature_file = c.signature_file;
   mine.timestamp_request_file = c.timestamp_request_file;
-  c.report_file = first && !m_opt.report.empty() ? m_opt.report : out.report_path();
+  const bool custom = first && !m_opt.report.empty();
+  c.report_file = custom ? m_opt.report : out.report_path();
   mine.report_file = c.report_file;
-  EXHIBIT_CHECK(report::write_file_atomically(c.report_file, report::acquire_html(m_opt, mine)));
+  EXHIBIT_CHECK(stage(custom ? core::staged_report_path(m_opt.report) : staged.report_path(), c.report_file,
+                      report::acquire_html(m_opt, mine)));
   m_log->field("report", c.report_file);
-  return Ok{};
+  m_log->sync();
+  f.checksums_file = c.checksums_file;
+  f.signature_file = c.signature_file;
+  f.timestamp_request_file = c.timestamp_request_file;
+  f.report_file = c.report_file;
+  return f;
 }
 
 }  // namespace

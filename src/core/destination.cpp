@@ -1,6 +1,12 @@
 #include "core/destination.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "hash/file_digest.hpp"
+#include "util/fd.hpp"
 
 namespace exhibit::core {
 
@@ -92,20 +98,22 @@ Status Destination::finish(const std::string& md5, const std::string& sha1, cons
   return st;
 }
 
-Result<std::vector<SegmentFile>> Destination::commit(unsigned threads) {
-  const auto written = m_out.partial_segments();
-  std::vector<hash::FileDigest> hashed;
-  for (auto& h : hash::digest_files(written, "sha256", threads, ErrorCode::Destination)) {
-    if (!h) return h.error();
-    hashed.push_back(std::move(*h));
+Result<std::vector<SegmentFile>> Destination::hash_segments(unsigned threads) const {
+  const auto renames = m_out.segment_renames();  // last first
+  if (renames.empty()) return Error(ErrorCode::Destination, "no segment file was written for " + m_out.base());
+  std::vector<std::string> written;
+  for (auto it = renames.rbegin(); it != renames.rend(); ++it) {
+    written.push_back(it->first);
+    // Durable before a finishing state can say they are complete.
+    util::UniqueFd fd(::open(it->first.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd || ::fsync(fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + it->first, errno);
   }
-  EXHIBIT_TRY(const std::vector<std::string> names, m_out.commit_segments());
-  if (names.size() != hashed.size()) {
-    return Error(ErrorCode::Destination, "the segment files of " + m_out.base() + " changed while they were being renamed");
-  }
-  m_committed = true;
   std::vector<SegmentFile> out;
-  for (size_t i = 0; i < names.size(); ++i) out.push_back({names[i], hashed[i].size, hashed[i].hex});
+  const auto digests = hash::digest_files(written, "sha256", threads, ErrorCode::Destination);
+  for (size_t i = 0; i < digests.size(); ++i) {
+    if (!digests[i]) return digests[i].error();
+    out.push_back({renames[renames.size() - 1 - i].second, digests[i]->size, digests[i]->hex});
+  }
   return out;
 }
 

@@ -44,8 +44,10 @@ class Destination {
   }
   // Closes the image: E01 with its digests, zst with the record in it.
   Status finish(const std::string& md5, const std::string& sha1, const std::string& record_text);
-  // The finished files' SHA-256 (taken before they look finished), then their final names.
-  Result<std::vector<SegmentFile>> commit(unsigned threads);
+  // The finished files' SHA-256, taken under their temporary names, listed under their final
+  // names (core/finishing.hpp renames them).
+  Result<std::vector<SegmentFile>> hash_segments(unsigned threads) const;
+  void set_committed() { m_committed = true; }
 
   bool alive() const { return !m_failure.has_value(); }
   void give_up(const Error& e) { m_failure = e; }

@@ -1,5 +1,7 @@
 #include "exhibit/export.hpp"
 
+#include "core/output_guard.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,22 +56,8 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
   if (to_stdout) {
     out = util::UniqueFd(::dup(STDOUT_FILENO));
   } else {
-    // Never over the image itself, and never onto a device: export writes plain files.
-    struct stat target {};
-    if (::stat(o.output.c_str(), &target) == 0) {
-      if (S_ISBLK(target.st_mode) || S_ISCHR(target.st_mode) || S_ISDIR(target.st_mode)) {
-        return Error(ErrorCode::InvalidArgument, o.output + " is a device or folder; export writes a regular file");
-      }
-      for (const auto& segment : info.segment_files) {
-        struct stat seg {};
-        if (::stat(segment.c_str(), &seg) == 0 && seg.st_dev == target.st_dev && seg.st_ino == target.st_ino) {
-          return Error(ErrorCode::InvalidArgument, o.output + " is a segment file of the image itself");
-        }
-      }
-    }
-    if (!o.force && ::access(o.output.c_str(), F_OK) == 0) {
-      return Error(ErrorCode::AlreadyExists, o.output + " already exists (use --force to replace it)");
-    }
+    EXHIBIT_CHECK(core::check_image_output(info.segment_files, o.image, o.output, "", o.force, "the image being exported"));
+    EXHIBIT_CHECK(core::check_image_output(info.segment_files, o.image, partial, "", true, "the image being exported"));
     out = util::UniqueFd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   }
   if (!out) return Error::from_errno(ErrorCode::Destination, to_stdout ? "standard output" : partial, errno);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -45,11 +46,27 @@ std::vector<std::string> OutputSet::existing_files() const {
       if (::access((base + ext).c_str(), F_OK) == 0) found.push_back(base + ext);
     }
   }
-  for (const auto& p : {log_path(), map_path(), record_path(), checksums_path(), cms_signature_path(),
-                        plain_signature_path(), timestamp_request_path(), report_path(), resume_path()}) {
-    if (::access(p.c_str(), F_OK) == 0) found.push_back(p);
+  for (const OutputSet& s : {*this, staged()}) {
+    for (const auto& p : {s.log_path(), s.map_path(), s.record_path(), s.checksums_path(), s.cms_signature_path(),
+                          s.plain_signature_path(), s.timestamp_request_path(), s.report_path(), s.resume_path()}) {
+      if (::access(p.c_str(), F_OK) == 0) found.push_back(p);
+    }
   }
   return found;
+}
+
+std::vector<std::string> OutputSet::all_paths() const {
+  std::vector<std::string> out = existing_files();
+  for (const OutputSet& s : {*this, staged()}) {
+    for (const auto& p : {s.first_segment(), s.log_path(), s.map_path(), s.record_path(), s.checksums_path(),
+                          s.cms_signature_path(), s.plain_signature_path(), s.timestamp_request_path(),
+                          s.report_path(), s.resume_path()}) {
+      out.push_back(p);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 Status OutputSet::prepare(bool force) const {
@@ -71,26 +88,11 @@ Status OutputSet::prepare(bool force) const {
   return Ok{};
 }
 
-Result<std::vector<std::string>> OutputSet::commit_segments() const {
-  std::vector<std::string> out;
+std::vector<std::pair<std::string, std::string>> OutputSet::segment_renames() const {
   const std::string partial = partial_base();
-  // Last file first, the first file (BASE.E01) last: until the very end nothing looks finished.
+  std::vector<std::pair<std::string, std::string>> out;
   const std::vector<std::string> files = files_of(partial);
-  for (auto it = files.rbegin(); it != files.rend(); ++it) {
-    const std::string& from = *it;
-    std::string to = m_base + from.substr(partial.size());
-    util::UniqueFd fd(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd || ::fsync(fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + from, errno);
-    if (std::rename(from.c_str(), to.c_str()) != 0) {
-      return Error::from_errno(ErrorCode::Destination, "renaming " + from + " to " + to, errno);
-    }
-    out.insert(out.begin(), to);
-  }
-  if (out.empty()) return Error(ErrorCode::Destination, "no segment file was written for " + m_base);
-  // Make the renames themselves durable.
-  fs::path parent = fs::path(m_base).parent_path();
-  util::UniqueFd dir(::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir) ::fsync(dir.get());
+  for (auto it = files.rbegin(); it != files.rend(); ++it) out.emplace_back(*it, m_base + it->substr(partial.size()));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "exhibit/acquire.hpp"
@@ -35,11 +36,19 @@ class OutputSet {
   // The files of the unfinished image, in order.
   std::vector<std::string> partial_segments() const { return files_of(partial_base()); }
 
+  // The same files while they are being finished: BASE.incomplete.manifest.json and so on.
+  OutputSet staged() const { return OutputSet(partial_base(), m_format, m_one_file); }
+  // Every path this set may write or remove, in any format, finished or not: what the output
+  // guard checks (core/output_guard.hpp). Future segments past the first cannot exist yet unless
+  // they are listed here.
+  std::vector<std::string> all_paths() const;
+
   // Creates the destination folder if needed; refuses (AlreadyExists) when any file of this
   // image exists, unless `force`, which removes them first.
   Status prepare(bool force) const;
-  // Renames BASE.incomplete.EXT to BASE.EXT; returns the final segment paths in order.
-  Result<std::vector<std::string>> commit_segments() const;
+  // The unfinished segments' renames BASE.incomplete.EXT -> BASE.EXT, the last file first and the
+  // first (BASE.E01) last: until the very end nothing looks finished.
+  std::vector<std::pair<std::string, std::string>> segment_renames() const;
 
  private:
   std::vector<std::string> existing_files() const;

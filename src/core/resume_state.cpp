@@ -90,7 +90,8 @@ std::string render_resume_state(const ResumeState& s) {
       {"progress",
        {{"copies", copies}, {"unreadable", ranges_json(s.unreadable)}, {"recovered", ranges_json(s.recovered)},
         {"pending_bad", s.pending_bad ? json{s.pending_bad->first, s.pending_bad->count} : json(nullptr)},
-        {"interruptions", s.interruptions}}}};
+        {"interruptions", s.interruptions}}},
+      {"seal", {{"sign_key_fingerprint", s.sign_key_fingerprint}, {"sign_cms", s.sign_cms}, {"report", s.report}}}};
   // Device model and serial strings can hold any bytes: invalid UTF-8 is stored replaced (and
   // compared the same way, see as_stored).
   return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -153,6 +154,10 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
 
     if (!p.at("pending_bad").is_null()) s.pending_bad = SectorRange{p.at("pending_bad").at(0), p.at("pending_bad").at(1)};
     s.interruptions = p.at("interruptions");
+    const json& seal = j.at("seal");
+    s.sign_key_fingerprint = seal.at("sign_key_fingerprint");
+    s.sign_cms = seal.at("sign_cms");
+    s.report = seal.at("report");
     return s;
   } catch (const std::exception& e) {
     return Error(ErrorCode::Corruption, std::string("not a resume state exhibit wrote (") + e.what() + ")");

@@ -67,7 +67,16 @@ struct ResumeState {
   std::vector<SectorRange> recovered;
   std::optional<SectorRange> pending_bad;  // a bad run that may continue past the checkpoint
   unsigned interruptions = 0;              // how many times it was resumed before
+  // What the finished record needs that is not in the image: the signing key (never stored: the
+  // public key's SHA-256, so --resume can insist on the same key) and where the report goes.
+  std::string sign_key_fingerprint;  // "" when unsigned
+  bool sign_cms = false;             // with a certificate
+  std::string report;                // --report ("" for BASE.report.html)
 };
+
+// A saved state larger than this is not ours (a 16 TiB run with every copy is far smaller): it is
+// refused before it is read.
+constexpr uint64_t k_max_resume_state = uint64_t{64} << 20;
 
 std::string render_resume_state(const ResumeState& s);
 // Corruption when the text is not a resume state we wrote.

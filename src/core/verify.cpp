@@ -1,5 +1,7 @@
 #include "exhibit/verify.hpp"
 
+#include "core/output_guard.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -162,6 +164,10 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   EXHIBIT_TRY(auto reader, image::open_image(first_segment));
   report.info = reader->info();
   const ImageInfo& info = report.info;
+  if (!options.report.empty()) {
+    EXHIBIT_CHECK(core::check_image_output(info.segment_files, first_segment, options.report, options.source, options.force,
+                                     "the image being verified"));
+  }
 
   // Digests to recompute: what the image stores, what our record holds, and always MD5.
   report::RecordedImage record;

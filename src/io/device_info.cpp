@@ -138,6 +138,7 @@ std::vector<MountEntry> parse_mountinfo(const std::string& text) {
     MountEntry m;
     m.device = f[2];
     m.mount_point = unescape_mount(f[4]);
+    if (sep + 2 < f.size()) m.source = unescape_mount(f[sep + 2]);
     bool super_ro = sep + 3 < f.size() && has_option(f[sep + 3], "ro");
     m.read_write = has_option(f[5], "rw") && !super_ro;
     out.push_back(m);

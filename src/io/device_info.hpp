@@ -14,6 +14,7 @@ namespace exhibit::io {
 struct MountEntry {
   std::string mount_point;
   std::string device;  // major:minor
+  std::string source;  // what was mounted: "/dev/sdb1", "tmpfs", ... (after the " - " separator)
   bool read_write = false;
 };
 

@@ -1,6 +1,8 @@
 #include "report/record.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <cstdlib>
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,9 +83,15 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
 }
 
 Status write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  util::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) return Error::from_errno(ErrorCode::Destination, "creating " + tmp, errno);
+  // A new file of a name no one has (mkstemp opens with O_EXCL): never truncates what lies there.
+  std::string tmp = path + ".tmp.XXXXXX";
+  util::UniqueFd fd(::mkstemp(tmp.data()));
+  if (!fd) return Error::from_errno(ErrorCode::Destination, "creating a temporary file beside " + path, errno);
+  if (::fchmod(fd.get(), 0644) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    return Error::from_errno(ErrorCode::Destination, "setting the mode of " + tmp, e);
+  }
   if (!util::write_full(fd.get(), text.data(), text.size()) || ::fsync(fd.get()) != 0) {
     int e = errno;
     ::unlink(tmp.c_str());
@@ -91,7 +99,9 @@ Status write_file_atomically(const std::string& path, const std::string& text) {
   }
   fd.reset();
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Error::from_errno(ErrorCode::Destination, "renaming " + tmp + " to " + path, errno);
+    int e = errno;
+    ::unlink(tmp.c_str());
+    return Error::from_errno(ErrorCode::Destination, "renaming " + tmp + " to " + path, e);
   }
   // The rename itself is durable only once the folder is synced.
   const auto slash = path.rfind('/');

@@ -119,14 +119,17 @@ void make_ext4(const std::string& image, int size_mib, const std::vector<std::pa
   if (r.exit_code != 0) throw std::runtime_error("mkfs.ext4 failed: " + r.err);
 }
 
-LoopDevice::LoopDevice(const std::string& file, bool read_only, unsigned sector_size, bool direct_io) {
+LoopDevice::LoopDevice(const std::string& file, bool read_only, unsigned sector_size, bool direct_io, bool partitions) {
   std::string cmd = "losetup -f --show";
+  if (partitions) cmd += " -P";
   if (read_only) cmd += " -r";
   if (sector_size != 512) cmd += " --sector-size " + std::to_string(sector_size);
   if (direct_io) cmd += " --direct-io=on";
   auto r = run(cmd + " " + sh_quote(file));
   if (r.exit_code == 0) {
     m_path = r.out.substr(0, r.out.find('\n'));
+    // Some kernels here do not scan the table by themselves: partx adds the partitions (BLKPG).
+    if (partitions && !fs::exists(m_path + "p1")) run("partx -a " + sh_quote(m_path) + " 2>/dev/null");
     run("udevadm settle 2>/dev/null || true");
   }
 }

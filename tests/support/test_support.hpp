@@ -59,7 +59,9 @@ void make_ext4(const std::string& image, int size_mib, const std::vector<std::pa
 // A loop device over a file, detached on destruction (exactly the device attached).
 class LoopDevice {
  public:
-  LoopDevice(const std::string& file, bool read_only, unsigned sector_size = 512, bool direct_io = false);
+  // `partitions`: the kernel scans its partition table (losetup -P: PATH p1, p2 ...).
+  LoopDevice(const std::string& file, bool read_only, unsigned sector_size = 512, bool direct_io = false,
+             bool partitions = false);
   ~LoopDevice();
   LoopDevice(const LoopDevice&) = delete;
   LoopDevice& operator=(const LoopDevice&) = delete;

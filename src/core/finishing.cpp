@@ -1,0 +1,159 @@
+#include "core/finishing.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "hash/file_digest.hpp"
+#include "util/fd.hpp"
+
+namespace exhibit::core {
+
+namespace {
+
+using nlohmann::json;
+constexpr int k_version = 1;
+
+json ranges_json(const std::vector<SectorRange>& v) {
+  json a = json::array();
+  for (const auto& r : v) a.push_back({r.first, r.count});
+  return a;
+}
+
+std::vector<SectorRange> ranges_from(const json& a) {
+  std::vector<SectorRange> out;
+  for (const auto& r : a) out.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>()});
+  return out;
+}
+
+json digests_json(const std::vector<DigestResult>& v) {
+  json a = json::array();
+  for (const auto& d : v) a.push_back({d.algorithm, d.hex});
+  return a;
+}
+
+std::vector<DigestResult> digests_from(const json& a) {
+  std::vector<DigestResult> out;
+  for (const auto& d : a) out.push_back({d.at(0).get<std::string>(), d.at(1).get<std::string>()});
+  return out;
+}
+
+void sync_folder_of(const std::string& path) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  util::UniqueFd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd) ::fsync(fd.get());
+}
+
+}  // namespace
+
+std::string render_finishing_state(const FinishingState& s) {
+  json copies = json::array();
+  for (const auto& c : s.copies) {
+    json renames = json::array();
+    for (const auto& [from, to] : c.renames) renames.push_back({from, to});
+    json segments = json::array();
+    for (const auto& f : c.segments) segments.push_back({f.path, f.size, f.sha256});
+    copies.push_back({{"base", c.base},
+                      {"renames", renames},
+                      {"segments", segments},
+                      {"files",
+                       {{"record", c.record_file}, {"checksums", c.checksums_file}, {"signature", c.signature_file},
+                        {"timestamp_request", c.timestamp_request_file}, {"report", c.report_file}}}});
+  }
+  json j = {{"exhibit_finishing", k_version},
+            {"copies", copies},
+            {"digests", digests_json(s.digests)},
+            {"source_digests", digests_json(s.source_digests)},
+            {"unreadable", ranges_json(s.unreadable)},
+            {"recovered", ranges_json(s.recovered)},
+            {"bytes", s.bytes},
+            {"padding", s.padding}};
+  return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+bool is_finishing_state(const std::string& text) {
+  const json j = json::parse(text, nullptr, false);
+  return j.is_object() && j.contains("exhibit_finishing");
+}
+
+Result<FinishingState> parse_finishing_state(const std::string& text) {
+  try {
+    const json j = json::parse(text);
+    if (j.at("exhibit_finishing").get<int>() != k_version) {
+      return Error(ErrorCode::Unsupported, "finishing state of another version of exhibit");
+    }
+    FinishingState s;
+    for (const auto& c : j.at("copies")) {
+      FinishingCopy copy;
+      copy.base = c.at("base");
+      for (const auto& r : c.at("renames")) copy.renames.emplace_back(r.at(0), r.at(1));
+      for (const auto& f : c.at("segments")) copy.segments.push_back({f.at(0), f.at(1), f.at(2)});
+      const json& files = c.at("files");
+      copy.record_file = files.at("record");
+      copy.checksums_file = files.at("checksums");
+      copy.signature_file = files.at("signature");
+      copy.timestamp_request_file = files.at("timestamp_request");
+      copy.report_file = files.at("report");
+      s.copies.push_back(std::move(copy));
+    }
+    s.digests = digests_from(j.at("digests"));
+    s.source_digests = digests_from(j.at("source_digests"));
+    s.unreadable = ranges_from(j.at("unreadable"));
+    s.recovered = ranges_from(j.at("recovered"));
+    s.bytes = j.at("bytes");
+    s.padding = j.at("padding");
+    return s;
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::Corruption, std::string("not a finishing state exhibit wrote (") + e.what() + ")");
+  }
+}
+
+Status complete_renames(const FinishingCopy& c) {
+  // Where each file is now: under its temporary name, or already under its final one.
+  auto current = [&](const std::string& final_name) -> std::string {
+    for (const auto& [from, to] : c.renames) {
+      if (to == final_name && ::access(from.c_str(), F_OK) == 0) return from;
+    }
+    return final_name;
+  };
+  std::vector<std::string> paths;
+  for (const auto& f : c.segments) paths.push_back(current(f.path));
+  const auto digests = hash::digest_files(paths, "sha256", 1, ErrorCode::Corruption);
+  for (size_t i = 0; i < c.segments.size(); ++i) {
+    const SegmentFile& f = c.segments[i];
+    if (!digests[i]) return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + digests[i].error().message());
+    if (digests[i]->hex != f.sha256 || digests[i]->size != f.size) {
+      return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + paths[i] + " changed since it was written (SHA-256 " +
+                                              digests[i]->hex + ", written as " + f.sha256 + "); nothing was renamed");
+    }
+  }
+  for (const auto& [from, to] : c.renames) {
+    if (::access(from.c_str(), F_OK) != 0) {
+      if (::access(to.c_str(), F_OK) == 0) continue;  // renamed before the interruption
+      return Error(ErrorCode::Corruption, "finishing " + c.base + ": neither " + from + " nor " + to + " exists");
+    }
+    if (std::rename(from.c_str(), to.c_str()) != 0) {
+      return Error::from_errno(ErrorCode::Destination, "renaming " + from + " to " + to, errno);
+    }
+    fault_point(c.renames.front().first == from ? "finish:first-rename" : "finish:rename");
+  }
+  if (!c.renames.empty()) sync_folder_of(c.renames.front().second);
+  return Ok{};
+}
+
+void fault_point(const char* name) {
+  const char* want = std::getenv("EXHIBIT_FAULT_POINT");
+  if (want != nullptr && std::strcmp(want, name) == 0) {
+    std::fflush(nullptr);
+    ::kill(::getpid(), SIGKILL);
+  }
+}
+
+}  // namespace exhibit::core
