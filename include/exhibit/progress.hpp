@@ -12,6 +12,9 @@ struct Progress {
   uint64_t bytes_total = 0;
   double seconds = 0;
   uint64_t bad_sectors = 0;
+  // A read of the source has not returned for this long (reported once it passes the stall
+  // threshold, 30 s); 0 while the source answers.
+  double waiting_seconds = 0;
 };
 
 struct JobHooks {

@@ -15,7 +15,18 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
-extern "C" void on_signal(int /*signo*/) { g_cancel.store(true); }
+// The first signal asks the job to stop: it saves its work and logs the interruption at once,
+// but a read the kernel still holds must return before the job can end. A second signal ends the
+// process without waiting for the job (what was saved stands: --resume goes on from it); a read
+// held in the kernel (uninterruptible) still keeps the process until it returns.
+extern "C" void on_signal(int /*signo*/) {
+  if (g_cancel.exchange(true)) {
+    static const char k_message[] =
+        "\nexhibit: stopping without waiting for the job (second interrupt); the work saved before it stands: continue with --resume\n";
+    (void)!::write(STDERR_FILENO, k_message, sizeof k_message - 1);
+    ::_exit(exhibit::k_exit_incomplete);
+  }
+}
 
 void install_signal_handlers() {
   struct sigaction sa {};

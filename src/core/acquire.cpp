@@ -11,11 +11,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <future>
 
 #include "core/acquisition_log.hpp"
 #include "core/destination.hpp"
 #include "core/finishing.hpp"
 #include "core/output_guard.hpp"
+#include "core/read_watch.hpp"
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
 #include "core/record_seal.hpp"
@@ -116,6 +118,12 @@ class Job {
   // --resume of a run stopped in its finishing phase: the files checked and given their names.
   Result<AcquireResult> finish_interrupted();
   Result<core::SourceIdentity> identify(io::BlockSource& source);
+  // On the main thread while it waits for the source: a read unanswered for the stall threshold
+  // is logged and shown; Ctrl-C is logged at once and the work saved, even while the kernel holds
+  // a read (the Cancelled error then stops the run as soon as the read returns).
+  Status while_waiting(const SourceInfo& s);
+  // A read logged as unanswered has returned: the log says so (main thread).
+  void note_answer(const std::optional<core::ReadWatch::Pending>& pending);
   // Syncs the image and rewrites BASE.resume: now if `now`, else if the last save is 2 s old.
   Status save_state(bool now);
   // After --resume: the media bytes the interrupted run had safely written.
@@ -172,6 +180,11 @@ class Job {
   bool m_finishing = false;        // the images are being closed: the saved progress is final
   bool m_finishing_saved = false;  // BASE.resume holds the finishing state: --resume completes the renames
   std::optional<core::FinishingState> m_finish_only;  // --resume of a run stopped while finishing
+  core::ReadWatch m_watch;           // the read in flight, for while_waiting
+  bool m_interrupt_logged = false;
+  int64_t m_stall_reported = 0;      // the read (ReadWatch::Pending::since) already logged as unanswered
+  double m_stall_seconds = 0;        // how long it had waited when last seen
+  uint64_t m_stall_offset = 0;
   std::chrono::steady_clock::time_point m_state_saved;
 };
 
@@ -328,6 +341,54 @@ Result<AcquireResult> Job::finish_interrupted() {
   return m_result;
 }
 
+void Job::note_answer(const std::optional<core::ReadWatch::Pending>& pending) {
+  if (m_stall_reported != 0 && (!pending || pending->since != m_stall_reported)) {
+    m_log->line("the source answered the read at byte " + std::to_string(m_stall_offset) + " after waiting at least " +
+                util::format_duration(m_stall_seconds));
+    m_stall_reported = 0;
+  }
+}
+
+Status Job::while_waiting(const SourceInfo& s) {
+  const auto pending = m_watch.pending();
+  auto read_text = [&](const core::ReadWatch::Pending& p) {
+    return "a read of bytes " + std::to_string(p.offset) + "-" + std::to_string(p.offset + p.length - 1) + " of " + s.path;
+  };
+  note_answer(pending);
+  if (m_hooks.cancel != nullptr && m_hooks.cancel->load()) {
+    if (!m_interrupt_logged) {
+      m_interrupt_logged = true;
+      m_log->line("INTERRUPTED (Ctrl-C)" +
+                  (pending ? ": " + read_text(*pending) + " has not returned for " + util::format_duration(pending->seconds) +
+                                 "; the work written so far is saved now, and the run stops when the kernel gives the "
+                                 "read back (Ctrl-C again stops without waiting for the job)"
+                           : std::string()));
+      if (m_state_written && !m_finishing) (void)save_state(true);
+      (void)save_map(true);
+      m_log->sync();
+    }
+    return Error(ErrorCode::Cancelled, "interrupted");
+  }
+  if (pending && pending->seconds >= core::stall_threshold_seconds()) {
+    if (pending->since != m_stall_reported) {
+      m_stall_reported = pending->since;
+      m_stall_offset = pending->offset;
+      m_log->line("NO ANSWER from the source for " + util::format_duration(pending->seconds) + ": " + read_text(*pending) +
+                  " has not returned; still waiting (Ctrl-C saves the work and stops)");
+      m_log->sync();
+    }
+    m_stall_seconds = pending->seconds;
+    if (m_hooks.progress) {
+      Progress p;
+      p.bytes_done = std::min(pending->offset, s.size);
+      p.bytes_total = s.size;
+      p.waiting_seconds = pending->seconds;
+      m_hooks.progress(p);
+    }
+  }
+  return Ok{};
+}
+
 Result<core::SourceIdentity> Job::identify(io::BlockSource& source) {
   const SourceInfo& s = source.info();
   core::SourceIdentity id{s.path, s.size, s.logical_sector_size, s.model, s.serial, 0, ""};
@@ -336,7 +397,20 @@ Result<core::SourceIdentity> Job::identify(io::BlockSource& source) {
   id.head_bytes = std::min<uint64_t>((uint64_t{1} << 20) / sector * sector, (s.size + sector - 1) / sector * sector);
   util::AlignedBuffer head(id.head_bytes);
   io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
-  EXHIBIT_TRY(io::RegionRead got, reader.read(0, head.data(), id.head_bytes));
+  // On a thread of its own, so that a source that does not answer is noticed (while_waiting).
+  auto read = std::async(std::launch::async, [&]() -> Result<io::RegionRead> {
+    m_watch.begin(0, id.head_bytes);
+    auto r = reader.read(0, head.data(), id.head_bytes);
+    m_watch.end();
+    return r;
+  });
+  std::optional<Error> stopped;
+  while (read.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
+    if (stopped) continue;  // the kernel still holds the read: it must return before its buffer goes
+    if (auto st = while_waiting(s); !st) stopped = st.error();
+  }
+  if (stopped) return *stopped;
+  EXHIBIT_TRY(io::RegionRead got, read.get());
   EXHIBIT_TRY(auto sha, hash::DigestSet::create({"sha256"}));
   sha.update(head.data(), got.bytes);
   id.head_bytes = got.bytes;
@@ -418,6 +492,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   config.workers = m_opt.threads;
   config.digests = digests;
   config.cancel = m_hooks.cancel;
+  config.on_wait = [&] { return while_waiting(s); };
   config.piece_size = m_opt.piece_size;
   config.piece_limit = s.size;
   // After --resume the chunks already written are read back and decoded, so the digests must
@@ -464,7 +539,10 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
     }
     const uint64_t remaining = (s.size - next_offset + sector - 1) / sector * sector;
     const auto request = static_cast<size_t>(std::min<uint64_t>(config.block_capacity, remaining));
-    EXHIBIT_TRY(io::RegionRead got, reader.read(next_offset, b.data.data(), request));
+    m_watch.begin(next_offset, request);
+    auto read = reader.read(next_offset, b.data.data(), request);
+    m_watch.end();
+    EXHIBIT_TRY(io::RegionRead got, std::move(read));
     b.offset = next_offset;
     b.source_size = got.bytes;
     b.size = got.bytes;
@@ -509,6 +587,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
       }
       return Ok{};
     }
+    note_answer(m_watch.pending());
     const size_t recorded_before = m_result.unreadable.size();
     // A bad range that runs on into the next block is recorded once, when it ends.
     for (const auto& r : b.unreadable) {
@@ -623,11 +702,6 @@ Result<AcquireResult> Job::run() {
   const SourceInfo& s = source->info();
   m_result.source = s;
   if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
-  if (m_opt.resume) {
-    EXHIBIT_CHECK(check_same_source(*source));
-  } else {
-    EXHIBIT_TRY(m_state.source, identify(*source));
-  }
   EXHIBIT_TRY(const image::EwfGeometry geometry,
               image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors,
                                      m_opt.segment_size));
@@ -668,9 +742,6 @@ Result<AcquireResult> Job::run() {
                 std::to_string(m_result.resumed) + ") on " + host_os());
     m_log->field("already written", std::to_string(m_map.done) + " source bytes (" + format_label(m_opt.format) +
                                          "), read back from the image to rebuild the digests; the rest is read from the source");
-    m_log->field("same source", "size, sector size, model, serial number and the SHA-256 of the first " +
-                                    std::to_string(m_state.source.head_bytes) + " bytes (" + m_state.source.head_sha256 +
-                                    ") match the interrupted acquisition");
   } else {
     m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
   }
@@ -693,6 +764,21 @@ Result<AcquireResult> Job::run() {
                                      ? "fixed (ASLR off for this process, so ISA-L's output repeats exactly)"
                                      : "randomised (the image may differ from a repeat run in rare chunks)");
   m_log->sync();
+  // The first read of the source: only now that the folder and the log exist.
+  if (m_opt.resume) {
+    if (auto st = check_same_source(*source); !st) {
+      m_log->line("RESUME REFUSED: " + st.error().message());
+      m_log->sync();
+      return st.error();
+    }
+    m_log->field("same source", "size, sector size, model, serial number and the SHA-256 of the first " +
+                                    std::to_string(m_state.source.head_bytes) + " bytes (" + m_state.source.head_sha256 +
+                                    ") match the interrupted acquisition");
+  } else {
+    auto id = identify(*source);
+    if (!id) return fail(id.error());
+    m_state.source = std::move(*id);
+  }
 
   image::EwfWriteOptions w;
   w.base = m_out().partial_base();

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <chrono>
 #include <thread>
 
 #include "util/bounded_queue.hpp"
@@ -33,14 +34,28 @@ class Coordinator {
   }
 
   // The block with sequence `seq` once it reached `stage`; nullptr at the end or after an error.
-  Block* wait_for(uint64_t seq, Stage stage) {
+  // With `on_wait`, it is called (without the lock) every `k_tick` of waiting; its error comes
+  // back in `*stopped` (with nullptr) for the caller to stop the run.
+  Block* wait_for(uint64_t seq, Stage stage, const std::function<Status()>* on_wait = nullptr,
+                  std::optional<Error>* stopped = nullptr) {
+    constexpr auto k_tick = std::chrono::milliseconds(250);
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
       if (m_failed) return nullptr;
       const Slot& slot = m_slots[seq % m_slots.size()];
       if (slot.block != nullptr && slot.block->seq == seq && slot.stage >= stage) return slot.block;
       if (seq >= m_total) return nullptr;
-      m_cv.wait(lock);
+      if (on_wait == nullptr || !*on_wait) {
+        m_cv.wait(lock);
+      } else if (m_cv.wait_for(lock, k_tick) == std::cv_status::timeout) {
+        lock.unlock();
+        Status st = (*on_wait)();
+        lock.lock();
+        if (!st) {
+          if (stopped != nullptr) *stopped = st.error();
+          return nullptr;
+        }
+      }
     }
   }
 
@@ -223,7 +238,9 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
   }
 
   for (uint64_t seq = 0;; ++seq) {
-    Block* b = co.wait_for(seq, Coordinator::k_transformed);
+    std::optional<Error> stopped;
+    Block* b = co.wait_for(seq, Coordinator::k_transformed, &m_config.on_wait, &stopped);
+    if (stopped) stop_all(*stopped);
     if (b == nullptr) break;
     auto st = consume(*b);
     recycle(b);

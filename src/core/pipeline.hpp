@@ -53,6 +53,9 @@ struct PipelineConfig {
   uint64_t piece_limit = 0;
   std::string piece_algorithm = "sha256";
   const std::atomic<bool>* cancel = nullptr;
+  // Called on the calling thread every ~250 ms while it waits for the next block (a read that gets
+  // no answer, Ctrl-C while the kernel holds one); an Error stops the run like any other.
+  std::function<Status()> on_wait;
 };
 
 struct PipelineResult {

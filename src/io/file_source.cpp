@@ -125,8 +125,9 @@ Result<std::unique_ptr<BlockSource>> open_source(const std::string& path, const 
                                                  std::to_string(info.logical_sector_size) + "-byte sectors");
   }
 
-  // Some file systems (tmpfs) refuse O_DIRECT reads; fall back to buffered reads there.
-  if (direct && info.size > 0) {
+  // Some file systems (tmpfs) refuse O_DIRECT reads; fall back to buffered reads there. (Block
+  // devices take O_DIRECT: nothing is read from them before the acquisition's log exists.)
+  if (direct && !is_block && info.size > 0) {
     util::AlignedBuffer probe(info.logical_sector_size);
     if (::pread(fd.get(), probe.data(), info.logical_sector_size, 0) < 0 && errno == EINVAL) {
       fd = util::UniqueFd(::open(path.c_str(), flags & ~O_NOATIME));
