@@ -38,7 +38,7 @@ std::string unchecked_signature_reason(const std::vector<SignatureCheck>& checks
     if (c.valid && c.chain_checked) return "";
     const std::string name = util::file_name(c.file);
     if (!c.valid) {
-      reasons.push_back(name + " is invalid (" + c.detail + ")");
+      reasons.push_back(name + ": " + c.detail);
     } else {
       reasons.push_back(name + " matches the record, but its certificate was not checked: give --trust CA.pem");
     }
