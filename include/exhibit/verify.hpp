@@ -50,6 +50,14 @@ struct SignatureCheck {
   std::string repeat;   // the openssl command that repeats the check ("" if there is none)
 };
 
+// A value that the record beside the image and the image itself both hold, and they differ.
+struct RecordMismatch {
+  std::string field;  // "media size", "case number", "md5", "segment 2 name", ...
+  std::string record;
+  std::string image;
+  std::string message() const { return "record says " + field + " '" + record + "', the image says '" + image + "'"; }
+};
+
 // What verify may use beyond the image: certificates to trust (CMS signer chains and timestamp
 // authorities), the public key of a plain signature, and the original source to re-read and
 // compare (Guymager's dual verification). Empty: not given.
@@ -90,6 +98,10 @@ struct VerifyReport {
   std::string checksums_file;            // BASE.sha256sums beside the image, if there is one
   std::vector<SignatureCheck> signatures;  // of the record: CMS, plain, timestamp
   std::vector<std::string> notes;          // things not checked, and why (they do not fail the verdict)
+  std::vector<RecordMismatch> record_mismatches;  // the record and the image disagree
+  // What the record should hold (the image, BASE.log or the record itself says so) but does not,
+  // so it could not be checked: fails the verdict, since that part did not pass.
+  std::vector<std::string> not_checked;
   std::optional<SourceComparison> source;  // with VerifyOptions::source
   std::vector<std::string> problems;     // anything else that makes the verdict a failure
   bool passed() const;

@@ -259,8 +259,14 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   }
   for (const auto& n : r.notes) print_field("note", n);
   for (const auto& p : r.problems) print_field("problem", p);
-  const std::string verdict = r.passed() ? "VERIFIED: every " + i.unit + " and every stored digest matches"
-                                         : std::string("FAILED: the image does not match what it records");
+  for (const auto& m : r.record_mismatches) print_field("RECORD DIFFERS", m.message());
+  for (const auto& n : r.not_checked) print_field("NOT CHECKED", n);
+  VerifyReport checked_part = r;  // whether anything failed beyond what could not be checked
+  checked_part.not_checked.clear();
+  const std::string verdict = r.passed()              ? "VERIFIED: every " + i.unit + " and every stored digest matches"
+                              : checked_part.passed() ? std::string("FAILED: the record lacks what it should hold, so "
+                                                                    "not everything could be checked (see NOT CHECKED)")
+                                                      : std::string("FAILED: the image does not match what it records");
   std::printf("verdict: %s\n", verdict.c_str());
   std::printf("repeat with independent tools:\n");
   for (const auto& c : repeat) std::printf("  %s\n", safe(c).c_str());

@@ -16,6 +16,7 @@
 #include "core/acquisition_log.hpp"
 #include "core/destination.hpp"
 #include "core/finishing.hpp"
+#include "core/header_notes.hpp"
 #include "core/output_guard.hpp"
 #include "core/read_watch.hpp"
 #include "core/output_set.hpp"
@@ -68,23 +69,6 @@ std::optional<std::time_t> reproducible_epoch() {
 }
 
 std::time_t acquisition_time() { return reproducible_epoch().value_or(std::time(nullptr)); }
-
-// The examiner's notes, and after them what the image must say about itself: hidden areas.
-std::string notes_with_warnings(const std::string& notes, const SourceInfo& s) {
-  std::string out = notes;
-  auto add = [&](const std::string& w) {
-    if (!out.empty()) out += ' ';
-    out += w;
-  };
-  if (s.drive.hpa_sectors > 0) {
-    add("[exhibit: a Host Protected Area hides " + std::to_string(s.drive.hpa_sectors) + " sectors not in this image]");
-  }
-  if (s.drive.dco_sectors > 0) {
-    add("[exhibit: a Device Configuration Overlay hides " + std::to_string(s.drive.dco_sectors) +
-        " sectors not in this image]");
-  }
-  return out;
-}
 
 std::string range_text(const SectorRange& r, uint32_t sector_size) {
   return "sectors " + std::to_string(r.first) + "-" + std::to_string(r.last()) + " (" + std::to_string(r.count) +
@@ -793,7 +777,7 @@ Result<AcquireResult> Job::run() {
                      {"evidence_number", m_opt.metadata.evidence_number},
                      {"examiner_name", m_opt.metadata.examiner},
                      {"description", m_opt.metadata.description},
-                     {"notes", notes_with_warnings(m_opt.metadata.notes, s)},
+                     {"notes", core::notes_with_warnings(m_opt.metadata.notes, s.drive.hpa_sectors, s.drive.dco_sectors)},
                      {"model", s.model},
                      {"serial_number", s.serial},
                      {"acquiry_operating_system", host_os()},

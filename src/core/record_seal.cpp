@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "report/record.hpp"
+#include "util/text.hpp"
 
 namespace exhibit::core {
 
@@ -22,6 +23,36 @@ Result<SealedRecord> seal_record(const std::string& record_text, const OutputSet
   EXHIBIT_CHECK(report::write_file_atomically(sealed.timestamp_request_file, request));
   return sealed;
 }
+
+namespace {
+
+// "" when one signature of the record was checked and is valid: a CMS signature with its
+// certificate chain checked against --trust, a plain one against --pubkey. Otherwise why not.
+// Anyone can make a certificate, so a CMS signature that matches the record proves nothing
+// until its chain leads to a certificate the examiner trusts.
+std::string unchecked_signature_reason(const std::vector<SignatureCheck>& checks, const std::string& p7s,
+                                       const std::string& sig) {
+  std::vector<std::string> reasons;
+  for (const auto& c : checks) {
+    if (c.what == "timestamp") continue;
+    if (c.valid && c.chain_checked) return "";
+    const std::string name = util::file_name(c.file);
+    if (!c.valid) {
+      reasons.push_back(name + ": " + c.detail);
+    } else {
+      reasons.push_back(name + " matches the record, but its certificate was not checked: give --trust CA.pem");
+    }
+  }
+  if (!sig.empty() && std::none_of(checks.begin(), checks.end(), [&](const SignatureCheck& c) { return c.file == sig; })) {
+    reasons.push_back(util::file_name(sig) + " was not checked: give --pubkey KEY.pem");
+  }
+  if (p7s.empty() && sig.empty()) reasons.push_back("the record is not signed");
+  std::string out;
+  for (const auto& r : reasons) out += (out.empty() ? "" : "; ") + r;
+  return out;
+}
+
+}  // namespace
 
 void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport& report) {
   const OutputSet out(base);
@@ -65,13 +96,10 @@ void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport
   // A deleted signature must not pass as an unsigned record that happens to verify: whoever
   // expects a signed record says so, and then only a valid, checked signature passes.
   if (keys.require_signature) {
-    const bool signed_ok = std::any_of(report.signatures.begin(), report.signatures.end(), [](const SignatureCheck& c) {
-      return c.valid && c.what != "timestamp";
-    });
-    if (!signed_ok) report.problems.push_back("--require-signature: the record has no valid, checked signature");
+    const std::string why = unchecked_signature_reason(report.signatures, exists(p7s) ? p7s : "", exists(sig) ? sig : "");
+    if (!why.empty()) report.problems.push_back("--require-signature: the record has no valid, checked signature: " + why);
   }
   if (!exists(p7s) && !exists(sig)) report.notes.push_back("the record is not signed");
-
 }
 
 }  // namespace exhibit::core

@@ -10,7 +10,10 @@
 #include <cstring>
 #include <future>
 
+#include "core/log_summary.hpp"
+#include "core/output_set.hpp"
 #include "core/pipeline.hpp"
+#include "core/record_compare.hpp"
 #include "core/record_seal.hpp"
 #include "core/source_compare.hpp"
 #include "hash/digest.hpp"
@@ -25,6 +28,7 @@ namespace exhibit {
 
 bool VerifyReport::passed() const {
   if (!bad_chunks.empty() || !problems.empty() || checks.empty() || !piece_mismatches.empty()) return false;
+  if (!record_mismatches.empty() || !not_checked.empty()) return false;
   if (source && !source->differences.empty()) return false;
   for (const auto& s : signatures) {
     if (!s.valid) return false;
@@ -138,12 +142,7 @@ std::vector<std::string> segment_paths(const report::RecordedImage& record, cons
 
 void check_segments(const report::RecordedImage& record, const std::vector<std::string>& paths,
                     std::vector<Result<hash::FileDigest>> hashed, VerifyReport& report) {
-  if (record.segments.empty()) return;
-  const auto& files = report.info.segment_files;
-  if (files.size() != record.segments.size()) {
-    report.problems.push_back("the record lists " + std::to_string(record.segments.size()) +
-                              " segment files, the image has " + std::to_string(files.size()));
-  }
+  // Their count and names: compare_record.
   for (size_t i = 0; i < paths.size(); ++i) {
     FileCheck c{paths[i], record.segments[i].size, 0, record.segments[i].sha256, ""};
     if (hashed[i]) {
@@ -173,6 +172,8 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   report::RecordedImage record;
   std::map<std::string, std::string>& recorded = record.digests;
   std::string folder;
+  bool record_read = false;
+  core::LogSummary log;
   if (auto base = image::image_base(first_segment)) {
     const std::string path = report::record_path_for_base(*base);
     const auto slash = first_segment.find_last_of('/');
@@ -184,10 +185,13 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
       report.record_file = path;
       if (auto r = report::read_record(path)) {
         record = std::move(*r);
+        record_read = true;
       } else {
         report.problems.push_back("the record " + util::file_name(path) + " is unreadable: " + r.error().message());
       }
     }
+    log = core::summarize_log(core::OutputSet(*base).log_path(), util::file_name(path));
+    core::check_set_finished(*base, !report.record_file.empty(), log, report);
   }
   std::vector<std::string> algorithms{"md5"};
   for (const auto& h : info.hashes) {
@@ -294,6 +298,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     }
   }
   if (report.checks.empty()) report.problems.push_back("the image stores no digest to compare with");
+  if (record_read) core::compare_record(record, *reader, log, report);
   if (auto base = image::image_base(first_segment)) core::check_seal(*base, options, report);
   return report;
 }

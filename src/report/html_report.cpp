@@ -186,8 +186,10 @@ std::string verify_html(const std::string& image, const VerifyReport& r, const s
     }
     b += "</table>\n";
   }
-  if (!r.problems.empty() || !r.notes.empty()) {
+  if (!r.problems.empty() || !r.notes.empty() || !r.record_mismatches.empty() || !r.not_checked.empty()) {
     b += "<h2>Problems and notes</h2><ul>\n";
+    for (const auto& m : r.record_mismatches) b += "<li class=\"bad\">" + html_escape(m.message()) + "</li>\n";
+    for (const auto& n : r.not_checked) b += "<li class=\"bad\">not checked: " + html_escape(n) + "</li>\n";
     for (const auto& p : r.problems) b += "<li class=\"bad\">" + html_escape(p) + "</li>\n";
     for (const auto& n : r.notes) b += "<li>" + html_escape(n) + "</li>\n";
     b += "</ul>\n";

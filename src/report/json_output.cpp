@@ -131,6 +131,12 @@ std::string verify_json(const std::string& image, const VerifyReport& r, const s
   j["record"] = r.record_file;
   j["notes"] = r.notes;
   j["problems"] = r.problems;
+  ordered_json differing = ordered_json::array();
+  for (const auto& m : r.record_mismatches) {
+    differing.push_back({{"field", m.field}, {"record", m.record}, {"image", m.image}, {"message", m.message()}});
+  }
+  j["record_mismatches"] = differing;
+  j["not_checked"] = r.not_checked;
   j["verdict"] = r.passed() ? "verified" : "failed";
   j["repeat_commands"] = repeat;
   return dump_json(j);

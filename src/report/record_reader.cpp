@@ -43,6 +43,13 @@ Result<RecordedImage> parse_record(const std::string& text, const std::string& p
     if (!it.value().is_string()) return bad("digest " + it.key() + " is not text");
     r.digests[it.key()] = it.value().get<std::string>();
   }
+  if (const json* v = member(j, "format_version"); v && v->is_number_unsigned() && *v <= 1000) r.format_version = v->get<int>();
+  if (const json* size = member(*media, "size"); size && size->is_number_unsigned()) r.media_size = size->get<uint64_t>();
+  if (const json* options = member(j, "options")) {
+    if (const json* c = member(*options, "chunk_sectors"); c && c->is_number_unsigned() && *c <= 0xFFFFFFFFu) {
+      r.chunk_sectors = c->get<uint32_t>();
+    }
+  }
   if (const json* bps = member(*media, "bytes_per_sector"); bps && bps->is_number_unsigned()) {
     const uint64_t v = *bps;
     if (v == 0 || v > 65536 || (v & (v - 1)) != 0) return bad("bytes_per_sector is not a power of two up to 65536");
@@ -67,6 +74,8 @@ Result<RecordedImage> parse_record(const std::string& text, const std::string& p
   }
   if (const json* source = member(j, "source")) {
     if (const json* size = member(*source, "size"); size && size->is_number_unsigned()) r.source_size = *size;
+    if (const json* v = member(*source, "model"); v && v->is_string()) r.model = v->get<std::string>();
+    if (const json* v = member(*source, "serial"); v && v->is_string()) r.serial = v->get<std::string>();
     if (const json* drive = member(*source, "drive"); drive && drive->is_object()) {
       DriveIdentity d;
       auto string_of = [&](const char* key) {
@@ -111,7 +120,10 @@ Result<RecordedImage> parse_record(const std::string& text, const std::string& p
   const json* segments = image ? member(*image, "segments") : nullptr;
   if (segments != nullptr && segments->is_array()) {
     for (const auto& f : *segments) {
-      if (f.is_string()) continue;  // format_version 1 listed names only
+      if (f.is_string()) {  // format_version 1 listed names only
+        r.segment_names.push_back(f.get<std::string>());
+        continue;
+      }
       const json* file = member(f, "file");
       const json* size = member(f, "size");
       const json* sha = member(f, "sha256");
@@ -121,6 +133,7 @@ Result<RecordedImage> parse_record(const std::string& text, const std::string& p
       const std::string name = file->get<std::string>();
       if (name.empty() || name.find('/') != std::string::npos) return bad("segment file name '" + name + "' is not a plain name");
       r.segments.push_back({name, size->get<uint64_t>(), sha->get<std::string>()});
+      r.segment_names.push_back(name);
     }
   }
   return r;

@@ -237,7 +237,15 @@ SignatureCheck verify_cms(const std::string& record_path, const std::string& dat
   BioPtr content = memory_bio(data);
   const unsigned flags = CMS_BINARY | (store ? 0 : CMS_NO_SIGNER_CERT_VERIFY);
   if (CMS_verify(cms.get(), nullptr, store.get(), content.get(), nullptr, flags) != 1) {
-    c.detail = "does not match the record: " + openssl_error();
+    const std::string why = openssl_error();
+    // A signature that matches the record but whose certificate is not trusted (anyone can make
+    // one) is told apart from one that does not match.
+    BioPtr again = memory_bio(data);
+    const bool matches = store && CMS_verify(cms.get(), nullptr, nullptr, again.get(), nullptr,
+                                             CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
+    ERR_clear_error();
+    c.detail = matches ? "matches the record, but its certificate does not lead to one in " + trust_pem + ": " + why
+                       : "does not match the record: " + why;
     return c;
   }
   c.valid = true;

@@ -81,6 +81,9 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   EXPECT_EQ(bj["verdict"], "failed");
   EXPECT_EQ(bj["exit_code"], 1);
   ASSERT_FALSE(bj["bad_chunks"].empty()) << bad.out;
+  // The record names x's files; the copy's are y's.
+  ASSERT_FALSE(bj["record_mismatches"].empty()) << bad.out;
+  EXPECT_EQ(bj["record_mismatches"][0]["message"], "record says segment 1 name 'x.E01', the image says 'y.E01'");
   // The piece holding the damaged chunk is named, with its sector range, and only that piece.
   const uint64_t damaged = bj["bad_chunks"][0]["first_sector"].get<uint64_t>() * 512 / (1 << 20);
   ASSERT_EQ(bj["pieces"]["mismatches"].size(), 1u) << bad.out;

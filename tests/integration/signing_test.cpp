@@ -99,6 +99,7 @@ TempDir* WithPki::s_pki = nullptr;
 class CmsSigning : public WithPki, public ::testing::WithParamInterface<std::string> {};
 class PlainSigning : public WithPki, public ::testing::WithParamInterface<std::string> {};
 class Timestamping : public WithPki {};
+class RequireSignature : public WithPki {};
 
 }  // namespace
 
@@ -169,6 +170,74 @@ TEST_P(PlainSigning, WithoutACertificate) {
   EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
 
   expect_rejected_after_one_byte(tmp.path(), pub, "x.manifest.json.sig: INVALID", "openssl pkeyutl -verify");
+}
+
+// --require-signature passes only a signature that was checked: a CMS signature whose chain leads
+// to --trust, a plain one made with the key of --pubkey. Anyone can rewrite the record and sign it
+// with a certificate of their own making.
+TEST_F(RequireSignature, OnlyACheckedSignaturePasses) {
+  TempDir tmp;
+  write_file(tmp / "src.bin", random_bytes(1 << 20, 36));
+  auto a = run_exhibit("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") + " --sign-key " +
+                       sh_quote(pki("rsa.key")) + " --sign-cert " + sh_quote(pki("rsa.pem")));
+  ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
+  const std::string image = " " + sh_quote(tmp / "x.E01");
+  const std::string trust = " --trust " + sh_quote(pki("ca.pem"));
+  EXPECT_EQ(run_exhibit("verify -q --require-signature" + image + trust).exit_code, 0);
+  auto unchecked = run_exhibit("verify -q --require-signature" + image);
+  EXPECT_EQ(unchecked.exit_code, 1) << unchecked.out;
+  EXPECT_NE(unchecked.out.find("--require-signature: the record has no valid, checked signature: x.manifest.json.p7s "
+                               "matches the record, but its certificate was not checked: give --trust CA.pem"),
+            std::string::npos)
+      << unchecked.out;
+
+  // The attacker's record, signed with a self-made certificate in the examiner's name.
+  const std::string d = sh_quote(tmp.path());
+  std::string record = read_file(tmp / "x.manifest.json");
+  const auto os = record.find("\"os\": \"");
+  ASSERT_NE(os, std::string::npos);
+  record.insert(os + 7, "forged ");
+  write_file(tmp / "x.manifest.json", record);
+  auto forged = run("cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout evil.key -out evil.pem"
+                    " -subj '/CN=Examiner rsa' -days 1 && openssl cms -sign -binary -outform DER -in x.manifest.json"
+                    " -signer evil.pem -inkey evil.key -out x.manifest.json.p7s");
+  ASSERT_EQ(forged.exit_code, 0) << forged.err;
+  // Without --require-signature it is reported as it always was: matching, its certificate not checked.
+  auto plain_verify = run_exhibit("verify -q" + image);
+  EXPECT_EQ(plain_verify.exit_code, 0) << plain_verify.out;
+  EXPECT_NE(plain_verify.out.find("certificate NOT checked: give --trust"), std::string::npos) << plain_verify.out;
+  auto no_trust = run_exhibit("verify -q --require-signature" + image);
+  EXPECT_EQ(no_trust.exit_code, 1) << no_trust.out;
+  EXPECT_NE(no_trust.out.find("its certificate was not checked: give --trust CA.pem"), std::string::npos)
+      << no_trust.out;
+  auto wrong_chain = run_exhibit("verify -q --require-signature" + image + trust);
+  EXPECT_EQ(wrong_chain.exit_code, 1) << wrong_chain.out;
+  const std::string chain_fails = "x.manifest.json.p7s: matches the record, but its certificate does not lead to one "
+                                 "in " + pki("ca.pem");
+  EXPECT_NE(wrong_chain.out.find("problem              --require-signature: the record has no valid, checked "
+                                 "signature: " + chain_fails),
+            std::string::npos)
+      << wrong_chain.out;
+  EXPECT_NE(run("cd " + d + " && openssl cms -verify -binary -inform DER -in x.manifest.json.p7s -content "
+                "x.manifest.json -out /dev/null -CAfile " + sh_quote(pki("ca.pem"))).exit_code,
+            0)
+      << "openssl agrees";
+
+  // A plain signature: only with the signer's public key.
+  auto p = run_exhibit("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "y") + " --sign-key " +
+                       sh_quote(pki("ec.key")));
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  const std::string y = " " + sh_quote(tmp / "y.E01");
+  EXPECT_EQ(run_exhibit("verify -q --require-signature" + y + " --pubkey " + sh_quote(pki("ec.pub"))).exit_code, 0);
+  auto no_key = run_exhibit("verify -q --require-signature" + y);
+  EXPECT_EQ(no_key.exit_code, 1) << no_key.out;
+  EXPECT_NE(no_key.out.find("y.manifest.json.sig was not checked: give --pubkey KEY.pem"), std::string::npos)
+      << no_key.out;
+  auto other_key = run_exhibit("verify -q --require-signature" + y + " --pubkey " + sh_quote(pki("rsa.pub")));
+  EXPECT_EQ(other_key.exit_code, 1) << other_key.out;
+  EXPECT_NE(other_key.out.find("no valid, checked signature: y.manifest.json.sig: does not match the record and that key"),
+            std::string::npos)
+      << other_key.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Keys, CmsSigning, ::testing::Values("rsa", "ec"),

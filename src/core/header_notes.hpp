@@ -1,0 +1,13 @@
+// The notes an E01 header carries: the examiner's notes, then what the image must say about
+// itself (areas of the drive hidden from the reported size, so not in the image). acquire writes
+// them into the header; verify expects exactly them when it compares the record with the image.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace exhibit::core {
+
+std::string notes_with_warnings(const std::string& notes, uint64_t hpa_sectors, uint64_t dco_sectors);
+
+}  // namespace exhibit::core
