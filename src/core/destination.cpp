@@ -3,17 +3,50 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 
 #include "hash/file_digest.hpp"
 #include "util/fd.hpp"
 
 namespace exhibit::core {
 
+namespace {
+
+// The raw copy's span digests, taken over from `p`; the span still open at the interruption is
+// hashed again from the files (which RawWriter::resume has checked for size).
+Result<SpanDigests> resumed_spans(const OutputSet& out, uint64_t segment_size, const CopyProgress& p) {
+  const uint64_t span = p.span_bytes;
+  if (span == 0 || p.written_sha256.size() != SpanDigests::spans_for(p.media_bytes, span)) {
+    return Error(ErrorCode::Corruption, "the resume state's digests of " + out.partial_first_segment() +
+                                            " do not cover the " + std::to_string(p.media_bytes) +
+                                            " bytes written; not resumed");
+  }
+  const auto whole = static_cast<std::ptrdiff_t>(p.media_bytes / span);
+  EXHIBIT_TRY(SpanDigests d, SpanDigests::create(span, {p.written_sha256.begin(), p.written_sha256.begin() + whole}));
+  if (d.bytes() == p.media_bytes) return d;
+  EXHIBIT_TRY(auto reader, image::RawReader::open(out.partial_first_segment()));
+  std::vector<unsigned char> buf(4 << 20);
+  for (uint64_t at = d.bytes(); at < p.media_bytes;) {
+    const auto n = static_cast<size_t>(std::min<uint64_t>(buf.size(), p.media_bytes - at));
+    EXHIBIT_CHECK(reader->read_at(at, buf.data(), n));
+    d.update(buf.data(), n);
+    at += n;
+  }
+  if (auto bad = d.first_difference(p.written_sha256, /*at_end=*/true)) {
+    return written_span_differs(out.partial_base(), segment_size, *bad);
+  }
+  return d;
+}
+
+}  // namespace
+
 Status Destination::create(const image::EwfWriteOptions& w, uint64_t segment_size, bool one_file) {
   switch (m_format) {
     case ImageFormat::Raw: {
       EXHIBIT_TRY(m_raw, image::RawWriter::create(m_out.partial_base(), one_file ? 0 : segment_size));
+      EXHIBIT_TRY(m_spans, SpanDigests::create(SpanDigests::span_bytes_for(w.media_size)));
       return Ok{};
     }
     case ImageFormat::Zst: {
@@ -32,8 +65,10 @@ Status Destination::create(const image::EwfWriteOptions& w, uint64_t segment_siz
 Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& state, const CopyProgress& progress) {
   switch (m_format) {
     case ImageFormat::Raw: {
-      EXHIBIT_TRY(m_raw, image::RawWriter::resume(m_out.partial_base(), state.one_file ? 0 : state.segment_size,
-                                                   progress.media_bytes));
+      const uint64_t segment_size = state.one_file ? 0 : state.segment_size;
+      EXHIBIT_TRY(auto writer, image::RawWriter::resume(m_out.partial_base(), segment_size, progress.media_bytes));
+      EXHIBIT_TRY(m_spans, resumed_spans(m_out, segment_size, progress));
+      m_raw = std::move(writer);
       return Ok{};
     }
     case ImageFormat::Zst: {
@@ -59,7 +94,11 @@ Status Destination::checkpoint(CopyProgress& state) {
     st = cp ? Status(Ok{}) : Status(cp.error());
   } else if (m_raw) {
     auto bytes = m_raw->checkpoint();
-    if (bytes) state.media_bytes = *bytes;
+    if (bytes) {
+      state.media_bytes = *bytes;
+      state.span_bytes = m_spans->span_bytes();
+      state.written_sha256 = m_spans->digests();
+    }
     st = bytes ? Status(Ok{}) : Status(bytes.error());
   } else if (m_zst) {
     st = m_zst->sync();
@@ -82,6 +121,7 @@ Status Destination::write(const Block& b) {
     }
   } else if (m_raw) {
     st = m_raw->write(b.data.data(), b.size);
+    if (st) m_spans->update(b.data.data(), b.size);
   } else if (m_zst) {
     st = m_zst->write_frame(b.chunks.front());
   }

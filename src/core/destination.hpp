@@ -11,6 +11,7 @@
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
 #include "core/resume_state.hpp"
+#include "core/written_spans.hpp"
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
 #include "image/e01_writer.hpp"
@@ -30,7 +31,9 @@ class Destination {
   // A new image (raw: files of `segment_size`, 0 for one file).
   Status create(const image::EwfWriteOptions& w, uint64_t segment_size, bool one_file);
   // The image interrupted where `progress` says (the settings and the errors recorded before
-  // the interruption are in `state`).
+  // the interruption are in `state`). Raw: the span still open at the interruption is hashed
+  // again from the files, and must be what was written (the rest is checked as it is read back,
+  // see core/written_prefix.hpp).
   Status resume(const image::EwfWriteOptions& w, const ResumeState& state, const CopyProgress& progress);
   // Syncs what was written and puts where it stands into `progress`.
   Status checkpoint(CopyProgress& progress);
@@ -62,6 +65,7 @@ class Destination {
   std::unique_ptr<image::E01Writer> m_e01;
   std::unique_ptr<image::RawWriter> m_raw;
   std::unique_ptr<image::ZstWriter> m_zst;
+  std::optional<SpanDigests> m_spans;  // raw: of what was written
   std::optional<Error> m_failure;
   bool m_broken = false;
   bool m_committed = false;

@@ -15,7 +15,9 @@ namespace exhibit::core {
 namespace {
 
 using nlohmann::json;
-constexpr int k_version = 2;
+// 3: raw copies keep digests of what they wrote. Version 2 states are read for E01 and zst (they
+// check what was written by their own checksums), refused for raw.
+constexpr int k_version = 3;
 
 json ranges_json(const std::vector<SectorRange>& v) {
   json a = json::array();
@@ -54,7 +56,8 @@ json copy_json(const CopyProgress& c) {
   return {{"base", c.base}, {"given_up", c.given_up}, {"chunks", c.writer.chunks}, {"segment", c.writer.segment},
           {"file_size", c.writer.file_size}, {"group_offset", c.writer.group_offset},
           {"closed_tables", c.writer.closed_tables}, {"entries", entries_hex(c.writer.entries)},
-          {"media_bytes", c.media_bytes}, {"zst_file_size", c.zst_file_size}, {"zst_frames", c.zst_frames}};
+          {"media_bytes", c.media_bytes}, {"zst_file_size", c.zst_file_size}, {"zst_frames", c.zst_frames},
+          {"span_bytes", c.span_bytes}, {"written_sha256", c.written_sha256}};
 }
 
 Compression compression_from(const std::string& name) {
@@ -100,7 +103,8 @@ std::string render_resume_state(const ResumeState& s) {
 Result<ResumeState> parse_resume_state(const std::string& text) {
   try {
     const json j = json::parse(text);
-    if (j.at("exhibit_resume").get<int>() != k_version) {
+    const int version = j.at("exhibit_resume").get<int>();
+    if (version != k_version && version != 2) {
       return Error(ErrorCode::Unsupported, "resume state of another version of exhibit");
     }
     ResumeState s;
@@ -125,6 +129,11 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     } else if (format != "e01") {
       throw std::invalid_argument("format " + format);
     }
+    if (version == 2 && s.format == ImageFormat::Raw) {
+      return Error(ErrorCode::Unsupported, "resume state of an older exhibit (version 2), which kept no digests of the "
+                                           "raw image it wrote: what was written cannot be checked, so it is not "
+                                           "resumed (start again with --force)");
+    }
     s.one_file = im.at("one_file");
     s.removable = im.at("removable");
     s.physical = im.at("physical");
@@ -146,6 +155,10 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
       cp.media_bytes = entry.at("media_bytes");
       cp.zst_file_size = entry.at("zst_file_size");
       cp.zst_frames = entry.at("zst_frames");
+      if (version >= 3) {
+        cp.span_bytes = entry.at("span_bytes");
+        cp.written_sha256 = entry.at("written_sha256").get<std::vector<std::string>>();
+      }
       s.copies.push_back(std::move(cp));
     }
     if (s.copies.empty()) throw std::invalid_argument("no copies");
@@ -154,10 +167,12 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
 
     if (!p.at("pending_bad").is_null()) s.pending_bad = SectorRange{p.at("pending_bad").at(0), p.at("pending_bad").at(1)};
     s.interruptions = p.at("interruptions");
-    const json& seal = j.at("seal");
-    s.sign_key_fingerprint = seal.at("sign_key_fingerprint");
-    s.sign_cms = seal.at("sign_cms");
-    s.report = seal.at("report");
+    if (j.contains("seal")) {  // version 2 states have none: unsigned, default report
+      const json& seal = j.at("seal");
+      s.sign_key_fingerprint = seal.at("sign_key_fingerprint");
+      s.sign_cms = seal.at("sign_cms");
+      s.report = seal.at("report");
+    }
     return s;
   } catch (const std::exception& e) {
     return Error(ErrorCode::Corruption, std::string("not a resume state exhibit wrote (") + e.what() + ")");

@@ -37,6 +37,10 @@ struct CopyProgress {
   uint64_t media_bytes = 0;      // raw and zst: media bytes written and synced
   uint64_t zst_file_size = 0;    // zst: bytes of BASE.zst that count, and its frames
   uint64_t zst_frames = 0;
+  // raw: SHA-256 of each span_bytes of the media_bytes, the last span possibly shorter (see
+  // core/written_spans.hpp); --resume compares the image with them.
+  uint64_t span_bytes = 0;
+  std::vector<std::string> written_sha256;
   // The media bytes it holds (E01: whole chunks, the last one possibly past the media size).
   uint64_t position(ImageFormat f, uint64_t chunk_bytes) const {
     return f == ImageFormat::E01 ? writer.chunks * chunk_bytes : media_bytes;

@@ -33,6 +33,10 @@ Result<std::unique_ptr<WrittenPrefix>> WrittenPrefix::open(const Destination& d,
     }
     case ImageFormat::Raw: {
       EXHIBIT_TRY(p->m_raw, image::RawReader::open(out.partial_first_segment()));
+      EXHIBIT_TRY(p->m_spans, SpanDigests::create(progress.span_bytes));
+      p->m_written = progress.written_sha256;
+      p->m_raw_base = out.partial_base();
+      p->m_raw_segment_size = state.one_file ? 0 : state.segment_size;
       break;
     }
     case ImageFormat::Zst: {
@@ -63,9 +67,15 @@ Status WrittenPrefix::read(Block& b, uint64_t offset, size_t capacity) {
       b.size = static_cast<size_t>(end - offset);
       return Ok{};
     }
-    case ImageFormat::Raw:
+    case ImageFormat::Raw: {
       b.size = static_cast<size_t>(end - offset);
-      return m_raw->read_at(offset, b.data.data(), b.size);
+      EXHIBIT_CHECK(m_raw->read_at(offset, b.data.data(), b.size));
+      m_spans->update(b.data.data(), b.size);
+      if (auto bad = m_spans->first_difference(m_written, /*at_end=*/end == m_bytes)) {
+        return written_span_differs(m_raw_base, m_raw_segment_size, *bad);
+      }
+      return Ok{};
+    }
     case ImageFormat::Zst: {
       // One frame a block, as they were written.
       const auto& entries = m_zst_writer->entries();

@@ -1,7 +1,8 @@
 // What an interrupted acquisition had safely written, read back in order so that `--resume`
 // rebuilds its digests from the image itself: E01 chunks through their tables (and the saved
 // open table), zstd frames through the seek entries the writer rebuilt, raw bytes as they are.
-// Each stored unit is checked as it is decoded: a damaged prefix stops the resume.
+// Each stored unit is checked as it is decoded (raw: each span against the SHA-256 the resume
+// state keeps, as it is read): a damaged prefix stops the resume.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "core/destination.hpp"
 #include "core/pipeline.hpp"
 #include "core/resume_state.hpp"
+#include "core/written_spans.hpp"
 #include "image/e01_written_chunks.hpp"
 #include "image/raw_image.hpp"
 #include "util/fd.hpp"
@@ -36,6 +38,10 @@ class WrittenPrefix {
   uint64_t m_bytes = 0, m_chunk = 0, m_media_size = 0;
   std::optional<image::WrittenChunks> m_e01;
   std::unique_ptr<image::RawReader> m_raw;
+  std::optional<SpanDigests> m_spans;        // raw: of what is read back,
+  std::vector<std::string> m_written;       // and as it was written
+  std::string m_raw_base;
+  uint64_t m_raw_segment_size = 0;
   util::UniqueFd m_zst;
   const image::ZstWriter* m_zst_writer = nullptr;
   uint64_t m_frame = 0, m_frame_offset = 0;

@@ -26,6 +26,18 @@ Error corrupt(const std::string& path, const std::string& what) {
   return Error(ErrorCode::Corruption, path + ": " + what);
 }
 
+// A damaged descriptor by the section it announces when its type still reads as one, else by
+// the section before it.
+std::string descriptor_name(const unsigned char* d, const SegmentLayout& so_far) {
+  const std::string type(reinterpret_cast<const char*>(d), strnlen(reinterpret_cast<const char*>(d), 16));
+  for (const char* known : {"header", "header2", "xheader", "volume", "disk", "data", "sectors", "table", "table2",
+                            "ltree", "ltypes", "session", "error2", "digest", "hash", "xhash", "next", "done"}) {
+    if (type == known) return "the descriptor of the " + type + " section";
+  }
+  if (so_far.sections.empty()) return "the first section descriptor";
+  return "the section descriptor after the " + so_far.sections.back().type + " section";
+}
+
 }  // namespace
 
 uint32_t adler32(const unsigned char* data, size_t size, uint32_t start) {
@@ -60,8 +72,10 @@ Result<SegmentLayout> read_segment_layout(const std::string& path) {
   unsigned char header[k_ewf_file_header_size];
   long long n = util::pread_full(fd.get(), header, sizeof header, 0);
   if (n < 0) return Error::from_errno(ErrorCode::Io, "reading " + path, errno);
-  if (n < static_cast<long long>(sizeof header) ) {
-    return Error(ErrorCode::Unsupported, path + ": not an EWF (E01) file: too short for a file header");
+  // A file named as an image that does not hold one is a damaged image (exit 1), as a zst
+  // without its seek table is; only formats we know but cannot read are Unsupported.
+  if (n < static_cast<long long>(sizeof header)) {
+    return corrupt(path, "not an EWF (E01) file: too short for a file header");
   }
   if (std::memcmp(header, k_evf2_signature, 8) == 0) {
     return Error(ErrorCode::Unsupported, path + ": EWF2 (Ex01) images are not supported");
@@ -69,9 +83,7 @@ Result<SegmentLayout> read_segment_layout(const std::string& path) {
   if (std::memcmp(header, k_lvf_signature, 8) == 0) {
     return Error(ErrorCode::Unsupported, path + ": logical evidence files (L01) are not supported");
   }
-  if (std::memcmp(header, k_evf_signature, 8) != 0) {
-    return Error(ErrorCode::Unsupported, path + ": not an EWF (E01) file: no EVF signature");
-  }
+  if (std::memcmp(header, k_evf_signature, 8) != 0) return corrupt(path, "not an EWF (E01) file: no EVF signature");
   layout.number = static_cast<uint16_t>(header[9] | header[10] << 8);
 
   uint64_t offset = k_ewf_file_header_size;
@@ -86,7 +98,7 @@ Result<SegmentLayout> read_segment_layout(const std::string& path) {
       return Error::from_errno(ErrorCode::Io, "reading " + path, errno);
     }
     if (adler32(d, 72) != load_le32(d + 72)) {
-      return corrupt(path, "section descriptor at offset " + std::to_string(offset) + " fails its checksum");
+      return corrupt(path, descriptor_name(d, layout) + " at offset " + std::to_string(offset) + " fails its checksum");
     }
     SectionInfo s;
     s.type.assign(reinterpret_cast<const char*>(d), strnlen(reinterpret_cast<const char*>(d), 16));
@@ -143,7 +155,14 @@ Result<std::vector<SegmentLayout>> check_segments(const std::string& first_path,
   if (paths.empty()) return Error::from_errno(ErrorCode::NotFound, first_path, ENOENT);
   std::vector<SegmentLayout> set;
   for (size_t i = 0; i < paths.size(); ++i) {
-    EXHIBIT_TRY(SegmentLayout layout, read_segment_layout(paths[i]));
+    auto read = read_segment_layout(paths[i]);
+    // A later segment that is damaged, or in another format (EWF2, L01), or not EWF at all: the
+    // set was written as one, so any of these is damage to it.
+    if (!read && i > 0 && (read.error().code() == ErrorCode::Corruption || read.error().code() == ErrorCode::Unsupported)) {
+      return Error(ErrorCode::Corruption, read.error().message() + " (segment " + std::to_string(i + 1) + " of " +
+                                              first_path + ")");
+    }
+    EXHIBIT_TRY(SegmentLayout layout, std::move(read));
     if (layout.number != i + 1) {
       return corrupt(paths[i], "holds segment number " + std::to_string(layout.number) + ", expected " +
                                    std::to_string(i + 1));

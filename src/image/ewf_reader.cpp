@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "image/ewf_layout.hpp"
+#include "image/ewf_section_check.hpp"
 #include "util/text.hpp"
 
 namespace exhibit::image {
@@ -55,7 +56,10 @@ Result<std::unique_ptr<EwfReader>> EwfReader::open(const std::string& first_segm
   libewf_error_t* error = nullptr;
   if (libewf_handle_open(r->m_handle.get(), names.data(), static_cast<int>(names.size()), LIBEWF_OPEN_READ,
                          &error) != 1) {
-    return libewf_failure(ErrorCode::Corruption, "libewf cannot open " + first_segment, error);
+    Error refused = libewf_failure(ErrorCode::Corruption, "libewf cannot open " + first_segment, error);
+    // libewf does not say which file: find the damaged section ourselves.
+    EXHIBIT_CHECK(check_section_bodies(set));
+    return refused;
   }
   r->m_handle.set_open(true);
   if (libewf_handle_set_read_zero_chunk_on_error(r->m_handle.get(), 1, &error) != 1) {

@@ -1,18 +1,32 @@
 #include "image/libewf_handle.hpp"
 
+#include <vector>
+
 namespace exhibit::image {
 
 Error libewf_failure(ErrorCode code, const std::string& context, libewf_error_t* error) {
   std::string message = context;
   if (error != nullptr) {
-    char buf[1024] = {};
-    if (libewf_error_sprint(error, buf, sizeof buf) > 0) {
-      std::string detail(buf);
-      // libewf prints a backtrace, one line per frame; the last line is the root cause.
-      while (!detail.empty() && (detail.back() == '\n' || detail.back() == '.')) detail.pop_back();
-      auto nl = detail.rfind('\n');
-      if (nl != std::string::npos) detail = detail.substr(nl + 1);
-      message += ": " + detail;
+    char buf[4096] = {};
+    if (libewf_error_backtrace_sprint(error, buf, sizeof buf) > 0) {
+      // One line per frame, the root cause first and libewf's generic "unable to open handle"
+      // last; a middle line may say which section it was reading.
+      std::vector<std::string> lines;
+      std::string line;
+      for (const char* p = buf; *p != '\0'; ++p) {
+        if (*p != '\n') line += *p;
+        if (*p == '\n' || p[1] == '\0') {
+          while (!line.empty() && (line.back() == '.' || line.back() == ' ' || line.back() == '\r')) line.pop_back();
+          if (!line.empty()) lines.push_back(line);
+          line.clear();
+        }
+      }
+      if (!lines.empty()) message += ": " + lines.front();
+      const std::string marker = "unable to read section: ";
+      for (const auto& l : lines) {
+        const auto at = l.find(marker);
+        if (at != std::string::npos && &l != &lines.front()) message += " (in a " + l.substr(at + marker.size()) + " section)";
+      }
     }
     libewf_error_free(&error);
   }

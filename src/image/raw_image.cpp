@@ -27,6 +27,21 @@ std::vector<std::string> existing_raw_segments(const std::string& base) {
   }
 }
 
+std::string raw_range_text(const std::string& base, uint64_t segment_size, uint64_t first, uint64_t last) {
+  if (segment_size == 0) {
+    return raw_segment_path(base, 0, 1) + " bytes " + std::to_string(first) + "-" + std::to_string(last);
+  }
+  const auto file = [&](uint64_t at) { return raw_segment_path(base, segment_size, static_cast<uint32_t>(at / segment_size + 1)); };
+  const auto part = [&](uint64_t from, uint64_t to) {
+    return file(from) + " bytes " + std::to_string(from % segment_size) + "-" + std::to_string(to % segment_size);
+  };
+  const uint64_t first_file = first / segment_size, last_file = last / segment_size;
+  if (first_file == last_file) return part(first, last);
+  // Whole files lie between the two ends.
+  return part(first, (first_file + 1) * segment_size - 1) + (last_file == first_file + 1 ? " and " : " through ") +
+         part(last_file * segment_size, last);
+}
+
 Result<std::unique_ptr<RawWriter>> RawWriter::create(const std::string& base, uint64_t segment_size) {
   std::unique_ptr<RawWriter> w(new RawWriter());
   w->m_base = base;
@@ -42,6 +57,17 @@ Result<std::unique_ptr<RawWriter>> RawWriter::resume(const std::string& base, ui
   w->m_number = segment_size == 0 || bytes == 0 ? 1 : static_cast<uint32_t>((bytes - 1) / segment_size + 1);
   w->m_in_file = segment_size == 0 ? bytes : bytes - uint64_t{w->m_number - 1} * segment_size;
   w->m_total = bytes;
+  // The files before the last one written were whole segments: one cut or grown since would shift
+  // every later byte.
+  for (uint32_t n = 1; n < w->m_number; ++n) {
+    const std::string earlier = raw_segment_path(base, segment_size, n);
+    struct stat st {};
+    if (::stat(earlier.c_str(), &st) != 0) return Error::from_errno(ErrorCode::Corruption, earlier, errno);
+    if (static_cast<uint64_t>(st.st_size) != segment_size) {
+      return Error(ErrorCode::Corruption, earlier + " holds " + std::to_string(st.st_size) + " bytes, not the " +
+                                              std::to_string(segment_size) + " written before the interruption; not resumed");
+    }
+  }
   const std::string path = raw_segment_path(base, segment_size, w->m_number);
   w->m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
   if (!w->m_fd) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);

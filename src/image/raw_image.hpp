@@ -18,12 +18,16 @@ namespace exhibit::image {
 std::string raw_segment_path(const std::string& base, uint64_t segment_size, uint32_t number);
 // The split files BASE.001, BASE.002, … that exist, in order, up to the first gap.
 std::vector<std::string> existing_raw_segments(const std::string& base);
+// Media bytes [first, last] as the files hold them: "BASE.raw bytes A-B", "BASE.002 bytes A-B",
+// "BASE.001 bytes A-Z and BASE.002 bytes 0-B", "BASE.001 bytes A-Z through BASE.004 bytes 0-B".
+std::string raw_range_text(const std::string& base, uint64_t segment_size, uint64_t first, uint64_t last);
 
 class RawWriter {
  public:
   static Result<std::unique_ptr<RawWriter>> create(const std::string& base, uint64_t segment_size);
   // Continues after `bytes` media bytes that a checkpoint said were on disk: the file holding the
-  // last of them is cut back there, later files are removed.
+  // last of them is cut back there, later files are removed. Corruption when an earlier file is
+  // not a whole segment or the last is shorter.
   static Result<std::unique_ptr<RawWriter>> resume(const std::string& base, uint64_t segment_size, uint64_t bytes);
   Status write(const unsigned char* data, size_t size);
   // Syncs what was written; returns how many media bytes that is.

@@ -61,6 +61,29 @@ Result<zst::SeekEntry> frame_extent(int fd, uint64_t offset, uint64_t limit) {
   return zst::SeekEntry{static_cast<uint32_t>(pos - offset), static_cast<uint32_t>(content)};
 }
 
+// A seek table entry checked against the frame it points to (the frame's header only): a table
+// that disagrees with the frames is damage, not another format.
+Status entry_matches_frame(int fd, uint64_t offset, uint32_t compressed, uint32_t decompressed) {
+  unsigned char h[18];  // the largest frame header
+  const auto n = std::min<size_t>(sizeof h, compressed);
+  if (n < 8 || util::pread_full(fd, h, n, offset) != static_cast<long long>(n)) {
+    return Error(ErrorCode::Corruption, "it gives a frame of " + std::to_string(compressed) + " bytes, too short for one");
+  }
+  const uint32_t magic = load_le32(h);
+  if ((magic & ZSTD_MAGIC_SKIPPABLE_MASK) == ZSTD_MAGIC_SKIPPABLE_START) {
+    if (decompressed == 0) return Ok{};
+    return Error(ErrorCode::Corruption, "it gives " + std::to_string(decompressed) + " media bytes to a skippable frame");
+  }
+  if (magic != ZSTD_MAGICNUMBER) return Error(ErrorCode::Corruption, "no zstd frame starts there");
+  const unsigned long long content = ZSTD_getFrameContentSize(h, n);
+  if (content != decompressed) {
+    return Error(ErrorCode::Corruption, "the frame there holds " +
+                                            (content > k_max_frame ? std::string("an unknown number of") : std::to_string(content)) +
+                                            " media bytes, the table says " + std::to_string(decompressed));
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 namespace zst {
@@ -183,13 +206,14 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
   if (load_le32(footer + 5) != zst::k_seekable_magic) {
     return damaged(path, "no seek table at the end (not a seekable zstd image, or cut short)");
   }
+  // A table that cannot be what its footer says is damage; one we cannot read is Unsupported.
   const uint32_t count = load_le32(footer);
-  if (count > zst::k_max_frames) return Error(ErrorCode::Unsupported, path + ": more than 2^24 frames");
   const uint8_t descriptor = footer[4];
-  if ((descriptor & 0x7C) != 0) return Error(ErrorCode::Unsupported, path + ": seek table with reserved bits set");
+  if ((descriptor & 0x7C) != 0) return damaged(path, "the seek table's descriptor has reserved bits set");
   const uint64_t entry_size = (descriptor & 0x80) ? 12 : 8;
   const uint64_t table_size = 8 + count * entry_size + zst::k_footer_size;
   if (table_size > file_size) return damaged(path, "the seek table claims more frames than the file holds");
+  if (count > zst::k_max_frames) return Error(ErrorCode::Unsupported, path + ": more than 2^24 frames");
   const uint64_t table_at = file_size - table_size;
   std::vector<unsigned char> table(table_size);
   if (util::pread_full(r->m_fd.get(), table.data(), table.size(), table_at) != static_cast<long long>(table.size())) {
@@ -204,6 +228,10 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
     const unsigned char* e = table.data() + 8 + i * entry_size;
     const uint32_t csize = load_le32(e), dsize = load_le32(e + 4);
     if (offset + csize > table_at) return damaged(path, "frame " + std::to_string(i) + " runs past the seek table");
+    if (auto matches = entry_matches_frame(r->m_fd.get(), offset, csize, dsize); !matches) {
+      return damaged(path, "seek table entry " + std::to_string(i) + " disagrees with the frame at byte " +
+                               std::to_string(offset) + ": " + matches.error().message());
+    }
     if (dsize == 0) {
       unsigned char head[8];
       if (csize >= 8 && util::pread_full(r->m_fd.get(), head, 8, offset) == 8 && load_le32(head) == zst::k_record_magic) {
@@ -216,8 +244,10 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
       }
     } else {
       // Ours are 4 MiB (32 MiB at most, for the largest media); a reader must not trust more.
-      if (dsize > k_max_frame || csize > ZSTD_compressBound(dsize)) {
-        return Error(ErrorCode::Unsupported, path + ": frame " + std::to_string(i) + " is larger than 64 MiB");
+      if (dsize > k_max_frame) return Error(ErrorCode::Unsupported, path + ": frame " + std::to_string(i) + " is larger than 64 MiB");
+      if (csize > ZSTD_compressBound(dsize)) {
+        return damaged(path, "seek table entry " + std::to_string(i) + " gives " + std::to_string(csize) +
+                                 " compressed bytes, more than any frame of " + std::to_string(dsize) + " bytes needs");
       }
       // Tiny frames would make a reader's buffers explode: ours hold 4 MiB (the last may be less).
       if (r->m_frame_bytes != 0 && r->m_frame_bytes < k_min_frame) {

@@ -45,10 +45,12 @@ TEST(BadInput, EmptySource) {
                         "is empty");
 }
 
+// A wrong name or path is bad input (2); a file named as an image whose content is not one is a
+// damaged image (1), as a zst without its seek table is (tests/integration/damaged_image_test.cpp).
 TEST(BadInput, VerifyNonEwfFile) {
   TempDir tmp;
   write_file(tmp / "holiday.E01", std::string(10000, 'x'));
-  expect_one_line_error(run_exhibit("verify " + sh_quote(tmp / "holiday.E01")), 3,
+  expect_one_line_error(run_exhibit("verify " + sh_quote(tmp / "holiday.E01")), 1,
                         tmp / "holiday.E01: not an EWF (E01) file");
   write_file(tmp / "notes.txt", "hello");
   expect_one_line_error(run_exhibit("verify " + sh_quote(tmp / "notes.txt")), 2, "name the first segment file");

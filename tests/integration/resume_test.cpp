@@ -51,7 +51,7 @@ std::string zst_data_frames(const std::string& z) {
 }
 
 std::string first_file(const std::string& base) {
-  for (const char* ext : {".E01", ".001", ".zst"}) {
+  for (const char* ext : {".E01", ".001", ".raw", ".zst"}) {
     if (fs::exists(base + ext)) return base + ext;
   }
   return base + ".E01";
@@ -65,7 +65,9 @@ void expect_verified_copy_of(const std::string& base, const std::string& source)
     EXPECT_NE(v.out.find("ewfverify: SUCCESS"), std::string::npos) << v.out << v.err;
     EXPECT_NE(v.out.find(digest_of("md5sum", source)), std::string::npos) << v.out;
   } else {
-    const std::string media = image.back() == 't' ? "zstd -dc " + sh_quote(image) : "cat " + sh_quote(base) + ".0*";
+    const std::string media = image.back() == 't'   ? "zstd -dc " + sh_quote(image)
+                              : image.back() == 'w' ? "cat " + sh_quote(image)
+                                                    : "cat " + sh_quote(base) + ".0*";
     EXPECT_EQ(run("bash -c " + sh_quote(media + " | cmp - " + sh_quote(source))).exit_code, 0) << image;
   }
   auto ours = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(image));
@@ -281,3 +283,103 @@ TEST(Resume, RefusesAnotherSourceAndBadRequests) {
   r = run(acquire_cmd(source, base, ""));
   EXPECT_EQ(r.exit_code, 2) << r.err;
 }
+
+namespace {
+
+struct DamageCase {
+  const char* name;
+  const char* options;
+  const char* written_file;  // of the unfinished image, where a byte is changed
+};
+
+// Starts an acquisition through a rate-limited source and interrupts it with Ctrl-C once its
+// saved state holds at least `bytes` media bytes (no guess at how long that takes).
+std::string interrupt_after(const std::string& source, const std::string& base, const std::string& extra, uint64_t bytes) {
+  const std::string state = sh_quote(base + ".resume");
+  // Media bytes saved: raw and zst count them, E01 counts 32 KiB chunks.
+  const std::string saved = "awk -F': ' '/\"media_bytes\"/{m=$2+0} /\"chunks\"/{c=$2*32768} END{print (m>c?m:c)+0}' " +
+                            state + " 2>/dev/null";
+  auto r = run("bash -c " + sh_quote(acquire_cmd(source, base, extra) + " & pid=$!; while kill -0 $pid 2>/dev/null; do [ \"$(" +
+                                     saved + ")\" -ge " + std::to_string(bytes) +
+                                     " ] && break; sleep 0.1; done; kill -INT $pid; wait $pid; echo exit=$?"));
+  return field_after(r.out, "exit=");
+}
+
+void flip_byte(const std::string& path, uint64_t offset) {
+  std::string bytes = read_file(path);
+  ASSERT_LT(offset, bytes.size());
+  bytes[offset] = static_cast<char>(bytes[offset] ^ 0x20);
+  write_file(path, bytes);
+}
+
+}  // namespace
+
+class ResumeDamage : public ::testing::TestWithParam<DamageCase> {};
+
+// A byte of the written part changed between the runs: --resume refuses (exit 1) and names where;
+// with the byte put back, it finishes and the image is the source's.
+TEST_P(ResumeDamage, ChangedWrittenByteRefusesTheResume) {
+  if (!have_nbd_rig()) GTEST_SKIP() << "needs root, loop devices, FUSE, nbdkit and nbdfuse";
+  const DamageCase& c = GetParam();
+  TempDir tmp;
+  const std::string source = tmp / "source.img";
+  write_file(source, random_bytes(64 << 20, 31));
+  const std::string before = digest_of("sha256sum", source);
+  NbdDisk disk(source, "--filter=rate", "rate=80M", tmp.path());  // about 10 MB/s
+  ASSERT_TRUE(disk.ok());
+  LoopDevice loop(disk.file(), /*read_only=*/true, 512, /*direct_io=*/true);
+  ASSERT_TRUE(loop.ok());
+  const std::string base = tmp / "img";
+  ASSERT_EQ(interrupt_after(loop.path(), base, std::string(c.options) + " -j 2", 18 << 20), "3");
+  const auto state = nlohmann::json::parse(read_file(base + ".resume"));
+  const auto& copy = state.at("progress").at("copies").at(0);
+  const uint64_t written = copy.at("media_bytes");
+  const std::string file = tmp / c.written_file;
+  const std::string saved_state = read_file(base + ".resume");
+
+  // Inside the first 16 MiB, which a whole span (raw) or whole chunks and frames hold.
+  const uint64_t at = 1000003;
+  flip_byte(file, at);
+  auto r = run(acquire_cmd(loop.path(), base, "--resume"));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  if (state.at("image").at("format") == "raw") {
+    EXPECT_EQ(copy.at("span_bytes"), 16u << 20);
+    const std::string where = std::string(c.written_file) == "img.incomplete.raw"
+                                  ? tmp / "img.incomplete.raw bytes 0-16777215"
+                                  : tmp / "img.incomplete.001 bytes 0-8388607 and " + tmp / "img.incomplete.002 bytes 0-8388607";
+    EXPECT_NE(r.err.find(where + " differ from what was written before the interruption; not resumed"),
+              std::string::npos) << r.err;
+  } else {
+    EXPECT_NE(r.err.find("damaged at media bytes"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(base + ".manifest.json"));
+  flip_byte(file, at);  // put back
+
+  if (std::string(c.written_file) == "img.incomplete.raw") {
+    // The span still open at the interruption is checked too (it is hashed again from the file).
+    const uint64_t last = written - 5;
+    const uint64_t span = 16 << 20, first = last / span * span;
+    flip_byte(file, last);
+    r = run(acquire_cmd(loop.path(), base, "--resume"));
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(file + " bytes " + std::to_string(first) + "-" + std::to_string(std::min(first + span, written) - 1) +
+                         " differ from what was written"), std::string::npos) << r.err;
+    flip_byte(file, last);
+  }
+  EXPECT_EQ(nlohmann::json::parse(read_file(base + ".resume")).at("progress").at("copies").at(0).at("media_bytes"),
+            written) << "a refused resume keeps the saved state: " << saved_state;
+
+  r = run(acquire_cmd(loop.path(), base, "-j 2 --resume"));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_verified_copy_of(base, source);
+  EXPECT_EQ(digest_of("sha256sum", source), before);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Formats, ResumeDamage,
+    ::testing::Values(DamageCase{"raw", "--format raw -S 0", "img.incomplete.raw"},
+                      DamageCase{"raw_split", "--format raw -S 8MiB", "img.incomplete.001"},
+                      DamageCase{"zst", "--format zst", "img.incomplete.zst"},
+                      DamageCase{"e01", "--format e01", "img.incomplete.E01"}),
+    [](const ::testing::TestParamInfo<DamageCase>& i) { return std::string(i.param.name); });

@@ -84,9 +84,9 @@ TEST(EwfLayout, NotAnEwfFile) {
   write_file(tmp / "x.E01", std::string(4096, 'A'));
   auto set = image::check_segment_set(tmp / "x.E01");
   ASSERT_FALSE(set);
-  EXPECT_EQ(set.error().code(), ErrorCode::Unsupported);
+  EXPECT_EQ(set.error().code(), ErrorCode::Corruption);  // named as an image: a damaged one
   write_file(tmp / "y.E01", "EVF");
-  EXPECT_EQ(image::check_segment_set(tmp / "y.E01").error().code(), ErrorCode::Unsupported);
+  EXPECT_EQ(image::check_segment_set(tmp / "y.E01").error().code(), ErrorCode::Corruption);
 }
 
 TEST(EwfLayout, NamesMustBeFirstSegment) {
