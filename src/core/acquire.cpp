@@ -123,13 +123,15 @@ class Job {
     // If none is, the last state saved stands.
     const bool committed = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.committed(); });
     const auto writing = std::find_if(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.alive() && d.writing(); });
-    if (!m_finishing && writing != m_dests.end() && m_state_written) (void)save_state(true);
+    // A resumed run that found the written part damaged saves nothing: the state stays as it was.
+    const bool damaged = m_opt.resume && e.code() == ErrorCode::Corruption;
+    if (!m_finishing && !damaged && writing != m_dests.end() && m_state_written) (void)save_state(true);
     // The copy to name in the command: the first still written, else the first with a saved state.
     const core::Destination* named = nullptr;
     for (const auto& d : m_dests) {
       if (!named && (d.alive() || ::access(d.out().resume_path().c_str(), F_OK) == 0)) named = &d;
     }
-    const bool resumable = (m_finishing_saved || !committed) && m_state_written && named != nullptr &&
+    const bool resumable = !damaged && (m_finishing_saved || !committed) && m_state_written && named != nullptr &&
                            ::access(named->out().resume_path().c_str(), F_OK) == 0;
     std::string where;
     for (const auto& d : m_dests) {
@@ -137,7 +139,9 @@ class Job {
       where += m_finishing_saved ? "the image " + d.out().base() + " was being given its final names"
                                  : "the unfinished image keeps the name " + d.out().partial_first_segment();
     }
-    if (resumable) {
+    if (damaged) {
+      where += "; what was written cannot be continued: start again with --force";
+    } else if (resumable) {
       where += "; to continue " + std::string(m_dests.size() > 1 ? "every copy still written" : "it") +
                ": exhibit acquire " + util::shell_quote(m_opt.source) + " -o " + util::shell_quote(named->out().base()) +
                " --resume";

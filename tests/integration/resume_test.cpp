@@ -354,6 +354,10 @@ TEST_P(ResumeDamage, ChangedWrittenByteRefusesTheResume) {
     EXPECT_NE(r.err.find("damaged at media bytes"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(base + ".manifest.json"));
+  // The advice does not contradict the refusal, and the refused run saved nothing.
+  EXPECT_NE(r.err.find("start again with --force"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(" --resume"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(base + ".resume"), saved_state);
   flip_byte(file, at);  // put back
 
   if (std::string(c.written_file) == "img.incomplete.raw") {
