@@ -351,7 +351,9 @@ Status Job::while_waiting(const SourceInfo& s) {
                                  "; the work written so far is saved now, and the run stops when the kernel gives the "
                                  "read back (Ctrl-C again stops without waiting for the job)"
                            : std::string()));
-      if (m_state_written && !m_finishing) (void)save_state(true);
+      // Only once a copy is being written: before, the state on disk is the one to keep as it is.
+      const bool writing = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.alive() && d.writing(); });
+      if (writing && m_state_written && !m_finishing) (void)save_state(true);
       (void)save_map(true);
       m_log->sync();
     }
@@ -411,7 +413,7 @@ Status Job::check_same_source(io::BlockSource& source) {
   const core::SourceIdentity& then = m_state.source;
   auto differs = [&](const std::string& what, const std::string& a, const std::string& b) {
     return Error(ErrorCode::InvalidArgument, "not the source of the interrupted acquisition: its " + what + " was " +
-                                                 a + ", now " + b + " (nothing was written)");
+                                                 a + ", now " + b + " (the image was not touched)");
   };
   if (now.size != then.size) return differs("size", std::to_string(then.size), std::to_string(now.size));
   if (now.sector_size != then.sector_size) {
