@@ -15,6 +15,7 @@
 #include "core/acquisition_log.hpp"
 #include "core/destination.hpp"
 #include "core/output_set.hpp"
+#include "core/piece_size.hpp"
 #include "core/pipeline.hpp"
 #include "core/record_seal.hpp"
 #include "core/resume_state.hpp"
@@ -48,22 +49,6 @@ std::string host_os() {
   if (uname(&u) != 0) return "Linux";
   return std::string(u.sysname) + " " + u.release + " " + u.machine;
 }
-
-// "2026 11 28 16 55 00": the form libewf takes for date header values (local time).
-std::string ewf_date(std::time_t t) { return util::format_time(t, "%Y %m %d %H %M %S", false); }
-
-// The acquisition time; SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it, so
-// that repeating an acquisition gives byte-identical segment files.
-std::optional<std::time_t> reproducible_epoch() {
-  const char* e = std::getenv("SOURCE_DATE_EPOCH");
-  if (e == nullptr || *e == '\0') return std::nullopt;
-  char* end = nullptr;
-  long long v = std::strtoll(e, &end, 10);
-  if (*end != '\0' || v < 0) return std::nullopt;
-  return static_cast<std::time_t>(v);
-}
-
-std::time_t acquisition_time() { return reproducible_epoch().value_or(std::time(nullptr)); }
 
 // The examiner's notes, and after them what the image must say about itself: hidden areas.
 std::string notes_with_warnings(const std::string& notes, const SourceInfo& s) {
@@ -232,6 +217,7 @@ Status Job::load_resume() {
   m_opt.compression = m_state.compression;
   m_opt.digests = m_state.digests;
   m_opt.piece_size = m_state.piece_size;
+  m_opt.source_date_epoch = m_state.source_date_epoch;
   m_opt.file_sector_size = m_state.file_sector_size;
   return Ok{};
 }
@@ -527,6 +513,12 @@ Result<AcquireResult> Job::run() {
                                      m_opt.segment_size));
   m_result.chunk_sectors = geometry.chunk_sectors;
   m_result.segment_size = geometry.segment_size;
+  std::string piece_reason;
+  if (!m_opt.resume) {
+    EXHIBIT_TRY(const core::PieceSize pieces, core::choose_piece_size(s.size, m_opt.piece_size, m_opt.piece_size_given));
+    m_opt.piece_size = pieces.size;
+    piece_reason = pieces.reason;
+  }
 
   if (!m_opt.resume) {
     for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force));
@@ -543,7 +535,8 @@ Result<AcquireResult> Job::run() {
   m_map.size = s.size;
   m_map.sector_size = s.logical_sector_size;
   m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out().base();
-  const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started) : acquisition_time();
+  const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started)
+                                             : m_opt.source_date_epoch.value_or(std::time(nullptr));
   m_map.start_time = util::format_time(started, "%Y-%m-%d %H:%M:%S", false);
   const uint64_t tail = s.size % s.logical_sector_size;
   // E01 stores whole sectors; raw and zst store the bytes as they are.
@@ -581,6 +574,8 @@ Result<AcquireResult> Job::run() {
   auto because = [](const std::string& reason) { return reason.empty() ? "" : " (" + reason + ")"; };
   m_log->field("segment size", std::to_string(m_result.segment_size) + " bytes" + because(geometry.segment_reason));
   m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(geometry.chunk_reason));
+  m_log->field("piece size", m_opt.piece_size == 0 ? std::string("none")
+                                                  : std::to_string(m_opt.piece_size) + " bytes" + because(piece_reason));
   m_log->field("compression", std::string(compression_name(m_opt.compression)));
   m_log->field("retries per sector", std::to_string(m_opt.retries));
   m_log->field("address layout", m_opt.fixed_address_layout
@@ -606,15 +601,14 @@ Result<AcquireResult> Job::run() {
                      {"serial_number", s.serial},
                      {"acquiry_operating_system", host_os()},
                      {"acquiry_software", "exhibit"},
-                     {"acquiry_software_version", EXHIBIT_VERSION},
-                     {"acquiry_date", ewf_date(started)},
-                     {"system_date", ewf_date(started)}};
+                     {"acquiry_software_version", EXHIBIT_VERSION}};
+  w.acquisition_time = started;  // the header's and header2's dates, as ewfacquire writes them
   if (m_opt.resume) {
     w.header_values = m_state.header_values;
     w.set_identifier = m_state.set_identifier;
     w.removable = m_state.removable;
     w.physical = m_state.physical;
-  } else if (reproducible_epoch()) {
+  } else if (m_opt.source_date_epoch) {
     // Derived, not random: the same source, size and epoch give the same set identifier.
     auto id = hash::DigestSet::create({"sha256"});
     if (!id) return fail(id.error());
@@ -622,7 +616,8 @@ Result<AcquireResult> Job::run() {
     id->update(seed.data(), seed.size());
     // The first 16 bytes of the SHA-256.
     w.set_identifier = image::ewf::bytes_from_hex<16>(id->finish().front().hex.substr(0, 32));
-    m_log->line("SOURCE_DATE_EPOCH is set: dates fixed to it and the set identifier derived from it");
+    m_log->line("SOURCE_DATE_EPOCH=" + std::to_string(*m_opt.source_date_epoch) +
+                " is set: dates fixed to it and the set identifier derived from it");
   } else {
     auto guid = image::random_set_identifier();
     if (!guid) return fail(guid.error());
@@ -655,6 +650,7 @@ Result<AcquireResult> Job::run() {
     m_state.piece_size = m_opt.piece_size;
     m_state.file_sector_size = m_opt.file_sector_size;
     m_state.started = started;
+    m_state.source_date_epoch = m_opt.source_date_epoch;
     m_state.set_identifier = *w.set_identifier;
     m_state.header_values = w.header_values;
     m_state.format = m_opt.format;

@@ -54,6 +54,7 @@ struct ResumeState {
   uint64_t piece_size = 0;
   uint32_t file_sector_size = 0;
   int64_t started = 0;  // seconds since the epoch
+  std::optional<int64_t> source_date_epoch;  // SOURCE_DATE_EPOCH of the first run, if set
   std::array<uint8_t, 16> set_identifier{};
   std::vector<std::pair<std::string, std::string>> header_values;
   ImageFormat format = ImageFormat::E01;

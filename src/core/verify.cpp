@@ -17,6 +17,7 @@
 #include "image/segment_names.hpp"
 #include "report/record.hpp"
 #include "util/aligned_buffer.hpp"
+#include "util/bounded_input.hpp"
 #include "util/text.hpp"
 
 namespace exhibit {
@@ -176,7 +177,9 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     }
     if (::access(path.c_str(), F_OK) == 0) {
       report.record_file = path;
-      if (auto r = report::read_record(path)) {
+      // A file too large to be a record we wrote is refused before it is read: the set is damaged.
+      EXHIBIT_TRY(const std::string text, util::read_small_file(path, "record"));
+      if (auto r = report::parse_record(text, path)) {
         record = std::move(*r);
       } else {
         report.problems.push_back("the record " + util::file_name(path) + " is unreadable: " + r.error().message());
@@ -208,8 +211,17 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     if (raw.acquisition_errors.empty()) raw.acquisition_errors = record.unreadable;
   }
   // Pieces cover the source's own bytes (the record says how many): padding is left out.
-  report.piece_size = record.pieces.empty() ? 0 : record.piece_size;
   const uint64_t piece_limit = record.source_size != 0 ? std::min(record.source_size, info.media_size) : info.media_size;
+  // Pieces that cannot cover this image are not recomputed: a forged piece size of a few bytes
+  // would otherwise mean a digest held in memory for every few bytes of the media.
+  const uint64_t pieces_here = record.piece_size == 0 ? 0 : piece_limit / record.piece_size + (piece_limit % record.piece_size != 0);
+  if (!record.pieces.empty() && pieces_here != record.pieces.size()) {
+    report.problems.push_back("the record lists " + std::to_string(record.pieces.size()) + " pieces of " +
+                              std::to_string(record.piece_size) + " bytes, the image would have " +
+                              std::to_string(pieces_here) + ": pieces not checked");
+    record.pieces.clear();
+  }
+  report.piece_size = record.pieces.empty() ? 0 : record.piece_size;
   std::unique_ptr<core::SourceComparer> source;
   if (!options.source.empty()) {
     const uint64_t chunk = reader->unit_bytes();
