@@ -17,6 +17,7 @@
 #include "core/output_set.hpp"
 #include "core/piece_size.hpp"
 #include "core/pipeline.hpp"
+#include "core/pool_size.hpp"
 #include "core/record_seal.hpp"
 #include "core/resume_state.hpp"
 #include "core/written_prefix.hpp"
@@ -42,7 +43,6 @@ namespace exhibit {
 namespace {
 
 constexpr size_t k_read_size = 4 << 20;  // bytes per source read (rounded down to whole chunks)
-constexpr size_t k_pool_bytes = 64 << 20;  // pipeline buffers, read and encoded (more only if workers need it)
 
 std::string host_os() {
   struct utsname u {};
@@ -299,17 +299,16 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
 
   core::PipelineConfig config;
-  config.block_capacity = std::max(chunk, k_read_size / chunk * chunk);
+  // A zst frame is one block and stays 4 MiB; E01 and raw blocks shrink when many workers share the pool.
+  const size_t most = std::max<size_t>(1, k_read_size / chunk);
+  config.block_capacity = chunk * (m_opt.format == ImageFormat::Zst ? most : core::chunks_per_block(chunk, most, m_opt.threads));
   // Room for raw chunks with their checksums, as read back from the image after --resume.
   config.encoded_capacity = config.block_capacity + 4 * (config.block_capacity / chunk);
   if (m_opt.format == ImageFormat::Zst) config.encoded_capacity = image::zst::FrameEncoder::bound(config.block_capacity);
   if (m_opt.format == ImageFormat::Raw) config.encoded_capacity = 0;  // written as read
-  // Enough blocks in flight to keep every worker busy, but at most k_pool_bytes of them unless the
-  // workers need more (large chunks on large media make large blocks).
-  const size_t wanted = std::max<size_t>(8, 4 * m_opt.threads);
-  const size_t affordable = k_pool_bytes / (config.block_capacity + config.encoded_capacity);
-  config.pool_blocks = std::max<size_t>(m_opt.threads + 2, std::min(wanted, affordable));
-  config.workers = m_opt.threads;
+  const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, m_opt.threads);
+  config.pool_blocks = pool.blocks;
+  config.workers = pool.workers;
   config.digests = digests;
   config.cancel = m_hooks.cancel;
   config.piece_size = m_opt.piece_size;

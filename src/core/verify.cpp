@@ -9,6 +9,7 @@
 #include <future>
 
 #include "core/pipeline.hpp"
+#include "core/pool_size.hpp"
 #include "core/record_seal.hpp"
 #include "core/source_compare.hpp"
 #include "hash/digest.hpp"
@@ -52,8 +53,9 @@ Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyRe
   core::PipelineConfig config;
   config.block_capacity = static_cast<size_t>(chunk) * chunks_per_block;
   config.encoded_capacity = stored_capacity * chunks_per_block;
-  config.pool_blocks = std::max<size_t>(8, 4 * threads);
-  config.workers = threads;
+  const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, threads);
+  config.pool_blocks = pool.blocks;
+  config.workers = pool.workers;
   config.digests = algorithms;
   config.digest_after_transform = true;
   config.cancel = hooks.cancel;
