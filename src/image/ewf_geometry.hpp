@@ -23,6 +23,10 @@ constexpr uint64_t k_max_chunk_bytes = uint64_t{32} << 20;
 // FAT32 and exFAT drives) grows for media that large; the estimate allows for chunk overhead.
 constexpr uint64_t k_max_segments = 14971;
 constexpr uint64_t k_default_segment_size = 1503238553;  // 1.4 GiB
+// The smallest segment, as ewfacquire's: 1 MiB, and room for one chunk with the sections around
+// it (a smaller size would not be honoured: every segment holds at least one chunk).
+constexpr uint64_t k_min_segment_size = uint64_t{1} << 20;
+constexpr uint64_t k_segment_overhead = uint64_t{64} << 10;
 
 struct EwfGeometry {
   uint32_t chunk_sectors = k_default_chunk_sectors;
