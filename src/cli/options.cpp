@@ -66,8 +66,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("-D,--description", a.metadata.description, "description of the evidence");
   acq->add_option("-N,--notes", a.metadata.notes, "notes");
   acq->add_option("-S,--segment-size", segment_size,
-                  "maximum segment file size, e.g. 640MB, 8GiB: at least 1MiB (default 1.4GiB; more for media "
-                  "over 20 TiB; 0 with --format raw: one file)")
+                  "maximum segment file size, e.g. 640MB, 8GiB: at least one chunk and 16KiB (48KiB), raw one sector "
+                  "(default 1.4GiB; more for media over 20 TiB; 0 with --format raw: one file)")
       ->check(SizeValidator(true));
   acq->add_option("--piece-size", piece_size,
                   "window of the piecewise SHA-256 in the record: at least 1MiB, at most 65536 pieces (the "

@@ -509,7 +509,7 @@ Result<AcquireResult> Job::run() {
   }
   EXHIBIT_TRY(const image::EwfGeometry geometry,
               image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors,
-                                     m_opt.segment_size));
+                                     m_opt.segment_size, m_opt.format == ImageFormat::Raw));
   m_result.chunk_sectors = geometry.chunk_sectors;
   m_result.segment_size = geometry.segment_size;
   std::string piece_reason;

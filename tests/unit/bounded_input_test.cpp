@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/piece_size.hpp"
 #include "core/reproducible_time.hpp"
 #include "test_support.hpp"
