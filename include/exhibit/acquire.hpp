@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,13 @@ struct AcquireOptions {
   bool resume = false;
   std::vector<std::string> digests = {"md5", "sha1", "sha256"};  // md5 is always added
   unsigned threads = 1;  // compression workers; the image is byte-identical whatever the number
-  uint64_t piece_size = uint64_t{64} << 20;  // piecewise SHA-256 window over the source (0: none)
+  // Piecewise SHA-256 window over the source (0: none; else at least 1 MiB). Unless `piece_size_given`
+  // it grows for media over 4 TiB, so there are at most 65536 pieces (core/piece_size.hpp).
+  uint64_t piece_size = uint64_t{64} << 20;
+  bool piece_size_given = false;
+  // SOURCE_DATE_EPOCH (read by the CLI): the acquisition time, fixed so that a repeated
+  // acquisition gives the same files; written to the log and the record.
+  std::optional<int64_t> source_date_epoch;
   std::string sign_key;   // PEM private key that signs the record ("": unsigned)
   std::string sign_cert;  // its certificate: a CMS signature; without one, a plain signature
   std::string report;  // the HTML report's path ("": BASE.report.html)

@@ -279,8 +279,15 @@ int run_info(const CommandLine& cl) {
   const ImageInfo& i = *result;
   // Our record beside the image, if any, knows what the drive said behind the bus.
   std::optional<DriveIdentity> drive;
+  // One that cannot be used (too large to be ours, malformed) is said and left out: info shows
+  // the image; judging the set is verify's work.
   if (auto base = image::image_base(cl.image)) {
-    if (auto record = report::read_record(report::record_path_for_base(*base))) drive = record->drive;
+    if (auto record = report::read_record(report::record_path_for_base(*base))) {
+      drive = record->drive;
+    } else if (record.error().code() != ErrorCode::NotFound) {
+      std::fprintf(stderr, "exhibit: warning: %s; the image is shown without its record\n",
+                   safe(record.error().message()).c_str());
+    }
   }
   if (cl.json) {
     std::fputs(report::info_json(cl.image, i, drive).c_str(), stdout);

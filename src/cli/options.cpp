@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <thread>
 
+#include "core/reproducible_time.hpp"
 #include "exhibit/exit_code.hpp"
 #include "hash/digest.hpp"
 #include "util/units.hpp"
@@ -65,10 +66,12 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("-D,--description", a.metadata.description, "description of the evidence");
   acq->add_option("-N,--notes", a.metadata.notes, "notes");
   acq->add_option("-S,--segment-size", segment_size,
-                  "maximum segment file size, e.g. 640MB, 8GiB (default 1.4GiB; more for media over 20 TiB; "
-                  "0 with --format raw: one file)")
+                  "maximum segment file size, e.g. 640MB, 8GiB: at least one chunk and 16KiB (48KiB), raw one sector "
+                  "(default 1.4GiB; more for media over 20 TiB; 0 with --format raw: one file)")
       ->check(SizeValidator(true));
-  acq->add_option("--piece-size", piece_size, "window of the piecewise SHA-256 in the record (0: none)")
+  acq->add_option("--piece-size", piece_size,
+                  "window of the piecewise SHA-256 in the record: at least 1MiB, at most 65536 pieces (the "
+                  "default grows for media over 4 TiB); 0: none")
       ->check(SizeValidator(true))
       ->capture_default_str();
   acq->add_option("--format", format, "image format: e01 (EnCase 6), raw (BASE.001… split by --segment-size, "
@@ -79,7 +82,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       ->check(CLI::IsMember({"none", "empty-block", "fast", "best"}))
       ->capture_default_str();
   acq->add_option("--chunk-sectors", a.chunk_sectors,
-                  "sectors per chunk, a power of two (default 64; more for media over 256 GiB)");
+                  "sectors per chunk, a power of two from 1 to 65536 (default 64; more for media over 256 GiB)");
   acq->add_option("--retries", a.retries, "extra reads of a failing sector before it is zero-filled")
       ->capture_default_str();
   acq->add_option("--sector-size", a.file_sector_size, "bytes per sector for a file source (default 512)")
@@ -106,6 +109,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     resume->excludes(acq->get_option(name));
   }
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
+  acq->footer("Environment: SOURCE_DATE_EPOCH=SECONDS (0 to 253402300799, the end of 9999) fixes the acquisition "
+              "time, so a repeated acquisition gives the same files; its value goes into the log and the record.");
   acq->add_option("--report", a.report, "path of the printable HTML report (default BASE.report.html)");
   acq->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
@@ -188,6 +193,18 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       }
     }
     a.piece_size = *util::parse_size(piece_size);
+    a.piece_size_given = acq->count("--piece-size") > 0;
+    // 0 means "the default" to the library; on the command line it is no chunk size at all.
+    if (acq->count("--chunk-sectors") > 0 && a.chunk_sectors == 0) {
+      return usage("--chunk-sectors 0 is not a chunk size: give a power of two from 1 to 65536, or leave it out");
+    }
+    if (auto epoch = core::source_date_epoch_from_environment()) {
+      a.source_date_epoch = *epoch;
+    } else {
+      std::fprintf(stderr, "exhibit: error: %s\n", epoch.error().message().c_str());
+      exit_now = k_exit_usage;
+      return cl;
+    }
     a.compression = compression == "none"          ? Compression::None
                     : compression == "empty-block" ? Compression::EmptyBlock
                     : compression == "best"        ? Compression::Best

@@ -20,7 +20,9 @@
 #include "core/output_guard.hpp"
 #include "core/read_watch.hpp"
 #include "core/output_set.hpp"
+#include "core/piece_size.hpp"
 #include "core/pipeline.hpp"
+#include "core/pool_size.hpp"
 #include "core/record_seal.hpp"
 #include "core/resume_state.hpp"
 #include "core/written_prefix.hpp"
@@ -38,6 +40,7 @@
 #include "report/signing.hpp"
 #include "report/rescue_map.hpp"
 #include "util/aligned_buffer.hpp"
+#include "util/bounded_input.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
 
@@ -46,29 +49,12 @@ namespace exhibit {
 namespace {
 
 constexpr size_t k_read_size = 4 << 20;  // bytes per source read (rounded down to whole chunks)
-constexpr size_t k_pool_bytes = 64 << 20;  // pipeline buffers, read and encoded (more only if workers need it)
 
 std::string host_os() {
   struct utsname u {};
   if (uname(&u) != 0) return "Linux";
   return std::string(u.sysname) + " " + u.release + " " + u.machine;
 }
-
-// "2026 11 28 16 55 00": the form libewf takes for date header values (local time).
-std::string ewf_date(std::time_t t) { return util::format_time(t, "%Y %m %d %H %M %S", false); }
-
-// The acquisition time; SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it, so
-// that repeating an acquisition gives byte-identical segment files.
-std::optional<std::time_t> reproducible_epoch() {
-  const char* e = std::getenv("SOURCE_DATE_EPOCH");
-  if (e == nullptr || *e == '\0') return std::nullopt;
-  char* end = nullptr;
-  long long v = std::strtoll(e, &end, 10);
-  if (*end != '\0' || v < 0) return std::nullopt;
-  return static_cast<std::time_t>(v);
-}
-
-std::time_t acquisition_time() { return reproducible_epoch().value_or(std::time(nullptr)); }
 
 std::string range_text(const SectorRange& r, uint32_t sector_size) {
   return "sectors " + std::to_string(r.first) + "-" + std::to_string(r.last()) + " (" + std::to_string(r.count) +
@@ -216,7 +202,7 @@ Status Job::check_outputs() const {
 
 Status Job::load_resume() {
   // Stopped while its files were given their names: what is left is in a finishing state.
-  if (auto text = util::read_small_file(m_out().resume_path(), core::k_max_resume_state); text && core::is_finishing_state(*text)) {
+  if (auto text = util::read_small_file(m_out().resume_path(), "resume state"); text && core::is_finishing_state(*text)) {
     EXHIBIT_TRY(core::FinishingState f, core::parse_finishing_state(*text));
     m_finish_only.emplace(std::move(f));
     return Ok{};
@@ -266,6 +252,7 @@ Status Job::load_resume() {
   m_opt.compression = m_state.compression;
   m_opt.digests = m_state.digests;
   m_opt.piece_size = m_state.piece_size;
+  m_opt.source_date_epoch = m_state.source_date_epoch;
   m_opt.file_sector_size = m_state.file_sector_size;
   return Ok{};
 }
@@ -469,17 +456,16 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
 
   core::PipelineConfig config;
-  config.block_capacity = std::max(chunk, k_read_size / chunk * chunk);
+  // A zst frame is one block and stays 4 MiB; E01 and raw blocks shrink when many workers share the pool.
+  const size_t most = std::max<size_t>(1, k_read_size / chunk);
+  config.block_capacity = chunk * (m_opt.format == ImageFormat::Zst ? most : core::chunks_per_block(chunk, most, m_opt.threads));
   // Room for raw chunks with their checksums, as read back from the image after --resume.
   config.encoded_capacity = config.block_capacity + 4 * (config.block_capacity / chunk);
   if (m_opt.format == ImageFormat::Zst) config.encoded_capacity = image::zst::FrameEncoder::bound(config.block_capacity);
   if (m_opt.format == ImageFormat::Raw) config.encoded_capacity = 0;  // written as read
-  // Enough blocks in flight to keep every worker busy, but at most k_pool_bytes of them unless the
-  // workers need more (large chunks on large media make large blocks).
-  const size_t wanted = std::max<size_t>(8, 4 * m_opt.threads);
-  const size_t affordable = k_pool_bytes / (config.block_capacity + config.encoded_capacity);
-  config.pool_blocks = std::max<size_t>(m_opt.threads + 2, std::min(wanted, affordable));
-  config.workers = m_opt.threads;
+  const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, m_opt.threads);
+  config.pool_blocks = pool.blocks;
+  config.workers = pool.workers;
   config.digests = digests;
   config.cancel = m_hooks.cancel;
   config.on_wait = [&] { return while_waiting(s); };
@@ -694,9 +680,15 @@ Result<AcquireResult> Job::run() {
   if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
   EXHIBIT_TRY(const image::EwfGeometry geometry,
               image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors,
-                                     m_opt.segment_size));
+                                     m_opt.segment_size, m_opt.format == ImageFormat::Raw));
   m_result.chunk_sectors = geometry.chunk_sectors;
   m_result.segment_size = geometry.segment_size;
+  std::string piece_reason;
+  if (!m_opt.resume) {
+    EXHIBIT_TRY(const core::PieceSize pieces, core::choose_piece_size(s.size, m_opt.piece_size, m_opt.piece_size_given));
+    m_opt.piece_size = pieces.size;
+    piece_reason = pieces.reason;
+  }
 
   if (!m_opt.resume) {
     for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force));
@@ -713,7 +705,8 @@ Result<AcquireResult> Job::run() {
   m_map.size = s.size;
   m_map.sector_size = s.logical_sector_size;
   m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out().base();
-  const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started) : acquisition_time();
+  const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started)
+                                             : m_opt.source_date_epoch.value_or(std::time(nullptr));
   m_map.start_time = util::format_time(started, "%Y-%m-%d %H:%M:%S", false);
   const uint64_t tail = s.size % s.logical_sector_size;
   // E01 stores whole sectors; raw and zst store the bytes as they are.
@@ -748,6 +741,8 @@ Result<AcquireResult> Job::run() {
   auto because = [](const std::string& reason) { return reason.empty() ? "" : " (" + reason + ")"; };
   m_log->field("segment size", std::to_string(m_result.segment_size) + " bytes" + because(geometry.segment_reason));
   m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(geometry.chunk_reason));
+  m_log->field("piece size", m_opt.piece_size == 0 ? std::string("none")
+                                                  : std::to_string(m_opt.piece_size) + " bytes" + because(piece_reason));
   m_log->field("compression", std::string(compression_name(m_opt.compression)));
   m_log->field("retries per sector", std::to_string(m_opt.retries));
   m_log->field("address layout", m_opt.fixed_address_layout
@@ -788,15 +783,14 @@ Result<AcquireResult> Job::run() {
                      {"serial_number", s.serial},
                      {"acquiry_operating_system", host_os()},
                      {"acquiry_software", "exhibit"},
-                     {"acquiry_software_version", EXHIBIT_VERSION},
-                     {"acquiry_date", ewf_date(started)},
-                     {"system_date", ewf_date(started)}};
+                     {"acquiry_software_version", EXHIBIT_VERSION}};
+  w.acquisition_time = started;  // the header's and header2's dates, as ewfacquire writes them
   if (m_opt.resume) {
     w.header_values = m_state.header_values;
     w.set_identifier = m_state.set_identifier;
     w.removable = m_state.removable;
     w.physical = m_state.physical;
-  } else if (reproducible_epoch()) {
+  } else if (m_opt.source_date_epoch) {
     // Derived, not random: the same source, size and epoch give the same set identifier.
     auto id = hash::DigestSet::create({"sha256"});
     if (!id) return fail(id.error());
@@ -804,7 +798,8 @@ Result<AcquireResult> Job::run() {
     id->update(seed.data(), seed.size());
     // The first 16 bytes of the SHA-256.
     w.set_identifier = image::ewf::bytes_from_hex<16>(id->finish().front().hex.substr(0, 32));
-    m_log->line("SOURCE_DATE_EPOCH is set: dates fixed to it and the set identifier derived from it");
+    m_log->line("SOURCE_DATE_EPOCH=" + std::to_string(*m_opt.source_date_epoch) +
+                " is set: dates fixed to it and the set identifier derived from it");
   } else {
     auto guid = image::random_set_identifier();
     if (!guid) return fail(guid.error());
@@ -837,6 +832,7 @@ Result<AcquireResult> Job::run() {
     m_state.piece_size = m_opt.piece_size;
     m_state.file_sector_size = m_opt.file_sector_size;
     m_state.started = started;
+    m_state.source_date_epoch = m_opt.source_date_epoch;
     m_state.set_identifier = *w.set_identifier;
     m_state.header_values = w.header_values;
     m_state.format = m_opt.format;

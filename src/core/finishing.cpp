@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hash/file_digest.hpp"
+#include "util/bounded_input.hpp"
 #include "util/fd.hpp"
 
 namespace exhibit::core {
@@ -79,13 +80,15 @@ std::string render_finishing_state(const FinishingState& s) {
 }
 
 bool is_finishing_state(const std::string& text) {
-  const json j = json::parse(text, nullptr, false);
-  return j.is_object() && j.contains("exhibit_finishing");
+  auto j = util::parse_bounded_json(text, "resume state");
+  return j && j->is_object() && j->contains("exhibit_finishing");
 }
 
 Result<FinishingState> parse_finishing_state(const std::string& text) {
   try {
-    const json j = json::parse(text);
+    auto parsed = util::parse_bounded_json(text, "its JSON");
+    if (!parsed) throw std::invalid_argument(parsed.error().message());
+    const json& j = *parsed;
     if (j.at("exhibit_finishing").get<int>() != k_version) {
       return Error(ErrorCode::Unsupported, "finishing state of another version of exhibit");
     }

@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 
 #include "report/record.hpp"
 #include "util/text.hpp"
+#include "util/bounded_input.hpp"
 
 namespace exhibit::core {
 
@@ -63,12 +63,12 @@ void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport
     }
     return;
   }
-  std::ifstream in(report.record_file, std::ios::binary);
-  if (!in) {
-    report.problems.push_back("cannot read the record " + report.record_file + " to check its signatures");
+  auto text = util::read_small_file(report.record_file, "record");
+  if (!text) {
+    report.problems.push_back("cannot check the record's signatures: " + text.error().message());
     return;
   }
-  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string& data = *text;
   const std::string p7s = out.cms_signature_path();
   const std::string sig = out.plain_signature_path();
   const std::string tsq = out.timestamp_request_path();

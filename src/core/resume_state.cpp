@@ -2,11 +2,11 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "core/piece_size.hpp"
 #include "report/record.hpp"
+#include "util/bounded_input.hpp"
 #include "util/endian.hpp"
 #include "util/text.hpp"
 
@@ -87,6 +87,7 @@ std::string render_resume_state(const ResumeState& s) {
        {{"chunk_sectors", s.chunk_sectors}, {"segment_size", s.segment_size},
         {"compression", compression_name(s.compression)}, {"digests", s.digests}, {"piece_size", s.piece_size},
         {"file_sector_size", s.file_sector_size}, {"started", s.started},
+        {"source_date_epoch", s.source_date_epoch ? json(*s.source_date_epoch) : json(nullptr)},
         {"format", format_name(s.format)}, {"one_file", s.one_file}, {"removable", s.removable},
         {"physical", s.physical},
         {"set_identifier", util::to_hex(s.set_identifier.data(), s.set_identifier.size())}, {"header_values", header}}},
@@ -102,7 +103,9 @@ std::string render_resume_state(const ResumeState& s) {
 
 Result<ResumeState> parse_resume_state(const std::string& text) {
   try {
-    const json j = json::parse(text);
+    auto parsed = util::parse_bounded_json(text, "its JSON");
+    if (!parsed) throw std::invalid_argument(parsed.error().message());
+    const json& j = *parsed;
     const int version = j.at("exhibit_resume").get<int>();
     if (version != k_version && version != 2) {
       return Error(ErrorCode::Unsupported, "resume state of another version of exhibit");
@@ -121,6 +124,10 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     s.piece_size = im.at("piece_size");
     s.file_sector_size = im.at("file_sector_size");
     s.started = im.at("started");
+    // Absent in states written before it was kept.
+    if (const auto e = im.value("source_date_epoch", json()); !e.is_null()) s.source_date_epoch = e.get<int64_t>();
+    // Pieces are held in memory while the image is written: a state asking for millions is not ours.
+    if (!piece_size_bounded(s.source.size, s.piece_size)) throw std::invalid_argument("piece_size");
     const std::string format = im.at("format");
     if (format == "raw") {
       s.format = ImageFormat::Raw;
@@ -188,14 +195,14 @@ Status save_resume_state(const std::string& path, const ResumeState& s) {
 }
 
 Result<ResumeState> load_resume_state(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) return Error(ErrorCode::NotFound, path + " does not exist: there is no interrupted acquisition to resume");
-    return Error::from_errno(ErrorCode::Destination, "reading " + path, errno);
+  auto text = util::read_small_file(path, "resume state");
+  if (!text) {
+    if (text.error().code() == ErrorCode::NotFound) {
+      return Error(ErrorCode::NotFound, path + " does not exist: there is no interrupted acquisition to resume");
+    }
+    return text.error();
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto s = parse_resume_state(text.str());
+  auto s = parse_resume_state(*text);
   if (!s) return Error(s.error().code(), path + ": " + s.error().message());
   return s;
 }

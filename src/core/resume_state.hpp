@@ -58,6 +58,7 @@ struct ResumeState {
   uint64_t piece_size = 0;
   uint32_t file_sector_size = 0;
   int64_t started = 0;  // seconds since the epoch
+  std::optional<int64_t> source_date_epoch;  // SOURCE_DATE_EPOCH of the first run, if set
   std::array<uint8_t, 16> set_identifier{};
   std::vector<std::pair<std::string, std::string>> header_values;
   ImageFormat format = ImageFormat::E01;
@@ -77,10 +78,6 @@ struct ResumeState {
   bool sign_cms = false;             // with a certificate
   std::string report;                // --report ("" for BASE.report.html)
 };
-
-// A saved state larger than this is not ours (a 16 TiB run with every copy is far smaller): it is
-// refused before it is read.
-constexpr uint64_t k_max_resume_state = uint64_t{64} << 20;
 
 std::string render_resume_state(const ResumeState& s);
 // Corruption when the text is not a resume state we wrote.

@@ -13,6 +13,7 @@
 #include "core/log_summary.hpp"
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
+#include "core/pool_size.hpp"
 #include "core/record_compare.hpp"
 #include "core/record_seal.hpp"
 #include "core/source_compare.hpp"
@@ -22,6 +23,7 @@
 #include "image/segment_names.hpp"
 #include "report/record.hpp"
 #include "util/aligned_buffer.hpp"
+#include "util/bounded_input.hpp"
 #include "util/text.hpp"
 
 namespace exhibit {
@@ -57,8 +59,9 @@ Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyRe
   core::PipelineConfig config;
   config.block_capacity = static_cast<size_t>(chunk) * chunks_per_block;
   config.encoded_capacity = stored_capacity * chunks_per_block;
-  config.pool_blocks = std::max<size_t>(8, 4 * threads);
-  config.workers = threads;
+  const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, threads);
+  config.pool_blocks = pool.blocks;
+  config.workers = pool.workers;
   config.digests = algorithms;
   config.digest_after_transform = true;
   config.cancel = hooks.cancel;
@@ -183,7 +186,9 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     }
     if (::access(path.c_str(), F_OK) == 0) {
       report.record_file = path;
-      if (auto r = report::read_record(path)) {
+      // A file too large to be a record we wrote is refused before it is read: the set is damaged.
+      EXHIBIT_TRY(const std::string text, util::read_small_file(path, "record"));
+      if (auto r = report::parse_record(text, path)) {
         record = std::move(*r);
         record_read = true;
       } else {
@@ -218,8 +223,17 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     if (raw.acquisition_errors.empty()) raw.acquisition_errors = record.unreadable;
   }
   // Pieces cover the source's own bytes (the record says how many): padding is left out.
-  report.piece_size = record.pieces.empty() ? 0 : record.piece_size;
   const uint64_t piece_limit = record.source_size != 0 ? std::min(record.source_size, info.media_size) : info.media_size;
+  // Pieces that cannot cover this image are not recomputed: a forged piece size of a few bytes
+  // would otherwise mean a digest held in memory for every few bytes of the media.
+  const uint64_t pieces_here = record.piece_size == 0 ? 0 : piece_limit / record.piece_size + (piece_limit % record.piece_size != 0);
+  if (!record.pieces.empty() && pieces_here != record.pieces.size()) {
+    report.problems.push_back("the record lists " + std::to_string(record.pieces.size()) + " pieces of " +
+                              std::to_string(record.piece_size) + " bytes, the image would have " +
+                              std::to_string(pieces_here) + ": pieces not checked");
+    record.pieces.clear();
+  }
+  report.piece_size = record.pieces.empty() ? 0 : record.piece_size;
   std::unique_ptr<core::SourceComparer> source;
   if (!options.source.empty()) {
     const uint64_t chunk = reader->unit_bytes();

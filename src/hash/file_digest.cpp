@@ -48,7 +48,8 @@ std::vector<Result<FileDigest>> digest_files(const std::vector<std::string>& pat
     for (size_t i = next++; i < paths.size(); i = next++) results[i].emplace(digest_file(paths[i], algorithm, unreadable, stop));
   };
   std::vector<std::thread> pool;
-  const size_t n = std::min<size_t>(std::max(1u, threads), paths.size());
+  // Each thread reads through a 1 MiB buffer; beyond a few the disk is the limit anyway.
+  const size_t n = std::min<size_t>({std::max(1u, threads), 16u, paths.size()});
   for (size_t t = 1; t < n; ++t) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();

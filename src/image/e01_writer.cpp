@@ -132,10 +132,10 @@ Status E01Writer::open_segment(uint32_t number) {
   m_segment_chunks = 0;
   EXHIBIT_CHECK(append(ewf::file_header(static_cast<uint16_t>(number))));
   if (number == 1) {
-    const ewf::Bytes header2 = ewf::header2_body(m_opt.header_values);
+    const ewf::Bytes header2 = ewf::header2_body(m_opt.header_values, m_opt.acquisition_time);
     EXHIBIT_CHECK(append_section("header2", header2));
     EXHIBIT_CHECK(append_section("header2", header2));
-    EXHIBIT_CHECK(append_section("header", ewf::header_body(m_opt.header_values)));
+    EXHIBIT_CHECK(append_section("header", ewf::header_body(m_opt.header_values, m_opt.acquisition_time)));
     return append_section("volume", m_volume);
   }
   return append_section("data", m_volume);

@@ -49,7 +49,7 @@ Result<uint32_t> choose_chunk_sectors(uint64_t media_size, uint32_t sector_size,
 }  // namespace
 
 Result<EwfGeometry> choose_geometry(uint64_t media_size, uint32_t sector_size, uint32_t chunk_sectors,
-                                    uint64_t segment_size) {
+                                    uint64_t segment_size, bool raw) {
   EwfGeometry g;
   EXHIBIT_TRY(g.chunk_sectors, choose_chunk_sectors(media_size, sector_size, chunk_sectors));
   if (chunk_sectors == 0 && g.chunk_sectors != k_default_chunk_sectors) {
@@ -58,6 +58,13 @@ Result<EwfGeometry> choose_geometry(uint64_t media_size, uint32_t sector_size, u
   }
   const uint64_t chunk_bytes = uint64_t{g.chunk_sectors} * sector_size;
   if (segment_size != 0) {
+    const uint64_t smallest = raw ? sector_size : chunk_bytes + k_segment_overhead;
+    if (segment_size < smallest) {
+      return Error(ErrorCode::InvalidArgument,
+                   "--segment-size " + std::to_string(segment_size) + " is smaller than a segment can be: the smallest is " +
+                       std::to_string(smallest) +
+                       (raw ? " (one sector)" : " (one chunk of " + std::to_string(chunk_bytes) + " bytes and its sections)"));
+    }
     if (segments_needed(media_size, chunk_bytes, segment_size) > k_max_segments) {
       uint64_t need = segment_size;
       while (segments_needed(media_size, chunk_bytes, need) > k_max_segments) need += need / 8 + (1 << 20);

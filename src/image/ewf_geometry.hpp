@@ -23,6 +23,12 @@ constexpr uint64_t k_max_chunk_bytes = uint64_t{32} << 20;
 // FAT32 and exFAT drives) grows for media that large; the estimate allows for chunk overhead.
 constexpr uint64_t k_max_segments = 14971;
 constexpr uint64_t k_default_segment_size = 1503238553;  // 1.4 GiB
+// The smallest E01 segment holds one chunk and the sections around it (file header, header2
+// twice, header and volume in the first; table, table2 and the closing sections): about 3 KB
+// with case text of a few hundred characters, so 16 KiB leave room for several KB of it. A
+// smaller size could not be kept (every segment holds at least one chunk). Raw segments start
+// at one sector.
+constexpr uint64_t k_segment_overhead = uint64_t{16} << 10;
 
 struct EwfGeometry {
   uint32_t chunk_sectors = k_default_chunk_sectors;
@@ -35,6 +41,6 @@ struct EwfGeometry {
 // grows as needed). A request that cannot be written is an InvalidArgument error naming the size
 // that would work.
 Result<EwfGeometry> choose_geometry(uint64_t media_size, uint32_t sector_size, uint32_t chunk_sectors,
-                                    uint64_t segment_size);
+                                    uint64_t segment_size, bool raw = false);
 
 }  // namespace exhibit::image

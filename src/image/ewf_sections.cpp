@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 
 #include "image/ewf_layout.hpp"
 #include "util/endian.hpp"
@@ -25,6 +26,23 @@ std::string value_of(const HeaderValues& values, const std::string& id) {
     return out;
   }
   return {};
+}
+
+// A date value as given, or else made from `acquired`: Unix seconds for header2; for header the
+// local time as six numbers without leading zeros ("2026 12 2 10 27 7"), as libewf writes them.
+std::string date_of(const HeaderValues& values, const char* id, std::optional<int64_t> acquired, bool unix_seconds) {
+  std::string v = value_of(values, id);
+  if (!v.empty() || !acquired) return v;
+  if (unix_seconds) return std::to_string(*acquired);
+  const auto t = static_cast<std::time_t>(*acquired);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  std::string out;
+  for (const int n : {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec}) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(n);
+  }
+  return out;
 }
 
 // Code points of UTF-8 text (the caller has checked it is valid; a stray byte becomes U+FFFD).
@@ -122,28 +140,31 @@ Bytes volume_body(const VolumeInfo& v) {
   return b;
 }
 
-Bytes header2_body(const HeaderValues& values) {
+Bytes header2_body(const HeaderValues& values, std::optional<int64_t> acquired) {
   auto v = [&](const char* id) { return value_of(values, id); };
   const std::string text = "3\nmain\na\tc\tn\te\tt\tmd\tsn\tav\tov\tm\tu\tp\tdc\n" + v("description") + "\t" +
                            v("case_number") + "\t" + v("evidence_number") + "\t" + v("examiner_name") + "\t" +
                            v("notes") + "\t" + v("model") + "\t" + v("serial_number") + "\t" +
                            v("acquiry_software_version") + "\t" + v("acquiry_operating_system") + "\t" +
-                           v("acquiry_date") + "\t" + v("system_date") + "\t0\t\n\n" +
+                           date_of(values, "acquiry_date", acquired, true) + "\t" +
+                           date_of(values, "system_date", acquired, true) + "\t0\t\n\n" +
                            "srce\n0\t1\np\tn\tid\tev\ttb\tlo\tpo\tah\tgu\taq\n0\t0\n\t\t\t\t\t-1\t-1\t\t\t\n\n"
                            "sub\n0\t1\np\tn\tid\tnu\tco\tgu\n0\t0\n\t\t\t\t1\t\n\n";
   return deflate_default(utf16le_with_bom(text));
 }
 
-Bytes header_body(const HeaderValues& values) {
-  auto v = [&](const char* id) {
+Bytes header_body(const HeaderValues& values, std::optional<int64_t> acquired) {
+  auto ascii = [](const std::string& text) {
     std::string out;
-    for (uint32_t cp : code_points(value_of(values, id))) out.push_back(cp < 0x80 ? static_cast<char>(cp) : '\x1a');
+    for (uint32_t cp : code_points(text)) out.push_back(cp < 0x80 ? static_cast<char>(cp) : '\x1a');
     return out;
   };
+  auto v = [&](const char* id) { return ascii(value_of(values, id)); };
   const std::string text = "1\r\nmain\r\nc\tn\ta\te\tt\tav\tov\tm\tu\tp\r\n" + v("case_number") + "\t" +
                            v("evidence_number") + "\t" + v("description") + "\t" + v("examiner_name") + "\t" +
                            v("notes") + "\t" + v("acquiry_software_version") + "\t" + v("acquiry_operating_system") +
-                           "\t" + v("acquiry_date") + "\t" + v("system_date") + "\t0\r\n\r\n";
+                           "\t" + ascii(date_of(values, "acquiry_date", acquired, false)) + "\t" +
+                           ascii(date_of(values, "system_date", acquired, false)) + "\t0\r\n\r\n";
   return deflate_default(Bytes(text.begin(), text.end()));
 }
 

@@ -50,8 +50,10 @@ Bytes volume_body(const VolumeInfo& v);
 using HeaderValues = std::vector<std::pair<std::string, std::string>>;
 // The zlib-compressed bodies: "header2" (UTF-16LE with a byte-order mark) and "header" (ASCII:
 // every other character becomes 0x1A, as libewf writes it).
-Bytes header2_body(const HeaderValues& values);
-Bytes header_body(const HeaderValues& values);
+// Absent or empty acquiry_date and system_date values are made from `acquired` (seconds since
+// 1970) as libewf makes them: Unix seconds in header2, local "YYYY M D h m s" in header.
+Bytes header2_body(const HeaderValues& values, std::optional<int64_t> acquired = std::nullopt);
+Bytes header_body(const HeaderValues& values, std::optional<int64_t> acquired = std::nullopt);
 
 // Table entries are offsets from `base` (the group's "sectors" descriptor), with the high bit
 // set for compressed chunks; the body is the 24-byte header, the entries and their Adler-32.

@@ -26,6 +26,11 @@ struct EwfWriteOptions {
   // model, serial_number, acquiry_operating_system, acquiry_software, acquiry_software_version,
   // acquiry_date, system_date.
   std::vector<std::pair<std::string, std::string>> header_values;
+  // Seconds since 1970: acquiry_date and system_date, unless header_values hold them, are made
+  // from it as ewfacquire's images have them (libewf makes them so when they are not set): the
+  // header holds local time "2026 12 2 10 27 7", header2 the Unix seconds "1796207227". libewf's
+  // writer cannot be given a time: it takes the clock's when it writes the headers.
+  std::optional<int64_t> acquisition_time;
   // Marked as a version 4 UUID by both writers; E01Writer needs it (random_set_identifier()),
   // LibewfWriter makes a random one when it is absent.
   std::optional<std::array<uint8_t, 16>> set_identifier;

@@ -13,6 +13,7 @@
 #include "exhibit/error.hpp"
 #include "image/chunk_codec.hpp"
 #include "image/unit_reader.hpp"
+#include "util/bounded_input.hpp"
 #include "util/fd.hpp"
 
 struct ZSTD_CCtx_s;
@@ -25,9 +26,9 @@ inline constexpr uint32_t k_seek_table_magic = 0x184D2A5E;  // skippable frame: 
 inline constexpr uint32_t k_record_magic = 0x184D2A50;      // skippable frame: our acquisition record
 inline constexpr uint32_t k_seekable_magic = 0x8F92EAB1;
 inline constexpr size_t k_footer_size = 9;
-// What a reader accepts: a record of at most 256 MiB (about 1.6 million pieces: 100 TiB at 64 MiB
-// pieces; a larger one stays beside the image only) and at most 2^24 frames (64 TiB at 4 MiB).
-inline constexpr size_t k_max_record = 256 << 20;
+// What a reader accepts: a record as large as one beside the image may be (util/bounded_input.hpp;
+// ours stay far below: at most 65536 pieces) and at most 2^24 frames (64 TiB at 4 MiB).
+inline constexpr size_t k_max_record = util::k_max_json_file;
 inline constexpr uint32_t k_max_frames = 1U << 24;
 
 struct SeekEntry {

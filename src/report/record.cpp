@@ -51,7 +51,8 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                   {"compression", compression_name(options.compression)},
                   {"retries", options.retries},
                   {"allow_mounted", options.allow_mounted},
-                  {"fixed_address_layout", options.fixed_address_layout}};
+                  {"fixed_address_layout", options.fixed_address_layout},
+                  {"source_date_epoch", options.source_date_epoch ? ordered_json(*options.source_date_epoch) : ordered_json()}};
   j["started"] = times.started;
   j["finished"] = times.finished;
   j["interruptions"] = result.resumed;

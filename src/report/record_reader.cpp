@@ -1,8 +1,8 @@
 // Reading a record back (for verify). Every field is checked for its type before use.
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "report/record.hpp"
+#include "util/bounded_input.hpp"
 
 namespace exhibit::report {
 
@@ -25,16 +25,14 @@ const json* member(const json& j, const char* key) {
 }  // namespace
 
 Result<RecordedImage> read_record(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::from_errno(ErrorCode::NotFound, path, errno);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXHIBIT_TRY(const std::string text, util::read_small_file(path, "record"));
   return parse_record(text, path);
 }
 
 Result<RecordedImage> parse_record(const std::string& text, const std::string& path) {
-  auto j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  EXHIBIT_TRY(const json j, util::parse_bounded_json(text, path));
   auto bad = [&](const std::string& what) { return Error(ErrorCode::Corruption, path + ": " + what); };
-  if (j.is_discarded() || !j.is_object()) return bad("not valid JSON");
+  if (!j.is_object()) return bad("not a JSON object");
   RecordedImage r;
   const json* media = member(j, "media");
   const json* digests = media ? member(*media, "digests") : nullptr;

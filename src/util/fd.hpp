@@ -5,10 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <utility>
-
-#include "exhibit/error.hpp"
 
 namespace exhibit::util {
 
@@ -47,9 +44,5 @@ long long pread_full(int fd, void* buf, size_t size, uint64_t offset);
 
 // write until everything is written; false with errno set on error.
 bool write_full(int fd, const void* buf, size_t size);
-
-// The whole of a small file (a record, a saved state), refused before reading when it is larger
-// than `limit` bytes: NotFound when it does not exist, Corruption when too large, Io otherwise.
-Result<std::string> read_small_file(const std::string& path, uint64_t limit);
 
 }  // namespace exhibit::util

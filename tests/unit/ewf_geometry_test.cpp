@@ -64,9 +64,14 @@ TEST(EwfGeometry, AnExplicitSegmentSizeTooSmallIsRefusedWithOneThatWorks) {
   const uint64_t suggested = std::stoull(m.substr(at + 19));
   EXPECT_TRUE(choose_geometry(32 * TiB, 512, 0, suggested).ok()) << m;
   EXPECT_TRUE(choose_geometry(20 * TiB, 512, 0, k_default_segment_size).ok());
-  // Tiny segments on small media: one chunk a segment, no arithmetic underflow.
-  EXPECT_TRUE(choose_geometry(1 << 20, 512, 0, 1000).ok());
-  EXPECT_FALSE(choose_geometry(64 * GiB, 512, 0, 1000).ok());
+  // Smaller than one chunk and its sections: refused, naming the smallest; that one works.
+  auto tiny = choose_geometry(1 << 20, 512, 0, 1000);
+  ASSERT_FALSE(tiny.ok());
+  EXPECT_NE(tiny.error().message().find("the smallest is 49152"), std::string::npos) << tiny.error().message();
+  EXPECT_TRUE(choose_geometry(1 << 20, 512, 0, 49152).ok());
+  EXPECT_FALSE(choose_geometry(64 * GiB, 512, 0, 49152).ok());
+  EXPECT_FALSE(choose_geometry(1 << 20, 4096, 0, 4095, /*raw=*/true).ok());
+  EXPECT_TRUE(choose_geometry(1 << 20, 4096, 0, 4096, /*raw=*/true).ok());
 }
 
 TEST(EwfGeometry, PastTheDefaultLimitTheLargestChunkIsUsed) {
