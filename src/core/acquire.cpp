@@ -191,7 +191,7 @@ Status Job::check_outputs() const {
   core::OutputGuard guard;
   EXHIBIT_CHECK(guard.protect_source(m_opt.source));
   for (const auto& d : m_dests) {
-    for (const auto& p : d.out().all_paths()) guard.add_output(p, m_opt.resume);
+    for (const auto& p : d.out().all_paths()) guard.add_output(p, m_opt.resume, /*folder_made=*/true);
   }
   if (!m_opt.report.empty()) {
     guard.add_output(m_opt.report);

@@ -23,6 +23,7 @@ struct Resolved {
   std::string folder;     // that existing ancestor: the file system the file is (or would be) on
   std::optional<struct stat> existing;  // the file itself, following symlinks
   bool dangling_link = false;
+  bool missing_folder = false;  // the file's own folder does not exist yet
 };
 
 Result<Resolved> resolve(const std::string& path) {
@@ -60,6 +61,10 @@ Result<Resolved> resolve(const std::string& path) {
   if (ec) return Error(ErrorCode::InvalidArgument, "output " + path + ": " + ec.message());
   r.location = (canon / rest).lexically_normal().string();
   r.folder = canon.string();
+  r.missing_folder = rest.has_parent_path();
+  // "new/../x": once the folders are made, that is the existing x.
+  struct stat st {};
+  if (::stat(r.location.c_str(), &st) == 0) r.existing = st;
   return r;
 }
 
@@ -100,13 +105,16 @@ void OutputGuard::protect_file(const std::string& path, const std::string& what)
   if (::stat(path.c_str(), &st) == 0) m_files.push_back({{st.st_dev, st.st_ino}, what});
 }
 
-void OutputGuard::add_output(const std::string& path, bool may_exist) { m_outputs.push_back({path, may_exist}); }
+void OutputGuard::add_output(const std::string& path, bool may_exist, bool folder_made) {
+  m_outputs.push_back({path, may_exist, folder_made});
+}
 
 Status OutputGuard::check(bool force) const {
   std::vector<std::pair<std::string, Resolved>> seen;
   for (const auto& o : m_outputs) {
     EXHIBIT_TRY(Resolved r, resolve(o.path));
     if (r.dangling_link) return refuse(o.path, "it is a symbolic link to a missing file");
+    if (r.missing_folder && !o.folder_made) return refuse(o.path, "its folder does not exist");
     if (r.existing) {
       const io::FileId id{r.existing->st_dev, r.existing->st_ino};
       for (const auto& p : m_files) {

@@ -26,8 +26,9 @@ class OutputGuard {
   Status protect_source(const std::string& path);
   // A file that must not be written, named `what` in messages ("a file of the image being verified").
   void protect_file(const std::string& path, const std::string& what);
-  // An output path; `may_exist`: an existing file is this run's own to continue (--resume).
-  void add_output(const std::string& path, bool may_exist = false);
+  // An output path; `may_exist`: an existing file is this run's own to continue (--resume);
+  // `folder_made`: its folder is created if missing (an image's files), else a missing one is refused.
+  void add_output(const std::string& path, bool may_exist = false, bool folder_made = false);
   // Every check, nothing created. InvalidArgument or AlreadyExists (both exit 2) naming the path.
   Status check(bool force) const;
 
@@ -39,6 +40,7 @@ class OutputGuard {
   struct Output {
     std::string path;
     bool may_exist = false;
+    bool folder_made = false;
   };
   std::vector<Protected> m_files;
   std::vector<dev_t> m_devices;  // the source device's family (block device sources)

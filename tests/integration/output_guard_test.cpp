@@ -56,6 +56,18 @@ TEST(OutputGuard, ReportOverTheSourceIsRefusedEvenWithForce) {
   expect_refused(exhibit_run("acquire -q -f " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "x") + " --report " +
                              sh_quote(e.tmp / "link")),
                  "it is the source");
+  // Through a folder that does not exist yet: -o makes its folders, and would then be at the source.
+  fs::copy_file(e.src, e.tmp / "z.raw");
+  expect_refused(exhibit_run("acquire -q -f " + sh_quote(e.tmp / "z.raw") + " -o " + sh_quote(e.tmp / "new/../z") +
+                             " --format raw -S 0"),
+                 "it is the source");
+  EXPECT_EQ(digest_of("sha256sum", e.tmp / "z.raw"), e.sha);
+  EXPECT_FALSE(fs::exists(e.tmp / "new"));
+  // A report whose folder does not exist is refused up front, not after the acquisition.
+  expect_refused(exhibit_run("acquire -q " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "y") + " --report " +
+                             sh_quote(e.tmp / "none/r.html")),
+                 "its folder does not exist");
+  EXPECT_FALSE(fs::exists(e.tmp / "y.log"));
   EXPECT_EQ(digest_of("sha256sum", e.src), e.sha);
 }
 
