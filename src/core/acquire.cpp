@@ -269,7 +269,9 @@ Result<AcquireResult> Job::finish_interrupted() {
   for (const auto& c : f.copies) {
     if (c.base != mine->base) EXHIBIT_CHECK(m_log->add_copy(core::OutputSet(c.base).log_path(), false, true));
   }
-  m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition RESUMED in its finishing phase on " + host_os() +
+  m_result.resumed = f.interruptions + 1;
+  m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition RESUMED (after interruption " +
+              std::to_string(m_result.resumed) + ") in its finishing phase on " + host_os() +
               ": every segment is checked against the SHA-256 taken when it was written, then named");
   for (const auto& c : f.copies) {
     if (auto st = core::complete_renames(c); !st) {
@@ -752,6 +754,7 @@ Result<AcquireResult> Job::run() {
   // The first read of the source: only now that the folder and the log exist.
   if (m_opt.resume) {
     if (auto st = check_same_source(*source); !st) {
+      if (st.error().code() == ErrorCode::Cancelled) return fail(st.error());  // the saved state stands
       m_log->line("RESUME REFUSED: " + st.error().message());
       m_log->sync();
       return st.error();
@@ -985,6 +988,7 @@ Result<AcquireResult> Job::run() {
   finishing.recovered = m_result.recovered;
   finishing.bytes = m_result.bytes;
   finishing.padding = m_result.padding;
+  finishing.interruptions = m_state.interruptions;
   const std::string finishing_text = core::render_finishing_state(finishing);
   if (auto st = for_each_copy([&](core::Destination& d) {
         return report::write_file_atomically(d.out().resume_path(), finishing_text);

@@ -75,7 +75,8 @@ std::string render_finishing_state(const FinishingState& s) {
             {"unreadable", ranges_json(s.unreadable)},
             {"recovered", ranges_json(s.recovered)},
             {"bytes", s.bytes},
-            {"padding", s.padding}};
+            {"padding", s.padding},
+            {"interruptions", s.interruptions}};
   return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -112,6 +113,7 @@ Result<FinishingState> parse_finishing_state(const std::string& text) {
     s.recovered = ranges_from(j.at("recovered"));
     s.bytes = j.at("bytes");
     s.padding = j.at("padding");
+    s.interruptions = j.at("interruptions");
     return s;
   } catch (const std::exception& e) {
     return Error(ErrorCode::Corruption, std::string("not a finishing state exhibit wrote (") + e.what() + ")");

@@ -37,6 +37,7 @@ struct FinishingState {
   std::vector<SectorRange> unreadable, recovered;
   uint64_t bytes = 0;
   uint64_t padding = 0;
+  unsigned interruptions = 0;  // before the finishing phase began
 };
 
 std::string render_finishing_state(const FinishingState& s);

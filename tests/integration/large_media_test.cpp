@@ -151,7 +151,8 @@ TEST(LargeMedia16T, FirstGibibyteWrittenCorrectlyAndResumable) {
 
   // Ctrl-C left it resumable: a resumed run re-reads that GiB and goes on.
   r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(base) +
-          " -q --resume & pid=$!; sleep 4; kill -INT $pid; wait $pid; echo \"exit=$?\"");
+          " -q --resume & pid=$!; " + wait_for_text(base + ".log", "RESUMED (after interruption 1)") +
+          "kill -INT $pid; wait $pid; echo \"exit=$?\"");
   EXPECT_NE(r.out.find("exit=3"), std::string::npos) << r.out << r.err;
   auto later = exhibit::core::load_resume_state(state);
   ASSERT_TRUE(later);

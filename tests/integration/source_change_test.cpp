@@ -15,12 +15,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Starts an acquisition of `source` to `base`, runs `meanwhile` after `delay` seconds, and
-// returns "exit=N" with the acquisition's output.
-CommandResult acquire_while(const std::string& source, const std::string& base, const std::string& delay,
-                            const std::string& meanwhile) {
+// Starts an acquisition of `source` to `base`, runs `meanwhile` once its log exists (the source is
+// open and write-blocked by then, whatever the machine's speed), and returns "exit=N" with the
+// acquisition's output.
+CommandResult acquire_while(const std::string& source, const std::string& base, const std::string& meanwhile) {
   return run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(base) +
-             " --piece-size 0 & pid=$!; sleep " + delay + "; " + meanwhile + "; wait $pid; echo \"exit=$?\"");
+             " --piece-size 0 & pid=$!; i=0; while [ ! -s " + sh_quote(base + ".log") +
+             " ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; " + meanwhile + "; wait $pid; echo \"exit=$?\"");
 }
 
 }  // namespace
@@ -31,7 +32,7 @@ TEST(SourceChange, ASizeChangeStopsTheAcquisition) {
     const std::string src = tmp / ("sparse-" + std::string(change) + ".img");
     run("truncate -s 8G " + sh_quote(src));
     const std::string base = tmp / ("img-" + std::string(change));
-    auto r = acquire_while(src, base, "0.5", "truncate -s " + std::string(change) + " " + sh_quote(src));
+    auto r = acquire_while(src, base, "truncate -s " + std::string(change) + " " + sh_quote(src));
     EXPECT_NE(r.out.find("exit=3"), std::string::npos) << r.out << r.err;
     EXPECT_EQ(line_count(r.err), 1u) << r.err;
     EXPECT_NE(r.err.find("changed from 8589934592 to"), std::string::npos) << r.err;
@@ -49,7 +50,7 @@ TEST(SourceChange, AClearedReadOnlyFlagIsSetAgainAndRecorded) {
   ASSERT_TRUE(dev.ok());
   ASSERT_EQ(run("blockdev --getro " + dev.path()).out, "0\n");
   const std::string base = tmp / "img";
-  auto r = acquire_while(dev.path(), base, "0.5", "blockdev --setrw " + dev.path());
+  auto r = acquire_while(dev.path(), base, "blockdev --setrw " + dev.path());
   EXPECT_NE(r.out.find("exit=0"), std::string::npos) << r.out << r.err;
   const std::string log = read_file(base + ".log");
   EXPECT_NE(log.find("kernel read-only flag found cleared (0) during the acquisition"), std::string::npos) << log;

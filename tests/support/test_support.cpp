@@ -18,6 +18,11 @@ namespace exhibit::test {
 
 namespace fs = std::filesystem;
 
+std::string wait_for_text(const std::string& file, const std::string& text) {
+  const std::string test = text.empty() ? "[ -s " + sh_quote(file) + " ]" : "grep -qF -- " + sh_quote(text) + " " + sh_quote(file) + " 2>/dev/null";
+  return "i=0; until " + test + " || [ $i -ge 1200 ]; do sleep 0.1; i=$((i+1)); done; ";
+}
+
 std::string sh_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);

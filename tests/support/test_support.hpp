@@ -20,6 +20,10 @@ struct CommandResult {
 CommandResult run(const std::string& command);
 // Quotes one argument for the shell.
 std::string sh_quote(const std::string& s);
+// A shell snippet that waits until `file` exists and holds `text` ("" : exists, not empty), polling
+// ten times a second for at most two minutes: put before `kill` so that a signal lands at a point
+// of the run, not after a guessed time.
+std::string wait_for_text(const std::string& file, const std::string& text = "");
 // Path of the built exhibit binary (set by CMake).
 std::string exhibit_bin();
 // The shared interop folder (../shared/interop beside the repository), or "" if absent.
