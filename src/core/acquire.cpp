@@ -989,6 +989,7 @@ Result<AcquireResult> Job::run() {
   finishing.bytes = m_result.bytes;
   finishing.padding = m_result.padding;
   finishing.interruptions = m_state.interruptions;
+  finishing.source = m_opt.source;
   const std::string finishing_text = core::render_finishing_state(finishing);
   if (auto st = for_each_copy([&](core::Destination& d) {
         return report::write_file_atomically(d.out().resume_path(), finishing_text);

@@ -76,7 +76,8 @@ std::string render_finishing_state(const FinishingState& s) {
             {"recovered", ranges_json(s.recovered)},
             {"bytes", s.bytes},
             {"padding", s.padding},
-            {"interruptions", s.interruptions}};
+            {"interruptions", s.interruptions},
+            {"source", s.source}};
   return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -114,6 +115,7 @@ Result<FinishingState> parse_finishing_state(const std::string& text) {
     s.bytes = j.at("bytes");
     s.padding = j.at("padding");
     s.interruptions = j.at("interruptions");
+    s.source = j.at("source");
     return s;
   } catch (const std::exception& e) {
     return Error(ErrorCode::Corruption, std::string("not a finishing state exhibit wrote (") + e.what() + ")");

@@ -38,6 +38,7 @@ struct FinishingState {
   uint64_t bytes = 0;
   uint64_t padding = 0;
   unsigned interruptions = 0;  // before the finishing phase began
+  std::string source;          // as given, for the advice verify prints
 };
 
 std::string render_finishing_state(const FinishingState& s);

@@ -6,11 +6,13 @@
 #include <optional>
 #include <string_view>
 
+#include "core/finishing.hpp"
 #include "core/header_notes.hpp"
 #include "core/output_set.hpp"
 #include "core/resume_state.hpp"
 #include "hash/digest.hpp"
 #include "image/zst_image.hpp"
+#include "util/bounded_input.hpp"
 #include "util/text.hpp"
 
 namespace exhibit::core {
@@ -213,7 +215,9 @@ void check_set_finished(const std::string& base, bool record_present, const LogS
   const OutputSet out(base);
   if (::access(out.resume_path().c_str(), F_OK) == 0) {
     std::string source = "SOURCE";
-    if (auto state = load_resume_state(out.resume_path()); state && !state->source.path.empty()) {
+    if (auto text = util::read_small_file(out.resume_path(), "resume state"); text && is_finishing_state(*text)) {
+      if (auto f = parse_finishing_state(*text); f && !f->source.empty()) source = util::shell_quote(f->source);
+    } else if (auto state = load_resume_state(out.resume_path()); state && !state->source.path.empty()) {
       source = util::shell_quote(state->source.path);
     }
     report.problems.push_back(util::file_name(out.resume_path()) + " exists: this acquisition did not finish; run "
