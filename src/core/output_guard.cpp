@@ -52,7 +52,7 @@ Result<Resolved> resolve(const std::string& path) {
       return r;
     }
     fs::path canon = fs::canonical(p, ec);
-    if (ec) return Error(ErrorCode::InvalidArgument, "output " + path + ": " + ec.message());
+    if (ec || !r.existing) return Error(ErrorCode::InvalidArgument, "output " + path + ": " + (ec ? ec.message() : "vanished"));
     r.location = canon.string();
     r.folder = S_ISDIR(r.existing->st_mode) ? canon.string() : canon.parent_path().string();
     return r;
