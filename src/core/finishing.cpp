@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/resume_state.hpp"
 #include "hash/file_digest.hpp"
 #include "util/bounded_input.hpp"
 #include "util/fd.hpp"
@@ -21,18 +22,6 @@ namespace {
 
 using nlohmann::json;
 constexpr int k_version = 1;
-
-json ranges_json(const std::vector<SectorRange>& v) {
-  json a = json::array();
-  for (const auto& r : v) a.push_back({r.first, r.count});
-  return a;
-}
-
-std::vector<SectorRange> ranges_from(const json& a) {
-  std::vector<SectorRange> out;
-  for (const auto& r : a) out.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>()});
-  return out;
-}
 
 json digests_json(const std::vector<DigestResult>& v) {
   json a = json::array();
@@ -72,8 +61,8 @@ std::string render_finishing_state(const FinishingState& s) {
             {"copies", copies},
             {"digests", digests_json(s.digests)},
             {"source_digests", digests_json(s.source_digests)},
-            {"unreadable", ranges_json(s.unreadable)},
-            {"recovered", ranges_json(s.recovered)},
+            {"unreadable", state_ranges_json(s.unreadable)},
+            {"recovered", state_ranges_json(s.recovered)},
             {"bytes", s.bytes},
             {"padding", s.padding},
             {"interruptions", s.interruptions},
@@ -110,8 +99,8 @@ Result<FinishingState> parse_finishing_state(const std::string& text) {
     }
     s.digests = digests_from(j.at("digests"));
     s.source_digests = digests_from(j.at("source_digests"));
-    s.unreadable = ranges_from(j.at("unreadable"));
-    s.recovered = ranges_from(j.at("recovered"));
+    s.unreadable = state_ranges_from(j.at("unreadable"));
+    s.recovered = state_ranges_from(j.at("recovered"));
     s.bytes = j.at("bytes");
     s.padding = j.at("padding");
     s.interruptions = j.at("interruptions");

@@ -19,18 +19,6 @@ using nlohmann::json;
 // check what was written by their own checksums), refused for raw.
 constexpr int k_version = 3;
 
-json ranges_json(const std::vector<SectorRange>& v) {
-  json a = json::array();
-  for (const auto& r : v) a.push_back({r.first, r.count});
-  return a;
-}
-
-std::vector<SectorRange> ranges_from(const json& a) {
-  std::vector<SectorRange> out;
-  for (const auto& r : a) out.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>()});
-  return out;
-}
-
 std::vector<unsigned char> bytes_of(const std::string& hex) {
   auto bytes = util::from_hex(hex);
   if (!bytes) throw std::invalid_argument("not hex");
@@ -69,6 +57,18 @@ Compression compression_from(const std::string& name) {
 
 }  // namespace
 
+json state_ranges_json(const std::vector<SectorRange>& v) {
+  json a = json::array();
+  for (const auto& r : v) a.push_back({r.first, r.count});
+  return a;
+}
+
+std::vector<SectorRange> state_ranges_from(const json& a) {
+  std::vector<SectorRange> out;
+  for (const auto& r : a) out.push_back({r.at(0).get<uint64_t>(), r.at(1).get<uint64_t>()});
+  return out;
+}
+
 std::string render_resume_state(const ResumeState& s) {
   json header = json::array();
   for (const auto& [k, v] : s.header_values) header.push_back({k, v});
@@ -92,7 +92,7 @@ std::string render_resume_state(const ResumeState& s) {
         {"physical", s.physical},
         {"set_identifier", util::to_hex(s.set_identifier.data(), s.set_identifier.size())}, {"header_values", header}}},
       {"progress",
-       {{"copies", copies}, {"unreadable", ranges_json(s.unreadable)}, {"recovered", ranges_json(s.recovered)},
+       {{"copies", copies}, {"unreadable", state_ranges_json(s.unreadable)}, {"recovered", state_ranges_json(s.recovered)},
         {"pending_bad", s.pending_bad ? json{s.pending_bad->first, s.pending_bad->count} : json(nullptr)},
         {"interruptions", s.interruptions}}},
       {"seal", {{"sign_key_fingerprint", s.sign_key_fingerprint}, {"sign_cms", s.sign_cms}, {"report", s.report}}}};
@@ -169,8 +169,8 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
       s.copies.push_back(std::move(cp));
     }
     if (s.copies.empty()) throw std::invalid_argument("no copies");
-    s.unreadable = ranges_from(p.at("unreadable"));
-    s.recovered = ranges_from(p.at("recovered"));
+    s.unreadable = state_ranges_from(p.at("unreadable"));
+    s.recovered = state_ranges_from(p.at("recovered"));
 
     if (!p.at("pending_bad").is_null()) s.pending_bad = SectorRange{p.at("pending_bad").at(0), p.at("pending_bad").at(1)};
     s.interruptions = p.at("interruptions");

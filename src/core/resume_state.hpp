@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
 #include "exhibit/sector_range.hpp"
@@ -78,6 +80,10 @@ struct ResumeState {
   bool sign_cms = false;             // with a certificate
   std::string report;                // --report ("" for BASE.report.html)
 };
+
+// Sector ranges as the saved states (this one and core/finishing's) keep them: [[first, count], ...].
+nlohmann::json state_ranges_json(const std::vector<SectorRange>& v);
+std::vector<SectorRange> state_ranges_from(const nlohmann::json& a);
 
 std::string render_resume_state(const ResumeState& s);
 // Corruption when the text is not a resume state we wrote.
