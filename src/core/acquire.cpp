@@ -208,9 +208,10 @@ Status Job::load_resume() {
     return Ok{};
   }
   auto loaded = core::load_resume_state(m_out().resume_path());
-  if (!loaded && loaded.error().code() == ErrorCode::NotFound && m_out().partial_segments().empty() &&
-      ::access(m_out().first_segment().c_str(), F_OK) == 0) {
-    return Error(ErrorCode::AlreadyExists, "the image " + m_out().first_segment() + " is already finished (there is no " +
+  if (const std::string finished = m_out().finished_first_file_any_format();
+      !loaded && loaded.error().code() == ErrorCode::NotFound && !finished.empty() &&
+      m_out().partial_segments().empty()) {
+    return Error(ErrorCode::AlreadyExists, "the image " + finished + " is already finished (there is no " +
                                                m_out().resume_path() + " beside it); check it with exhibit verify");
   }
   if (!loaded && loaded.error().code() == ErrorCode::NotFound && ::access(m_out().log_path().c_str(), F_OK) == 0) {

@@ -28,6 +28,13 @@ std::string OutputSet::first_file_of(const std::string& base) const {
   return base + ".E01";
 }
 
+std::string OutputSet::finished_first_file_any_format() const {
+  for (const std::string& p : {m_base + ".E01", image::raw_segment_path(m_base, 1, 1), m_base + ".raw", m_base + ".zst"}) {
+    if (::access(p.c_str(), F_OK) == 0) return p;
+  }
+  return {};
+}
+
 std::vector<std::string> OutputSet::files_of(const std::string& base) const {
   if (m_format == ImageFormat::E01) return image::existing_segments({base, false});
   if (m_format == ImageFormat::Raw && !m_one_file) return image::existing_raw_segments(base);

@@ -33,6 +33,9 @@ class OutputSet {
   // The image's first file, finished (BASE.E01, BASE.001, BASE.raw, BASE.zst) or while written.
   std::string first_segment() const { return first_file_of(m_base); }
   std::string partial_first_segment() const { return first_file_of(partial_base()); }
+  // The first file of a finished image of this name in any format, "" when there is none: what
+  // `--resume` looks for before its saved state has told it the format.
+  std::string finished_first_file_any_format() const;
   // The files of the unfinished image, in order.
   std::vector<std::string> partial_segments() const { return files_of(partial_base()); }
 

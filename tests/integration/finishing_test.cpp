@@ -126,3 +126,35 @@ TEST(Finishing, ASegmentChangedBeforeTheResumedFinishIsRefused) {
   EXPECT_FALSE(fs::exists(tmp / "x.E01"));
   EXPECT_FALSE(fs::exists(tmp / "x.manifest.json"));
 }
+
+// The same steps for raw and seekable zstd sets: a resumed run finishes what a kill left, and a
+// run killed after its state was removed is named finished (a resumed run does not know the
+// format until it has read the state, so it looks for a finished image in every format).
+TEST(Finishing, RawAndZstSetsFinishOrAreNamedFinished) {
+  TempDir tmp;
+  const std::string source = tmp / "src.bin";
+  write_file(source, random_bytes(3 << 20, 33));
+  const std::string sha = digest_of("sha256sum", source);
+  for (const std::string format : {"raw", "zst"}) {
+    for (const char* point : {"finish:staged", "finish:renamed", "finish:state-removed"}) {
+      SCOPED_TRACE(format + " " + point);
+      const std::string base = tmp / (format + "-" + std::string(point + 7));
+      auto r = run("EXHIBIT_FAULT_POINT=" + std::string(point) + " " + sh_quote(exhibit_bin()) + " acquire -q --format " +
+                   format + " " + sh_quote(source) + " -o " + sh_quote(base));
+      ASSERT_EQ(r.signal, 9) << r.err;
+      auto again = run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(base) + " --resume");
+      const std::string image = base + (format == "zst" ? ".zst" : ".001");
+      if (std::string(point) == "finish:state-removed") {
+        EXPECT_EQ(again.exit_code, 2) << again.err;
+        EXPECT_NE(again.err.find("the image " + image + " is already finished"), std::string::npos) << again.err;
+      } else {
+        EXPECT_EQ(again.exit_code, 0) << again.err;
+      }
+      EXPECT_FALSE(fs::exists(base + ".resume"));
+      auto v = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(image));
+      EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+      auto media = run("bash -c " + sh_quote((format == "zst" ? "zstd -dc " : "cat ") + sh_quote(image) + " | sha256sum"));
+      EXPECT_EQ(media.out.substr(0, 64), sha);
+    }
+  }
+}

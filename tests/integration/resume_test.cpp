@@ -121,8 +121,10 @@ TEST_P(ResumeFormat, AfterKillNineAtRandomPointsGivesTheUninterruptedImage) {
       if (fs::exists(base + ".resume")) {
         ++kills;  // unfinished, or killed while finishing (then BASE.E01 may exist: the state says what is left)
       } else {
-        // Killed after its last state was removed: the set is complete.
-        EXPECT_TRUE(fs::exists(base + ".E01") && fs::exists(base + ".manifest.json"));
+        // Killed after its last state was removed (under the sanitizers the leak check at exit
+        // makes that window wide): the set is complete, whatever its format.
+        EXPECT_TRUE(fs::exists(first_file(base)) && fs::exists(base + ".manifest.json"))
+            << "no resume state, but no finished set either";
       }
     }
   }
