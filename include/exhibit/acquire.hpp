@@ -7,19 +7,12 @@
 #include <vector>
 
 #include "exhibit/error.hpp"
+#include "exhibit/image_format.hpp"
 #include "exhibit/progress.hpp"
 #include "exhibit/sector_range.hpp"
 #include "exhibit/source_info.hpp"
 
 namespace exhibit {
-
-enum class Compression { None, EmptyBlock, Fast, Best };
-const char* compression_name(Compression c);  // "none", "empty-block", "fast", "best"
-
-// E01 (EnCase 6, segments BASE.E01…), raw (BASE.001… or one BASE.raw), seekable zstd (BASE.zst).
-enum class ImageFormat { E01, Raw, Zst };
-const char* format_name(ImageFormat f);   // "e01", "raw", "zst"
-const char* format_label(ImageFormat f);  // "E01 (EnCase 6)", "raw", "seekable zstd"
 
 struct CaseMetadata {
   std::string case_number;

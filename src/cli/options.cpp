@@ -31,6 +31,18 @@ struct SizeValidator : CLI::Validator {
   }
 };
 
+std::vector<std::string> format_names() {
+  std::vector<std::string> out;
+  for (const auto& f : image_formats()) out.emplace_back(f.name);
+  return out;
+}
+
+std::vector<std::string> compression_names() {
+  std::vector<std::string> out;
+  for (const auto& c : compressions()) out.emplace_back(c.name);
+  return out;
+}
+
 }  // namespace
 
 CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
@@ -76,10 +88,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       ->capture_default_str();
   acq->add_option("--format", format, "image format: e01 (EnCase 6), raw (BASE.001… split by --segment-size, "
                                       "or one BASE.raw with --segment-size 0), zst (seekable zstd BASE.zst)")
-      ->check(CLI::IsMember({"e01", "raw", "zst"}))
+      ->check(CLI::IsMember(format_names()))
       ->capture_default_str();
   acq->add_option("-c,--compression", compression, "none, empty-block, fast or best")
-      ->check(CLI::IsMember({"none", "empty-block", "fast", "best"}))
+      ->check(CLI::IsMember(compression_names()))
       ->capture_default_str();
   acq->add_option("--chunk-sectors", a.chunk_sectors,
                   "sectors per chunk, a power of two from 1 to 65536 (default 64; more for media over 256 GiB)");
@@ -173,7 +185,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   if (acq->parsed()) {
     cl.command = Command::Acquire;
     a.segment_size = segment_size.empty() ? 0 : *util::parse_size(segment_size);
-    a.format = format == "raw" ? ImageFormat::Raw : format == "zst" ? ImageFormat::Zst : ImageFormat::E01;
+    a.format = *format_from_name(format);  // checked by the parser against the same table
+    a.compression = *compression_from_name(compression);
     auto usage = [&](const char* message) {
       std::fprintf(stderr, "exhibit: error: %s (see exhibit --help)\n", message);
       exit_now = k_exit_usage;
@@ -188,7 +201,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     }
     if (a.format == ImageFormat::Zst) {
       if (!segment_size.empty()) return usage("--segment-size does not apply to --format zst (one file, BASE.zst)");
-      if (compression == "none" || compression == "empty-block") {
+      if (a.compression == Compression::None || a.compression == Compression::EmptyBlock) {
         return usage("--format zst compresses: use --compression fast or best, or --format raw for no compression");
       }
     }
@@ -205,10 +218,6 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       exit_now = k_exit_usage;
       return cl;
     }
-    a.compression = compression == "none"          ? Compression::None
-                    : compression == "empty-block" ? Compression::EmptyBlock
-                    : compression == "best"        ? Compression::Best
-                                                   : Compression::Fast;
     a.digests = {"md5"};
     std::stringstream ss(hashes);
     std::string name;

@@ -30,6 +30,7 @@
 #include "hash/file_digest.hpp"
 #include "image/ewf_geometry.hpp"
 #include "image/e01_writer.hpp"
+#include "image/image_writer.hpp"
 #include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
 #include "image/zst_image.hpp"
@@ -98,7 +99,7 @@ class Job {
   Status save_state(bool now);
   // After --resume: the media bytes the interrupted run had safely written.
   uint64_t resumed_bytes(uint64_t chunk, uint64_t media_size) const {
-    return std::min(media_size, m_state.copies.front().position(m_opt.format, chunk));
+    return std::min(media_size, image::held_bytes(m_opt.format, m_state.copies.front().writer, chunk));
   }
   Status record_unreadable(const SectorRange& r, uint32_t sector_size);
   // Writes BASE.map now if `now`, or if the last write is a few seconds old.
@@ -480,7 +481,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   const uint64_t resume_at = resumed_bytes(chunk, media_size);
   std::unique_ptr<core::WrittenPrefix> written;
   if (resume_at > 0) {
-    EXHIBIT_TRY(written, core::WrittenPrefix::open(m_dests.front(), m_state, m_state.copies.front(), resume_at, chunk, media_size));
+    EXHIBIT_TRY(written, core::WrittenPrefix::open(m_dests.front(), m_state.copies.front(), resume_at, chunk));
     config.digest_after_transform = true;
   }
   std::vector<std::unique_ptr<image::ChunkEncoder>> encoders;
@@ -813,11 +814,11 @@ Result<AcquireResult> Job::run() {
     if (auto st = m_dests.front().resume(w, m_state, m_state.copies.front()); !st) return fail(st.error());
     // The other copies go on from the same block, or are given up.
     const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
-    const uint64_t at = m_state.copies.front().position(m_opt.format, chunk_bytes);
+    const uint64_t at = image::held_bytes(m_opt.format, m_state.copies.front().writer, chunk_bytes);
     for (size_t i = 1; i < m_dests.size(); ++i) {
       if (!m_dests[i].alive()) continue;
       const core::CopyProgress& c = m_state.copies[i];
-      Status st = c.position(m_opt.format, chunk_bytes) == at
+      Status st = image::held_bytes(m_opt.format, c.writer, chunk_bytes) == at
                       ? m_dests[i].resume(w, m_state, c)
                       : Status(Error(ErrorCode::Corruption, "its saved position differs from " + m_opt.output_base + "'s"));
       if (!st) {
@@ -1095,34 +1096,6 @@ Result<core::FinishingCopy> Job::publish(core::Destination& d, CopyResult& c, st
 }
 
 }  // namespace
-
-const char* format_name(ImageFormat f) {
-  switch (f) {
-    case ImageFormat::E01: return "e01";
-    case ImageFormat::Raw: return "raw";
-    case ImageFormat::Zst: return "zst";
-  }
-  return "e01";
-}
-
-const char* format_label(ImageFormat f) {
-  switch (f) {
-    case ImageFormat::E01: return "E01 (EnCase 6)";
-    case ImageFormat::Raw: return "raw";
-    case ImageFormat::Zst: return "seekable zstd";
-  }
-  return "E01 (EnCase 6)";
-}
-
-const char* compression_name(Compression c) {
-  switch (c) {
-    case Compression::None: return "none";
-    case Compression::EmptyBlock: return "empty-block";
-    case Compression::Fast: return "fast";
-    case Compression::Best: return "best";
-  }
-  return "fast";
-}
 
 Result<AcquireResult> acquire(const AcquireOptions& options, const JobHooks& hooks) {
   Job job(options, hooks);

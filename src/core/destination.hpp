@@ -1,5 +1,5 @@
 // One copy of the image being acquired (-o BASE, and each --second-output BASE2): its files, its
-// writer (E01, raw or zst) and what became of it. A copy whose writing fails is given up alone;
+// image writer (whatever the format: image/image_writer.hpp) and what became of it. A copy whose writing fails is given up alone;
 // the others go on (see core/acquire.cpp).
 #pragma once
 
@@ -11,13 +11,10 @@
 #include "core/output_set.hpp"
 #include "core/pipeline.hpp"
 #include "core/resume_state.hpp"
-#include "core/written_spans.hpp"
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
-#include "image/e01_writer.hpp"
 #include "image/ewf_write_options.hpp"
-#include "image/raw_image.hpp"
-#include "image/zst_image.hpp"
+#include "image/image_writer.hpp"
 
 namespace exhibit::core {
 
@@ -31,19 +28,19 @@ class Destination {
   // A new image (raw: files of `segment_size`, 0 for one file).
   Status create(const image::EwfWriteOptions& w, uint64_t segment_size, bool one_file);
   // The image interrupted where `progress` says (the settings and the errors recorded before
-  // the interruption are in `state`). Raw: the span still open at the interruption is hashed
-  // again from the files, and must be what was written (the rest is checked as it is read back,
-  // see core/written_prefix.hpp).
+  // the interruption are in `state`).
   Status resume(const image::EwfWriteOptions& w, const ResumeState& state, const CopyProgress& progress);
   // Syncs what was written and puts where it stands into `progress`.
   Status checkpoint(CopyProgress& progress);
-  bool writing() const { return m_e01 || m_raw || m_zst; }
-  const image::ZstWriter* zst() const { return m_zst.get(); }
+  bool writing() const { return m_writer != nullptr; }
+  // What was written before the interruption, read back (see image::PrefixReader).
+  Result<std::unique_ptr<image::PrefixReader>> read_back(const CopyProgress& progress, uint64_t bytes,
+                                                         uint64_t chunk_bytes) const;
 
   // In order, on the consuming thread. A failure marks the writer broken.
   Status write(const Block& b);
   void add_error(const SectorRange& r) {
-    if (m_e01) m_e01->add_acquisition_error(r);
+    if (m_writer) m_writer->add_acquisition_error(r);
   }
   // Closes the image: E01 with its digests, zst with the record in it.
   Status finish(const std::string& md5, const std::string& sha1, const std::string& record_text);
@@ -62,10 +59,7 @@ class Destination {
  private:
   OutputSet m_out;
   ImageFormat m_format;
-  std::unique_ptr<image::E01Writer> m_e01;
-  std::unique_ptr<image::RawWriter> m_raw;
-  std::unique_ptr<image::ZstWriter> m_zst;
-  std::optional<SpanDigests> m_spans;  // raw: of what was written
+  std::unique_ptr<image::ImageWriter> m_writer;
   std::optional<Error> m_failure;
   bool m_broken = false;
   bool m_committed = false;

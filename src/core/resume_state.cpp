@@ -41,18 +41,11 @@ std::vector<uint32_t> entries_from(const std::string& hex) {
 }
 
 json copy_json(const CopyProgress& c) {
-  return {{"base", c.base}, {"given_up", c.given_up}, {"chunks", c.writer.chunks}, {"segment", c.writer.segment},
-          {"file_size", c.writer.file_size}, {"group_offset", c.writer.group_offset},
-          {"closed_tables", c.writer.closed_tables}, {"entries", entries_hex(c.writer.entries)},
-          {"media_bytes", c.media_bytes}, {"zst_file_size", c.zst_file_size}, {"zst_frames", c.zst_frames},
-          {"span_bytes", c.span_bytes}, {"written_sha256", c.written_sha256}};
-}
-
-Compression compression_from(const std::string& name) {
-  for (auto c : {Compression::None, Compression::EmptyBlock, Compression::Fast, Compression::Best}) {
-    if (name == compression_name(c)) return c;
-  }
-  throw std::invalid_argument("compression " + name);
+  return {{"base", c.base}, {"given_up", c.given_up}, {"chunks", c.writer.e01.chunks}, {"segment", c.writer.e01.segment},
+          {"file_size", c.writer.e01.file_size}, {"group_offset", c.writer.e01.group_offset},
+          {"closed_tables", c.writer.e01.closed_tables}, {"entries", entries_hex(c.writer.e01.entries)},
+          {"media_bytes", c.writer.media_bytes}, {"zst_file_size", c.writer.zst_file_size}, {"zst_frames", c.writer.zst_frames},
+          {"span_bytes", c.writer.span_bytes}, {"written_sha256", c.writer.written_sha256}};
 }
 
 }  // namespace
@@ -119,7 +112,10 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     const json& im = j.at("image");
     s.chunk_sectors = im.at("chunk_sectors");
     s.segment_size = im.at("segment_size");
-    s.compression = compression_from(im.at("compression"));
+    const std::string compression = im.at("compression");
+    const auto known = compression_from_name(compression);
+    if (!known) throw std::invalid_argument("compression " + compression);
+    s.compression = *known;
     s.digests = im.at("digests").get<std::vector<std::string>>();
     s.piece_size = im.at("piece_size");
     s.file_sector_size = im.at("file_sector_size");
@@ -129,13 +125,9 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     // Pieces are held in memory while the image is written: a state asking for millions is not ours.
     if (!piece_size_bounded(s.source.size, s.piece_size)) throw std::invalid_argument("piece_size");
     const std::string format = im.at("format");
-    if (format == "raw") {
-      s.format = ImageFormat::Raw;
-    } else if (format == "zst") {
-      s.format = ImageFormat::Zst;
-    } else if (format != "e01") {
-      throw std::invalid_argument("format " + format);
-    }
+    const auto named = format_from_name(format);
+    if (!named) throw std::invalid_argument("format " + format);
+    s.format = *named;
     if (version == 2 && s.format == ImageFormat::Raw) {
       return Error(ErrorCode::Unsupported, "resume state of an older exhibit (version 2), which kept no digests of the "
                                            "raw image it wrote: what was written cannot be checked, so it is not "
@@ -153,18 +145,18 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
       CopyProgress cp;
       cp.base = entry.at("base");
       cp.given_up = entry.at("given_up");
-      cp.writer.chunks = entry.at("chunks");
-      cp.writer.segment = entry.at("segment");
-      cp.writer.file_size = entry.at("file_size");
-      cp.writer.group_offset = entry.at("group_offset");
-      cp.writer.closed_tables = entry.at("closed_tables").get<std::vector<uint64_t>>();
-      cp.writer.entries = entries_from(entry.at("entries"));
-      cp.media_bytes = entry.at("media_bytes");
-      cp.zst_file_size = entry.at("zst_file_size");
-      cp.zst_frames = entry.at("zst_frames");
+      cp.writer.e01.chunks = entry.at("chunks");
+      cp.writer.e01.segment = entry.at("segment");
+      cp.writer.e01.file_size = entry.at("file_size");
+      cp.writer.e01.group_offset = entry.at("group_offset");
+      cp.writer.e01.closed_tables = entry.at("closed_tables").get<std::vector<uint64_t>>();
+      cp.writer.e01.entries = entries_from(entry.at("entries"));
+      cp.writer.media_bytes = entry.at("media_bytes");
+      cp.writer.zst_file_size = entry.at("zst_file_size");
+      cp.writer.zst_frames = entry.at("zst_frames");
       if (version >= 3) {
-        cp.span_bytes = entry.at("span_bytes");
-        cp.written_sha256 = entry.at("written_sha256").get<std::vector<std::string>>();
+        cp.writer.span_bytes = entry.at("span_bytes");
+        cp.writer.written_sha256 = entry.at("written_sha256").get<std::vector<std::string>>();
       }
       s.copies.push_back(std::move(cp));
     }

@@ -16,7 +16,7 @@
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
 #include "exhibit/sector_range.hpp"
-#include "image/e01_writer.hpp"
+#include "image/image_writer.hpp"
 
 namespace exhibit::core {
 
@@ -34,19 +34,8 @@ struct SourceIdentity {
 // Where one copy of the image stands: what of it is safely on disk.
 struct CopyProgress {
   std::string base;
-  bool given_up = false;         // it failed before the interruption: it is not continued
-  image::E01Checkpoint writer;   // E01
-  uint64_t media_bytes = 0;      // raw and zst: media bytes written and synced
-  uint64_t zst_file_size = 0;    // zst: bytes of BASE.zst that count, and its frames
-  uint64_t zst_frames = 0;
-  // raw: SHA-256 of each span_bytes of the media_bytes, the last span possibly shorter (see
-  // core/written_spans.hpp); --resume compares the image with them.
-  uint64_t span_bytes = 0;
-  std::vector<std::string> written_sha256;
-  // The media bytes it holds (E01: whole chunks, the last one possibly past the media size).
-  uint64_t position(ImageFormat f, uint64_t chunk_bytes) const {
-    return f == ImageFormat::E01 ? writer.chunks * chunk_bytes : media_bytes;
-  }
+  bool given_up = false;          // it failed before the interruption: it is not continued
+  image::WriterProgress writer;   // what its image writer had made durable
 };
 
 struct ResumeState {

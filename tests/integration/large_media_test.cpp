@@ -37,9 +37,10 @@ TEST_P(LargeMedia, DefaultChunkGrowsAndMemoryStaysBounded) {
   NbdDisk disk(std::string("null size=") + GetParam().size, tmp.path());
   ASSERT_TRUE(disk.ok()) << "nbdfuse did not come up";
   const std::string base = tmp / "img";
-  // Three seconds of work, then the peak resident memory (kB) and Ctrl-C.
+  // Once a saved state holds written chunks (the pipeline is full by then), the peak resident
+  // memory (kB), then Ctrl-C.
   auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(base) +
-               " -q & pid=$!; sleep 3; hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
+               " -q & pid=$!; " + wait_for_chunks(base + ".resume", 1) + "hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
                " kill -INT $pid; wait $pid; echo \"exit=$? hwm=$hwm\"");
   EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;
   const std::string hwm = field_after(r.out, "hwm=");
@@ -114,9 +115,7 @@ TEST(LargeMedia16T, FirstGibibyteWrittenCorrectlyAndResumable) {
   const uint64_t gib = uint64_t{1} << 30;
   const uint64_t chunk = 4096 * 512;  // the default chunk at 16 TiB
   // Poll the saved state (up to 3 minutes, for slow sanitizer builds) until it covers 1 GiB.
-  const std::string wait_for_gib =
-      "for i in $(seq 1 900); do sleep 0.2; c=$(grep -o '\"chunks\": [0-9]*' " + sh_quote(state) +
-      " 2>/dev/null | grep -o '[0-9]*$'); [ \"${c:-0}\" -ge " + std::to_string(gib / chunk) + " ] && break; done;";
+  const std::string wait_for_gib = wait_for_chunks(state, gib / chunk);
   auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(base) +
                " -q & pid=$!; " + wait_for_gib + " hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
                " kill -INT $pid; wait $pid; echo \"exit=$? hwm=$hwm\"");
@@ -128,8 +127,8 @@ TEST(LargeMedia16T, FirstGibibyteWrittenCorrectlyAndResumable) {
 
   auto saved = exhibit::core::load_resume_state(state);
   ASSERT_TRUE(saved) << saved.error().message();
-  ASSERT_GE(saved->copies.front().writer.chunks * chunk, gib) << "stopped before the first GiB was written";
-  auto written = exhibit::image::WrittenChunks::open(base + ".incomplete", saved->copies.front().writer);
+  ASSERT_GE(saved->copies.front().writer.e01.chunks * chunk, gib) << "stopped before the first GiB was written";
+  auto written = exhibit::image::WrittenChunks::open(base + ".incomplete", saved->copies.front().writer.e01);
   ASSERT_TRUE(written) << written.error().message();
   std::vector<unsigned char> stored(chunk + 4), data(chunk), expected(chunk);
   for (uint64_t i = 0; i < gib / chunk; ++i) {
@@ -156,7 +155,7 @@ TEST(LargeMedia16T, FirstGibibyteWrittenCorrectlyAndResumable) {
   EXPECT_NE(r.out.find("exit=3"), std::string::npos) << r.out << r.err;
   auto later = exhibit::core::load_resume_state(state);
   ASSERT_TRUE(later);
-  EXPECT_GE(later->copies.front().writer.chunks, saved->copies.front().writer.chunks);
+  EXPECT_GE(later->copies.front().writer.e01.chunks, saved->copies.front().writer.e01.chunks);
   EXPECT_EQ(later->interruptions, 1u);
   EXPECT_NE(read_file(base + ".log").find("acquisition RESUMED (after interruption 1)"), std::string::npos);
 }

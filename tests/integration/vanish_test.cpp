@@ -20,7 +20,8 @@ TEST(Vanish, PulledCableStopsWithAnUnfinishedImageThatResumes) {
   const std::string before = digest_of("sha256sum", source);
   const std::string trigger = tmp / "pull-the-cable";
   // error is the outer filter: once triggered, reads fail at once; before that the source reads
-  // at about 10 MB/s (rate is in bits per second).
+  // at about 10 MB/s (rate is in bits per second), so the cable is pulled mid-stream once a
+  // saved state holds some of it (the first comes after 2 s of reading; the whole takes about 5 s).
   NbdDisk disk(source, "--filter=error --filter=rate",
                "error-rate=100% error-file=" + sh_quote(trigger) + " rate=80M", tmp.path());
   ASSERT_TRUE(disk.ok());
@@ -43,7 +44,7 @@ TEST(Vanish, PulledCableStopsWithAnUnfinishedImageThatResumes) {
     LoopDevice loop(disk.file(), /*read_only=*/true, 512, /*direct_io=*/true);
     ASSERT_TRUE(loop.ok());
     auto r = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(base) +
-                 " -q & pid=$!; sleep 1.5; touch " + sh_quote(trigger) +
+                 " -q & pid=$!; " + wait_for_chunks(base + ".resume", 100) + "touch " + sh_quote(trigger) +
                  "; start=$(date +%s%N); wait $pid; code=$?;"
                  " echo \"exit=$code ms=$(( ($(date +%s%N) - start) / 1000000 ))\"");
     EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;

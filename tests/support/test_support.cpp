@@ -23,6 +23,11 @@ std::string wait_for_text(const std::string& file, const std::string& text) {
   return "i=0; until " + test + " || [ $i -ge 1200 ]; do sleep 0.1; i=$((i+1)); done; ";
 }
 
+std::string wait_for_chunks(const std::string& state, uint64_t chunks) {
+  return "for i in $(seq 1 900); do sleep 0.2; c=$(grep -o '\"chunks\": [0-9]*' " + sh_quote(state) +
+         " 2>/dev/null | grep -o '[0-9]*$'); [ \"${c:-0}\" -ge " + std::to_string(chunks) + " ] && break; done; ";
+}
+
 std::string sh_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);

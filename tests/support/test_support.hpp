@@ -24,6 +24,9 @@ std::string sh_quote(const std::string& s);
 // ten times a second for at most two minutes: put before `kill` so that a signal lands at a point
 // of the run, not after a guessed time.
 std::string wait_for_text(const std::string& file, const std::string& text = "");
+// Shell text: waits (up to 3 minutes, for slow sanitizer builds) until the E01 resume state
+// `state` says at least `chunks` chunks are safely written: a point in the stream, not a time.
+std::string wait_for_chunks(const std::string& state, uint64_t chunks);
 // Path of the built exhibit binary (set by CMake).
 std::string exhibit_bin();
 // The shared interop folder (../shared/interop beside the repository), or "" if absent.

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/resume_state.hpp"
-#include "core/written_spans.hpp"
+#include "image/written_spans.hpp"
 #include "image/raw_image.hpp"
 #include "oracles.hpp"
 #include "test_support.hpp"
@@ -29,7 +29,7 @@ TEST(SpanDigests, EachSpanIsTheSha256OfItsBytes) {
   TempDir tmp;
   const std::string data = random_bytes(2 * k_span + 12345, 7);
   write_file(tmp / "d.bin", data);
-  auto d = core::SpanDigests::create(k_span);
+  auto d = image::SpanDigests::create(k_span);
   ASSERT_TRUE(d);
   // Fed in uneven pieces that cross the span boundaries, as blocks are written.
   size_t pos = 0;
@@ -47,7 +47,7 @@ TEST(SpanDigests, EachSpanIsTheSha256OfItsBytes) {
   EXPECT_FALSE(d->first_difference(digests, true));
 
   // Taken over after the whole spans, then fed the open span's bytes again: the same digests.
-  auto resumed = core::SpanDigests::create(k_span, {digests[0], digests[1]});
+  auto resumed = image::SpanDigests::create(k_span, {digests[0], digests[1]});
   ASSERT_TRUE(resumed);
   EXPECT_EQ(resumed->bytes(), 2 * k_span);
   resumed->update(reinterpret_cast<const unsigned char*>(data.data()) + 2 * k_span, 12345);
@@ -56,7 +56,7 @@ TEST(SpanDigests, EachSpanIsTheSha256OfItsBytes) {
   // Another byte in the second span: that span is named, only once its bytes are all in.
   std::string changed = data;
   changed[k_span + 99] ^= 1;
-  auto again = core::SpanDigests::create(k_span);
+  auto again = image::SpanDigests::create(k_span);
   ASSERT_TRUE(again);
   again->update(reinterpret_cast<const unsigned char*>(changed.data()), k_span + 100);
   EXPECT_FALSE(again->first_difference(digests, false));
@@ -68,12 +68,12 @@ TEST(SpanDigests, EachSpanIsTheSha256OfItsBytes) {
 }
 
 TEST(SpanDigests, AtMostAFewThousandSpansForAnySize) {
-  EXPECT_EQ(core::SpanDigests::span_bytes_for(1 << 20), k_span);
-  EXPECT_EQ(core::SpanDigests::span_bytes_for(64ULL << 30), k_span);  // 4096 spans
-  EXPECT_EQ(core::SpanDigests::span_bytes_for((64ULL << 30) + 1), 2 * k_span);
+  EXPECT_EQ(image::SpanDigests::span_bytes_for(1 << 20), k_span);
+  EXPECT_EQ(image::SpanDigests::span_bytes_for(64ULL << 30), k_span);  // 4096 spans
+  EXPECT_EQ(image::SpanDigests::span_bytes_for((64ULL << 30) + 1), 2 * k_span);
   for (uint64_t size : {1ULL << 40, 20ULL << 40, (1ULL << 62) + 3}) {
-    const uint64_t span = core::SpanDigests::span_bytes_for(size);
-    EXPECT_LE(core::SpanDigests::spans_for(size, span), core::SpanDigests::k_max_spans) << size;
+    const uint64_t span = image::SpanDigests::span_bytes_for(size);
+    EXPECT_LE(image::SpanDigests::spans_for(size, span), image::SpanDigests::k_max_spans) << size;
   }
 }
 
@@ -82,7 +82,7 @@ TEST(SpanDigests, DamagedRangeNamesTheFiles) {
   EXPECT_EQ(image::raw_range_text("x", 100, 250, 260), "x.003 bytes 50-60");
   EXPECT_EQ(image::raw_range_text("x", 100, 150, 260), "x.002 bytes 50-99 and x.003 bytes 0-60");
   EXPECT_EQ(image::raw_range_text("x", 100, 50, 260), "x.001 bytes 50-99 through x.003 bytes 0-60");
-  EXPECT_EQ(core::written_span_differs("x", 0, {0, 9}).code(), ErrorCode::Corruption);
+  EXPECT_EQ(image::written_span_differs("x", 0, {0, 9}).code(), ErrorCode::Corruption);
 }
 
 TEST(ResumeState, KeepsTheRawSpanDigestsAndRefusesOldRawStates) {
@@ -90,15 +90,15 @@ TEST(ResumeState, KeepsTheRawSpanDigestsAndRefusesOldRawStates) {
   s.format = ImageFormat::Raw;
   core::CopyProgress c;
   c.base = "img";
-  c.media_bytes = k_span + 5;
-  c.span_bytes = k_span;
-  c.written_sha256 = {std::string(64, 'a'), std::string(64, 'b')};
+  c.writer.media_bytes = k_span + 5;
+  c.writer.span_bytes = k_span;
+  c.writer.written_sha256 = {std::string(64, 'a'), std::string(64, 'b')};
   s.copies.push_back(c);
   const std::string text = core::render_resume_state(s);
   auto back = core::parse_resume_state(text);
   ASSERT_TRUE(back) << back.error().message();
-  EXPECT_EQ(back->copies.at(0).span_bytes, k_span);
-  EXPECT_EQ(back->copies.at(0).written_sha256, c.written_sha256);
+  EXPECT_EQ(back->copies.at(0).writer.span_bytes, k_span);
+  EXPECT_EQ(back->copies.at(0).writer.written_sha256, c.writer.written_sha256);
 
   // A version 2 state (before the digests): refused for raw, read for E01.
   auto old = nlohmann::json::parse(text);

@@ -1,10 +1,10 @@
-#include "core/written_spans.hpp"
+#include "image/written_spans.hpp"
 
 #include <algorithm>
 
 #include "image/raw_image.hpp"
 
-namespace exhibit::core {
+namespace exhibit::image {
 
 uint64_t SpanDigests::span_bytes_for(uint64_t media_size) {
   uint64_t span = k_min_span;
@@ -60,4 +60,4 @@ Error written_span_differs(const std::string& partial_base, uint64_t segment_siz
                                           " differ from what was written before the interruption; not resumed");
 }
 
-}  // namespace exhibit::core
+}  // namespace exhibit::image

@@ -12,7 +12,7 @@
 #include "exhibit/error.hpp"
 #include "hash/digest.hpp"
 
-namespace exhibit::core {
+namespace exhibit::image {
 
 // Media bytes [first, last] (inclusive).
 struct ByteSpan {
@@ -56,4 +56,4 @@ class SpanDigests {
 // interruption; not resumed" (raw files of `segment_size`, 0 for one file).
 Error written_span_differs(const std::string& partial_base, uint64_t segment_size, const ByteSpan& span);
 
-}  // namespace exhibit::core
+}  // namespace exhibit::image
