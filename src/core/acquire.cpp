@@ -30,6 +30,7 @@
 #include "hash/file_digest.hpp"
 #include "image/ewf_geometry.hpp"
 #include "image/e01_writer.hpp"
+#include "image/block_encoder.hpp"
 #include "image/image_writer.hpp"
 #include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
@@ -462,11 +463,9 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   core::PipelineConfig config;
   // A zst frame is one block and stays 4 MiB; E01 and raw blocks shrink when many workers share the pool.
   const size_t most = std::max<size_t>(1, k_read_size / chunk);
-  config.block_capacity = chunk * (m_opt.format == ImageFormat::Zst ? most : core::chunks_per_block(chunk, most, m_opt.threads));
-  // Room for raw chunks with their checksums, as read back from the image after --resume.
-  config.encoded_capacity = config.block_capacity + 4 * (config.block_capacity / chunk);
-  if (m_opt.format == ImageFormat::Zst) config.encoded_capacity = image::zst::FrameEncoder::bound(config.block_capacity);
-  if (m_opt.format == ImageFormat::Raw) config.encoded_capacity = 0;  // written as read
+  const image::FormatTraits& format = image::traits(m_opt.format);
+  config.block_capacity = chunk * (format.block_is_one_unit ? most : core::chunks_per_block(chunk, most, m_opt.threads));
+  config.encoded_capacity = image::encoded_capacity(m_opt.format, config.block_capacity, chunk);
   const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, m_opt.threads);
   config.pool_blocks = pool.blocks;
   config.workers = pool.workers;
@@ -484,13 +483,9 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
     EXHIBIT_TRY(written, core::WrittenPrefix::open(m_dests.front(), m_state.copies.front(), resume_at, chunk));
     config.digest_after_transform = true;
   }
-  std::vector<std::unique_ptr<image::ChunkEncoder>> encoders;
-  std::vector<std::unique_ptr<image::zst::FrameEncoder>> frame_encoders;
+  std::vector<std::unique_ptr<image::BlockEncoder>> encoders;
   for (unsigned w = 0; w < config.workers; ++w) {
-    if (m_opt.format == ImageFormat::E01) encoders.push_back(std::make_unique<image::ChunkEncoder>(m_opt.compression, chunk));
-    if (m_opt.format == ImageFormat::Zst) {
-      frame_encoders.push_back(std::make_unique<image::zst::FrameEncoder>(m_opt.compression == Compression::Best ? 9 : 1));
-    }
+    encoders.push_back(image::make_block_encoder(m_opt.format, m_opt.compression, chunk));
   }
 
   uint64_t next_offset = 0;
@@ -537,17 +532,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   };
   auto transform = [&](core::Block& b, unsigned worker) -> Status {
     if (b.stored) return written->decode(b);
-    if (m_opt.format == ImageFormat::Zst) {  // one frame per block
-      EXHIBIT_TRY(image::EncodedChunk frame,
-                  frame_encoders[worker]->encode(b.data.data(), b.size, b.encoded.data(), b.encoded.size()));
-      b.chunks.push_back(frame);
-      return Ok{};
-    }
-    for (size_t pos = 0; encoders.size() > worker && pos < b.size; pos += chunk) {
-      const size_t n = std::min(chunk, b.size - pos);
-      b.chunks.push_back(encoders[worker]->encode(b.data.data() + pos, n, b.encoded.data() + pos));
-    }
-    return Ok{};
+    return encoders[worker]->encode(b.data.data(), b.size, b.encoded.data(), b.encoded.size(), b.chunks);
   };
 
   const auto start = std::chrono::steady_clock::now();
@@ -614,7 +599,7 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
 
 Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size) {
   m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
-  if (m_opt.format == ImageFormat::E01 && r.first + r.count > UINT32_MAX) {
+  if (image::traits(m_opt.format).sector_numbers_32bit && r.first + r.count > UINT32_MAX) {
     m_log->line("the E01 error list holds 32-bit sector numbers: this range is exact only in the log, the map and "
                 "the record");
   }
@@ -684,7 +669,7 @@ Result<AcquireResult> Job::run() {
   if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
   EXHIBIT_TRY(const image::EwfGeometry geometry,
               image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors,
-                                     m_opt.segment_size, m_opt.format == ImageFormat::Raw));
+                                     m_opt.segment_size, !image::traits(m_opt.format).chunked));
   m_result.chunk_sectors = geometry.chunk_sectors;
   m_result.segment_size = geometry.segment_size;
   std::string piece_reason;
@@ -714,7 +699,7 @@ Result<AcquireResult> Job::run() {
   m_map.start_time = util::format_time(started, "%Y-%m-%d %H:%M:%S", false);
   const uint64_t tail = s.size % s.logical_sector_size;
   // E01 stores whole sectors; raw and zst store the bytes as they are.
-  m_result.padding = tail && m_opt.format == ImageFormat::E01 ? s.logical_sector_size - tail : 0;
+  m_result.padding = tail && image::traits(m_opt.format).whole_sectors ? s.logical_sector_size - tail : 0;
   if (m_opt.resume) {
     const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
     m_map.done = std::min(s.size, resumed_bytes(chunk_bytes, s.size + m_result.padding));
@@ -871,7 +856,7 @@ Result<AcquireResult> Job::run() {
   }
   // zst images carry the record inside (without the file's own SHA-256, which it cannot hold).
   const std::string inner_record =
-      m_opt.format == ImageFormat::Zst
+      image::traits(m_opt.format).record_inside
           ? report::render_record(m_opt, m_result, {util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))}, host_os())
           : std::string();
   if (inner_record.size() > image::zst::k_max_record) {
