@@ -1,14 +1,9 @@
 #include "core/destination.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstddef>
 
 #include "hash/file_digest.hpp"
-#include "util/fd.hpp"
 
 namespace exhibit::core {
 
@@ -45,12 +40,12 @@ Result<SpanDigests> resumed_spans(const OutputSet& out, uint64_t segment_size, c
 Status Destination::create(const image::EwfWriteOptions& w, uint64_t segment_size, bool one_file) {
   switch (m_format) {
     case ImageFormat::Raw: {
-      EXHIBIT_TRY(m_raw, image::RawWriter::create(m_out.partial_base(), one_file ? 0 : segment_size));
+      EXHIBIT_TRY(m_raw, image::RawWriter::create(m_out.partial_base(), one_file ? 0 : segment_size, *m_env));
       EXHIBIT_TRY(m_spans, SpanDigests::create(SpanDigests::span_bytes_for(w.media_size)));
       return Ok{};
     }
     case ImageFormat::Zst: {
-      EXHIBIT_TRY(m_zst, image::ZstWriter::create(m_out.partial_first_segment()));
+      EXHIBIT_TRY(m_zst, image::ZstWriter::create(m_out.partial_first_segment(), *m_env));
       return Ok{};
     }
     case ImageFormat::E01:
@@ -58,7 +53,7 @@ Status Destination::create(const image::EwfWriteOptions& w, uint64_t segment_siz
   }
   image::EwfWriteOptions mine = w;
   mine.base = m_out.partial_base();
-  EXHIBIT_TRY(m_e01, image::E01Writer::create(mine));
+  EXHIBIT_TRY(m_e01, image::E01Writer::create(mine, *m_env));
   return Ok{};
 }
 
@@ -66,14 +61,14 @@ Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& s
   switch (m_format) {
     case ImageFormat::Raw: {
       const uint64_t segment_size = state.one_file ? 0 : state.segment_size;
-      EXHIBIT_TRY(auto writer, image::RawWriter::resume(m_out.partial_base(), segment_size, progress.media_bytes));
+      EXHIBIT_TRY(auto writer, image::RawWriter::resume(m_out.partial_base(), segment_size, progress.media_bytes, *m_env));
       EXHIBIT_TRY(m_spans, resumed_spans(m_out, segment_size, progress));
       m_raw = std::move(writer);
       return Ok{};
     }
     case ImageFormat::Zst: {
       EXHIBIT_TRY(m_zst, image::ZstWriter::resume(m_out.partial_first_segment(), progress.zst_file_size,
-                                                   progress.zst_frames));
+                                                   progress.zst_frames, *m_env));
       return Ok{};
     }
     case ImageFormat::E01:
@@ -81,7 +76,7 @@ Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& s
   }
   image::EwfWriteOptions mine = w;
   mine.base = m_out.partial_base();
-  EXHIBIT_TRY(m_e01, image::E01Writer::resume(mine, progress.writer));
+  EXHIBIT_TRY(m_e01, image::E01Writer::resume(mine, progress.writer, *m_env));
   for (const auto& r : state.unreadable) m_e01->add_acquisition_error(r);
   return Ok{};
 }
@@ -145,8 +140,7 @@ Result<std::vector<SegmentFile>> Destination::hash_segments(unsigned threads) co
   for (auto it = renames.rbegin(); it != renames.rend(); ++it) {
     written.push_back(it->first);
     // Durable before a finishing state can say they are complete.
-    util::UniqueFd fd(::open(it->first.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd || ::fsync(fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + it->first, errno);
+    EXHIBIT_CHECK(m_env->sync_file(it->first));
   }
   std::vector<SegmentFile> out;
   const auto digests = hash::digest_files(written, "sha256", threads, ErrorCode::Destination);

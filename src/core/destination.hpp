@@ -18,12 +18,15 @@
 #include "image/ewf_write_options.hpp"
 #include "image/raw_image.hpp"
 #include "image/zst_image.hpp"
+#include "io/env.hpp"
 
 namespace exhibit::core {
 
 class Destination {
  public:
-  Destination(const std::string& base, const AcquireOptions& o) : m_out(base, o.format, o.one_file), m_format(o.format) {}
+  // Every file of the copy is written through `env`.
+  Destination(const std::string& base, const AcquireOptions& o, io::Env& env = io::posix_env())
+      : m_out(base, o.format, o.one_file), m_format(o.format), m_env(&env) {}
   Destination(Destination&&) noexcept = default;
   Destination& operator=(Destination&&) noexcept = default;
 
@@ -62,6 +65,7 @@ class Destination {
  private:
   OutputSet m_out;
   ImageFormat m_format;
+  io::Env* m_env;
   std::unique_ptr<image::E01Writer> m_e01;
   std::unique_ptr<image::RawWriter> m_raw;
   std::unique_ptr<image::ZstWriter> m_zst;
