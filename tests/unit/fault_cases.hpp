@@ -51,13 +51,17 @@ inline Result<AcquireResult> acquire_through(FaultEnv& env, const AcquireOptions
   return acquire(o, hooks);
 }
 
-// The calls a run makes: a run without faults through a counting FaultEnv, in `dir`.
-inline std::vector<FaultCall> calls_of_a_clean_run(const std::string& dir, const AcquireOptions& o) {
+// The calls a run makes: a run without faults through a counting FaultEnv, its outputs (inside
+// `root`) moved to a fresh folder inside `root`, so the same texts match their paths.
+inline std::vector<FaultCall> calls_of_a_clean_run(const std::string& root, const AcquireOptions& o) {
+  static unsigned runs = 0;
+  const std::string clean = root + "/clean-" + std::to_string(++runs);
+  const auto moved = [&](const std::string& path) { return clean + path.substr(root.size()); };
+  AcquireOptions c = o;
+  c.output_base = moved(o.output_base);
+  for (auto& b : c.second_outputs) b = moved(b);
   FaultEnv env;
-  AcquireOptions clean = o;
-  clean.output_base = dir + "/" + std::filesystem::path(o.output_base).filename().string();
-  for (auto& b : clean.second_outputs) b = dir + "/" + std::filesystem::path(b).filename().string();
-  auto r = acquire_through(env, clean);
+  auto r = acquire_through(env, c);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message());
   return env.calls();
 }

@@ -25,7 +25,6 @@ class WriteFault : public testing::TestWithParam<FormatCase> {
     m_source = m_tmp / "source.img";
     m_bytes = fault_source_bytes();
     write_file(m_source, m_bytes);
-    fs::create_directories(m_tmp / "clean");
     fs::create_directories(m_tmp / "out");
     m_base = m_tmp / "out/img";
   }
@@ -34,7 +33,7 @@ class WriteFault : public testing::TestWithParam<FormatCase> {
   std::string segment_name() const { return std::string("img.incomplete") + GetParam().ext; }
   std::string partial() const { return m_base + ".incomplete" + GetParam().ext; }
   std::string finished() const { return m_base + GetParam().ext; }
-  std::vector<FaultCall> clean_calls() const { return calls_of_a_clean_run(m_tmp / "clean", options()); }
+  std::vector<FaultCall> clean_calls() const { return calls_of_a_clean_run(m_tmp.path(), options()); }
   // The nth write of the image that comes after its second checkpoint (a state with work in it
   // is saved, later work is not), counted on the paths containing `among`.
   unsigned write_after_second_checkpoint(const std::vector<FaultCall>& calls, const std::string& among) const {
@@ -173,7 +172,7 @@ TEST_P(WriteFault, WithoutFaultsTheImageIsTheSame) {
   ASSERT_TRUE(plain.ok()) << plain.error().message();
   FaultEnv env;
   AcquireOptions o = options();
-  o.output_base = m_tmp / "clean/img";
+  o.output_base = m_tmp / "out2/img";
   auto through = acquire_through(env, o);
   ASSERT_TRUE(through.ok()) << through.error().message();
   EXPECT_GT(env.count(FaultOp::SyncData, segment_name()), 3u);
