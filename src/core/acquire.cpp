@@ -65,7 +65,8 @@ std::string range_text(const SectorRange& r, uint32_t sector_size) {
 
 class Job {
  public:
-  Job(const AcquireOptions& o, const JobHooks& h) : m_opt(o), m_hooks(h), m_env(h.env != nullptr ? *h.env : io::posix_env()) {
+  Job(const AcquireOptions& o, const JobHooks& h)
+      : m_opt(o), m_hooks(h), m_env(h.env != nullptr ? *h.env : io::posix_env()) {
     m_dests.emplace_back(o.output_base, o, m_env);
     for (const auto& base : o.second_outputs) m_dests.emplace_back(base, o, m_env);
   }
@@ -283,8 +284,9 @@ Result<AcquireResult> Job::finish_interrupted() {
       return st.error();
     }
     core::fault_point("finish:renamed");
-    if (auto st = m_env.remove(core::OutputSet(c.base).resume_path()); !st && st.error().sys_errno() != ENOENT) {
-      m_log->line("could not remove " + core::OutputSet(c.base).resume_path() + ": " + std::strerror(st.error().sys_errno()));
+    const std::string state = core::OutputSet(c.base).resume_path();
+    if (auto st = m_env.remove(state); !st && st.error().sys_errno() != ENOENT) {
+      m_log->line("could not remove " + state + ": " + std::strerror(st.error().sys_errno()));
     }
     CopyResult r;
     r.base = c.base;
@@ -430,7 +432,8 @@ Status Job::save_map(bool now) {
   m_map.bad = m_result.unreadable;
   if (m_pending_bad) m_map.bad.push_back(*m_pending_bad);
   const std::string text = report::render_rescue_map(m_map);
-  return for_each_copy([&](core::Destination& d) { return report::write_file_atomically(d.out().map_path(), text, m_env); });
+  return for_each_copy(
+      [&](core::Destination& d) { return report::write_file_atomically(d.out().map_path(), text, m_env); });
 }
 
 Status Job::give_up(core::Destination& d, const Error& e) {
@@ -698,8 +701,9 @@ Result<AcquireResult> Job::run() {
   if (!m_opt.resume) {
     for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force, m_env));
   }
-  EXHIBIT_TRY(core::AcquisitionLog log, m_opt.resume ? core::AcquisitionLog::append(m_out().log_path(), m_env)
-                                                     : core::AcquisitionLog::create(m_out().log_path(), m_opt.force, m_env));
+  EXHIBIT_TRY(core::AcquisitionLog log,
+              m_opt.resume ? core::AcquisitionLog::append(m_out().log_path(), m_env)
+                           : core::AcquisitionLog::create(m_out().log_path(), m_opt.force, m_env));
   m_log.emplace(std::move(log));
   m_result.log_file = m_out().log_path();
   for (size_t i = 1; i < m_dests.size(); ++i) {

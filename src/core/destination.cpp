@@ -61,7 +61,8 @@ Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& s
   switch (m_format) {
     case ImageFormat::Raw: {
       const uint64_t segment_size = state.one_file ? 0 : state.segment_size;
-      EXHIBIT_TRY(auto writer, image::RawWriter::resume(m_out.partial_base(), segment_size, progress.media_bytes, *m_env));
+      EXHIBIT_TRY(auto writer,
+                  image::RawWriter::resume(m_out.partial_base(), segment_size, progress.media_bytes, *m_env));
       EXHIBIT_TRY(m_spans, resumed_spans(m_out, segment_size, progress));
       m_raw = std::move(writer);
       return Ok{};

@@ -14,7 +14,9 @@ Status checked(int err, const std::string& context) {
 
 }  // namespace
 
-Status WritableFile::append(const void* data, size_t size) { return checked(do_append(data, size), "writing " + m_path); }
+Status WritableFile::append(const void* data, size_t size) {
+  return checked(do_append(data, size), "writing " + m_path);
+}
 
 Status WritableFile::write_at(uint64_t offset, const void* data, size_t size) {
   return checked(do_write_at(offset, data, size), "writing " + m_path);
@@ -55,7 +57,9 @@ Status Env::remove(const std::string& path) { return checked(do_remove(path), "r
 
 Status Env::sync_file(const std::string& path) { return checked(do_sync_file(path), "syncing " + path); }
 
-Status Env::sync_folder(const std::string& folder) { return checked(do_sync_folder(folder), "syncing the folder " + folder); }
+Status Env::sync_folder(const std::string& folder) {
+  return checked(do_sync_folder(folder), "syncing the folder " + folder);
+}
 
 std::chrono::steady_clock::time_point Env::now() { return std::chrono::steady_clock::now(); }
 
