@@ -7,6 +7,10 @@
 
 namespace exhibit {
 
+namespace io {
+class Env;  // the write side of the file system (src/io/env.hpp)
+}  // namespace io
+
 struct Progress {
   uint64_t bytes_done = 0;
   uint64_t bytes_total = 0;
@@ -20,6 +24,9 @@ struct Progress {
 struct JobHooks {
   std::function<void(const Progress&)> progress;  // called a few times a second
   const std::atomic<bool>* cancel = nullptr;       // set from a signal handler
+  // Where every file the job writes is created, written, synced, renamed and removed; null: the
+  // real file system. Tests give one that injects faults (tests/support/fault_env.hpp).
+  io::Env* env = nullptr;
 };
 
 }  // namespace exhibit

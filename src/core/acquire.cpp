@@ -36,6 +36,7 @@
 #include "image/segment_names.hpp"
 #include "image/zst_image.hpp"
 #include "io/block_source.hpp"
+#include "io/env.hpp"
 #include "io/sector_reader.hpp"
 #include "report/html_report.hpp"
 #include "report/record.hpp"
@@ -66,9 +67,10 @@ std::string range_text(const SectorRange& r, uint32_t sector_size) {
 
 class Job {
  public:
-  Job(const AcquireOptions& o, const JobHooks& h) : m_opt(o), m_hooks(h) {
-    m_dests.emplace_back(o.output_base, o);
-    for (const auto& base : o.second_outputs) m_dests.emplace_back(base, o);
+  Job(const AcquireOptions& o, const JobHooks& h)
+      : m_opt(o), m_hooks(h), m_env(h.env != nullptr ? *h.env : io::posix_env()) {
+    m_dests.emplace_back(o.output_base, o, m_env);
+    for (const auto& base : o.second_outputs) m_dests.emplace_back(base, o, m_env);
   }
   Result<AcquireResult> run();
 
@@ -143,6 +145,7 @@ class Job {
 
   AcquireOptions m_opt;  // a copy: --resume takes settings over from the interrupted run
   const JobHooks& m_hooks;
+  io::Env& m_env;  // every file written goes through it
   std::vector<core::Destination> m_dests;  // -o first, then each --second-output
   const core::OutputSet& m_out() const { return m_dests.front().out(); }
   std::optional<core::AcquisitionLog> m_log;
@@ -165,7 +168,7 @@ class Job {
 };
 
 Status Job::save_state(bool now) {
-  const auto t = std::chrono::steady_clock::now();
+  const auto t = m_env.now();
   if (!now && t - m_state_saved < std::chrono::seconds(2)) return Ok{};
   m_state.copies.resize(m_dests.size());
   // Every copy synced at the same block first; then the one state, beside each copy.
@@ -182,7 +185,7 @@ Status Job::save_state(bool now) {
   m_state.pending_bad = m_pending_bad;
   const std::string text = core::render_resume_state(m_state);
   EXHIBIT_CHECK(for_each_copy([&](core::Destination& d) {
-    return d.writing() ? report::write_file_atomically(d.out().resume_path(), text) : Status(Ok{});
+    return d.writing() ? report::write_file_atomically(d.out().resume_path(), text, m_env) : Status(Ok{});
   }));
   m_state_saved = t;
   m_state_written = true;
@@ -237,7 +240,7 @@ Status Job::load_resume() {
   std::rotate(m_state.copies.begin(), named, named + 1);
   m_dests.clear();
   for (const auto& c : m_state.copies) {
-    m_dests.emplace_back(c.base, m_opt);
+    m_dests.emplace_back(c.base, m_opt, m_env);
     if (c.given_up) m_dests.back().give_up(Error(ErrorCode::Destination, "given up before the interruption"));
   }
   if (m_out().partial_segments().empty()) {
@@ -267,7 +270,7 @@ Result<AcquireResult> Job::finish_interrupted() {
     return Error(ErrorCode::InvalidArgument, m_out().resume_path() + " does not list " + m_opt.output_base +
                                                  " among the copies being finished; resume another copy");
   }
-  EXHIBIT_TRY(core::AcquisitionLog log, core::AcquisitionLog::append(core::OutputSet(mine->base).log_path()));
+  EXHIBIT_TRY(core::AcquisitionLog log, core::AcquisitionLog::append(core::OutputSet(mine->base).log_path(), m_env));
   m_log.emplace(std::move(log));
   for (const auto& c : f.copies) {
     if (c.base != mine->base) EXHIBIT_CHECK(m_log->add_copy(core::OutputSet(c.base).log_path(), false, true));
@@ -277,14 +280,15 @@ Result<AcquireResult> Job::finish_interrupted() {
               std::to_string(m_result.resumed) + ") in its finishing phase on " + host_os() +
               ": every segment is checked against the SHA-256 taken when it was written, then named");
   for (const auto& c : f.copies) {
-    if (auto st = core::complete_renames(c); !st) {
+    if (auto st = core::complete_renames(c, m_env); !st) {
       m_log->line("ACQUISITION FAILED: " + st.error().message());
       m_log->sync();
       return st.error();
     }
     core::fault_point("finish:renamed");
-    if (::unlink(core::OutputSet(c.base).resume_path().c_str()) != 0 && errno != ENOENT) {
-      m_log->line("could not remove " + core::OutputSet(c.base).resume_path() + ": " + std::strerror(errno));
+    const std::string state = core::OutputSet(c.base).resume_path();
+    if (auto st = m_env.remove(state); !st && st.error().sys_errno() != ENOENT) {
+      m_log->line("could not remove " + state + ": " + std::strerror(st.error().sys_errno()));
     }
     CopyResult r;
     r.base = c.base;
@@ -424,13 +428,14 @@ Status Job::check_same_source(io::BlockSource& source) {
 }
 
 Status Job::save_map(bool now) {
-  const auto t = std::chrono::steady_clock::now();
+  const auto t = m_env.now();
   if (!now && t - m_map_saved < std::chrono::seconds(2)) return Ok{};
   m_map_saved = t;
   m_map.bad = m_result.unreadable;
   if (m_pending_bad) m_map.bad.push_back(*m_pending_bad);
   const std::string text = report::render_rescue_map(m_map);
-  return for_each_copy([&](core::Destination& d) { return report::write_file_atomically(d.out().map_path(), text); });
+  return for_each_copy(
+      [&](core::Destination& d) { return report::write_file_atomically(d.out().map_path(), text, m_env); });
 }
 
 Status Job::give_up(core::Destination& d, const Error& e) {
@@ -680,10 +685,11 @@ Result<AcquireResult> Job::run() {
   }
 
   if (!m_opt.resume) {
-    for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force));
+    for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force, m_env));
   }
-  EXHIBIT_TRY(core::AcquisitionLog log, m_opt.resume ? core::AcquisitionLog::append(m_out().log_path())
-                                                     : core::AcquisitionLog::create(m_out().log_path(), m_opt.force));
+  EXHIBIT_TRY(core::AcquisitionLog log,
+              m_opt.resume ? core::AcquisitionLog::append(m_out().log_path(), m_env)
+                           : core::AcquisitionLog::create(m_out().log_path(), m_opt.force, m_env));
   m_log.emplace(std::move(log));
   m_result.log_file = m_out().log_path();
   for (size_t i = 1; i < m_dests.size(); ++i) {
@@ -979,7 +985,7 @@ Result<AcquireResult> Job::run() {
   finishing.source = m_opt.source;
   const std::string finishing_text = core::render_finishing_state(finishing);
   if (auto st = for_each_copy([&](core::Destination& d) {
-        return report::write_file_atomically(d.out().resume_path(), finishing_text);
+        return report::write_file_atomically(d.out().resume_path(), finishing_text, m_env);
       });
       !st) {
     return fail(st.error());
@@ -988,7 +994,7 @@ Result<AcquireResult> Job::run() {
   core::fault_point("finish:state");
   if (auto st = for_each_copy([&](core::Destination& d) -> Status {
         for (const auto& f : finishing.copies) {
-          if (f.base == d.out().base()) EXHIBIT_CHECK(core::complete_renames(f));
+          if (f.base == d.out().base()) EXHIBIT_CHECK(core::complete_renames(f, m_env));
         }
         d.set_committed();
         return Ok{};
@@ -1003,8 +1009,8 @@ Result<AcquireResult> Job::run() {
   adopt_first_finished();
   // Last: until every file has its name, the state says what is left to do.
   for (const auto& d : m_dests) {
-    if (::unlink(d.out().resume_path().c_str()) != 0 && errno != ENOENT) {
-      m_log->line("could not remove " + d.out().resume_path() + ": " + std::strerror(errno));
+    if (auto st = m_env.remove(d.out().resume_path()); !st && st.error().sys_errno() != ENOENT) {
+      m_log->line("could not remove " + d.out().resume_path() + ": " + std::strerror(st.error().sys_errno()));
     }
   }
   core::fault_point("finish:state-removed");
@@ -1026,7 +1032,7 @@ Result<core::FinishingCopy> Job::publish(core::Destination& d, CopyResult& c, st
   f.renames = out.segment_renames();
   // Written under its temporary name; its final name goes into the list of renames.
   auto stage = [&](const std::string& temporary, const std::string& final_name, const std::string& text) -> Status {
-    EXHIBIT_CHECK(report::write_file_atomically(temporary, text));
+    EXHIBIT_CHECK(report::write_file_atomically(temporary, text, m_env));
     f.renames.emplace_back(temporary, final_name);
     return Ok{};
   };
@@ -1047,7 +1053,7 @@ Result<core::FinishingCopy> Job::publish(core::Destination& d, CopyResult& c, st
   const std::string record_text = report::render_record(m_opt, mine, times, host_os());
   EXHIBIT_CHECK(stage(staged.record_path(), out.record_path(), record_text));
   m_log->field("record", c.record_file);
-  EXHIBIT_TRY(const auto sealed, seal_record(record_text, staged, m_signer ? &*m_signer : nullptr));
+  EXHIBIT_TRY(const auto sealed, seal_record(record_text, staged, m_signer ? &*m_signer : nullptr, m_env));
   if (!sealed.signature_file.empty()) {
     c.signature_file = m_signer->has_certificate() ? out.cms_signature_path() : out.plain_signature_path();
     f.renames.emplace_back(sealed.signature_file, c.signature_file);

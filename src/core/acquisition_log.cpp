@@ -1,8 +1,5 @@
 #include "core/acquisition_log.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <ctime>
 
@@ -11,26 +8,25 @@
 
 namespace exhibit::core {
 
-Result<AcquisitionLog> AcquisitionLog::create(const std::string& path, bool replace) {
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (replace ? O_TRUNC : O_EXCL);
-  util::UniqueFd fd(::open(path.c_str(), flags, 0644));
-  if (!fd) {
-    int e = errno;
-    if (e == EEXIST) return Error(ErrorCode::AlreadyExists, path + " already exists (use --force to replace it)");
-    return Error::from_errno(ErrorCode::Destination, "creating " + path, e);
+Result<AcquisitionLog> AcquisitionLog::create(const std::string& path, bool replace, io::Env& env) {
+  auto file = env.open(path, replace ? io::OpenMode::Truncate : io::OpenMode::New);
+  if (!file) {
+    if (file.error().sys_errno() == EEXIST) {
+      return Error(ErrorCode::AlreadyExists, path + " already exists (use --force to replace it)");
+    }
+    return file.error();
   }
-  return AcquisitionLog(std::move(fd), path);
+  return AcquisitionLog(std::move(*file), env);
 }
 
-Result<AcquisitionLog> AcquisitionLog::append(const std::string& path) {
-  util::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-  if (!fd) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);
-  return AcquisitionLog(std::move(fd), path);
+Result<AcquisitionLog> AcquisitionLog::append(const std::string& path, io::Env& env) {
+  EXHIBIT_TRY(auto file, env.open(path, io::OpenMode::Append));
+  return AcquisitionLog(std::move(file), env);
 }
 
 void AcquisitionLog::write_raw(const std::string& text) {
   // A log write that fails must not stop the acquisition; the image and its hashes matter more.
-  for (const auto& fd : m_fds) (void)util::write_full(fd.get(), text.data(), text.size());
+  for (const auto& f : m_files) (void)f->append(text.data(), text.size());
 }
 
 void AcquisitionLog::line(const std::string& text) {
@@ -42,12 +38,12 @@ void AcquisitionLog::field(const std::string& key, const std::string& value) {
 }
 
 void AcquisitionLog::sync() {
-  for (const auto& fd : m_fds) ::fdatasync(fd.get());
+  for (const auto& f : m_files) (void)f->sync_data();
 }
 
 Status AcquisitionLog::add_copy(const std::string& path, bool replace, bool append_to_it) {
-  EXHIBIT_TRY(AcquisitionLog other, append_to_it ? append(path) : create(path, replace));
-  m_fds.push_back(std::move(other.m_fds.front()));
+  EXHIBIT_TRY(AcquisitionLog other, append_to_it ? append(path, *m_env) : create(path, replace, *m_env));
+  m_files.push_back(std::move(other.m_files.front()));
   return Ok{};
 }
 

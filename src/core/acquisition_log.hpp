@@ -7,16 +7,16 @@
 
 #include "exhibit/error.hpp"
 #include "exhibit/source_info.hpp"
-#include "util/fd.hpp"
+#include "io/env.hpp"
 
 namespace exhibit::core {
 
 class AcquisitionLog {
  public:
-  // Creates the log; fails if it exists unless `replace`.
-  static Result<AcquisitionLog> create(const std::string& path, bool replace);
+  // Creates the log; fails if it exists unless `replace`. It and every copy added are written through `env`.
+  static Result<AcquisitionLog> create(const std::string& path, bool replace, io::Env& env = io::posix_env());
   // Opens an existing log to go on writing at its end (acquire --resume).
-  static Result<AcquisitionLog> append(const std::string& path);
+  static Result<AcquisitionLog> append(const std::string& path, io::Env& env = io::posix_env());
 
   // "YYYY-MM-DDTHH:MM:SSZ  text"
   void line(const std::string& text);
@@ -32,10 +32,13 @@ class AcquisitionLog {
   Status add_copy(const std::string& path, bool replace, bool append = false);
 
  private:
-  AcquisitionLog(util::UniqueFd fd, std::string path) : m_path(std::move(path)) { m_fds.push_back(std::move(fd)); }
+  AcquisitionLog(std::unique_ptr<io::WritableFile> file, io::Env& env) : m_env(&env), m_path(file->path()) {
+    m_files.push_back(std::move(file));
+  }
   void write_raw(const std::string& text);
 
-  std::vector<util::UniqueFd> m_fds;
+  io::Env* m_env;
+  std::vector<std::unique_ptr<io::WritableFile>> m_files;
   std::string m_path;
 };
 

@@ -1,20 +1,15 @@
 #include "core/destination.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-
 #include "hash/file_digest.hpp"
-#include "util/fd.hpp"
 
 namespace exhibit::core {
 
 namespace {
 
 image::WriterSetup setup_for(const OutputSet& out, ImageFormat format, const image::EwfWriteOptions& w,
-                             uint64_t segment_size) {
+                             uint64_t segment_size, io::Env& env) {
   image::WriterSetup s;
+  s.env = &env;
   s.format = format;
   s.base = out.partial_base();
   s.ewf = w;
@@ -25,13 +20,13 @@ image::WriterSetup setup_for(const OutputSet& out, ImageFormat format, const ima
 }  // namespace
 
 Status Destination::create(const image::EwfWriteOptions& w, uint64_t segment_size, bool one_file) {
-  EXHIBIT_TRY(m_writer, image::create_writer(setup_for(m_out, m_format, w, one_file ? 0 : segment_size)));
+  EXHIBIT_TRY(m_writer, image::create_writer(setup_for(m_out, m_format, w, one_file ? 0 : segment_size, *m_env)));
   return Ok{};
 }
 
 Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& state, const CopyProgress& progress) {
   const uint64_t segment_size = state.one_file ? 0 : state.segment_size;
-  EXHIBIT_TRY(m_writer, image::resume_writer(setup_for(m_out, m_format, w, segment_size), progress.writer,
+  EXHIBIT_TRY(m_writer, image::resume_writer(setup_for(m_out, m_format, w, segment_size, *m_env), progress.writer,
                                               state.unreadable));
   return Ok{};
 }
@@ -68,8 +63,7 @@ Result<std::vector<SegmentFile>> Destination::hash_segments(unsigned threads) co
   for (auto it = renames.rbegin(); it != renames.rend(); ++it) {
     written.push_back(it->first);
     // Durable before a finishing state can say they are complete.
-    util::UniqueFd fd(::open(it->first.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd || ::fsync(fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + it->first, errno);
+    EXHIBIT_CHECK(m_env->sync_file(it->first));
   }
   std::vector<SegmentFile> out;
   const auto digests = hash::digest_files(written, "sha256", threads, ErrorCode::Destination);

@@ -15,12 +15,15 @@
 #include "exhibit/error.hpp"
 #include "image/ewf_write_options.hpp"
 #include "image/image_writer.hpp"
+#include "io/env.hpp"
 
 namespace exhibit::core {
 
 class Destination {
  public:
-  Destination(const std::string& base, const AcquireOptions& o) : m_out(base, o.format, o.one_file), m_format(o.format) {}
+  // Every file of the copy is written through `env`.
+  Destination(const std::string& base, const AcquireOptions& o, io::Env& env = io::posix_env())
+      : m_out(base, o.format, o.one_file), m_format(o.format), m_env(&env) {}
   Destination(Destination&&) noexcept = default;
   Destination& operator=(Destination&&) noexcept = default;
 
@@ -59,6 +62,7 @@ class Destination {
  private:
   OutputSet m_out;
   ImageFormat m_format;
+  io::Env* m_env;
   std::unique_ptr<image::ImageWriter> m_writer;
   std::optional<Error> m_failure;
   bool m_broken = false;

@@ -2,8 +2,6 @@
 
 #include "core/output_guard.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,7 +12,7 @@
 
 #include "image/chunk_codec.hpp"
 #include "image/unit_reader.hpp"
-#include "util/fd.hpp"
+#include "io/env.hpp"
 
 namespace exhibit {
 
@@ -52,15 +50,17 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
 
   const bool to_stdout = o.output == "-";
   const std::string partial = o.output + ".partial";
-  util::UniqueFd out;
+  io::Env& env = hooks.env != nullptr ? *hooks.env : io::posix_env();
+  std::unique_ptr<io::WritableFile> out;
   if (to_stdout) {
-    out = util::UniqueFd(::dup(STDOUT_FILENO));
+    EXHIBIT_TRY(out, io::standard_output());
   } else {
     EXHIBIT_CHECK(core::check_image_output(info.segment_files, o.image, o.output, "", o.force, "the image being exported"));
     EXHIBIT_CHECK(core::check_image_output(info.segment_files, o.image, partial, "", true, "the image being exported"));
-    out = util::UniqueFd(::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    auto created = env.open(partial, io::OpenMode::Truncate);
+    if (!created) return Error::from_errno(ErrorCode::Destination, partial, created.error().sys_errno());
+    out = std::move(*created);
   }
-  if (!out) return Error::from_errno(ErrorCode::Destination, to_stdout ? "standard output" : partial, errno);
 
   const uint64_t chunk = reader->unit_bytes();
   std::vector<unsigned char> stored(reader->stored_capacity()), data(chunk);
@@ -82,21 +82,17 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
     }
     const uint64_t from = std::max(o.offset, start) - start;
     const auto n = static_cast<size_t>(std::min<uint64_t>(data_size - from, length - done));
-    if (!util::write_full(out.get(), data.data() + from, n)) {
-      return Error::from_errno(ErrorCode::Destination, "writing " + (to_stdout ? std::string("standard output") : partial),
-                               errno);
-    }
+    EXHIBIT_CHECK(out->append(data.data() + from, n));
     done += n;
     if (hooks.progress) {
       hooks.progress({done, length, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0});
     }
   }
   if (!to_stdout) {
-    if (::fsync(out.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + partial, errno);
-    out.reset();
-    if (std::rename(partial.c_str(), o.output.c_str()) != 0) {
-      return Error::from_errno(ErrorCode::Destination, "renaming " + partial + " to " + o.output, errno);
-    }
+    EXHIBIT_CHECK(out->sync());
+    EXHIBIT_CHECK(out->close());
+    EXHIBIT_CHECK(env.rename(partial, o.output));
+    (void)env.sync_folder(io::folder_of(o.output));
   }
   return ExportResult{done, o.output};
 }

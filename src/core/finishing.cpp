@@ -1,6 +1,5 @@
 #include "core/finishing.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,13 +7,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/resume_state.hpp"
 #include "hash/file_digest.hpp"
 #include "util/bounded_input.hpp"
-#include "util/fd.hpp"
 
 namespace exhibit::core {
 
@@ -33,12 +30,6 @@ std::vector<DigestResult> digests_from(const json& a) {
   std::vector<DigestResult> out;
   for (const auto& d : a) out.push_back({d.at(0).get<std::string>(), d.at(1).get<std::string>()});
   return out;
-}
-
-void sync_folder_of(const std::string& path) {
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  util::UniqueFd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd) ::fsync(fd.get());
 }
 
 }  // namespace
@@ -111,7 +102,7 @@ Result<FinishingState> parse_finishing_state(const std::string& text) {
   }
 }
 
-Status complete_renames(const FinishingCopy& c) {
+Status complete_renames(const FinishingCopy& c, io::Env& env) {
   // Where each file is now: under its temporary name, or already under its final one.
   auto current = [&](const std::string& final_name) -> std::string {
     for (const auto& [from, to] : c.renames) {
@@ -135,12 +126,10 @@ Status complete_renames(const FinishingCopy& c) {
       if (::access(to.c_str(), F_OK) == 0) continue;  // renamed before the interruption
       return Error(ErrorCode::Corruption, "finishing " + c.base + ": neither " + from + " nor " + to + " exists");
     }
-    if (std::rename(from.c_str(), to.c_str()) != 0) {
-      return Error::from_errno(ErrorCode::Destination, "renaming " + from + " to " + to, errno);
-    }
+    EXHIBIT_CHECK(env.rename(from, to));
     fault_point(c.renames.front().first == from ? "finish:first-rename" : "finish:rename");
   }
-  if (!c.renames.empty()) sync_folder_of(c.renames.front().second);
+  if (!c.renames.empty()) (void)env.sync_folder(io::folder_of(c.renames.front().second));
   return Ok{};
 }
 

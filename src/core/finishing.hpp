@@ -14,6 +14,7 @@
 
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
+#include "io/env.hpp"
 
 namespace exhibit::core {
 
@@ -48,8 +49,8 @@ Result<FinishingState> parse_finishing_state(const std::string& text);
 
 // The renames of one copy, in order; each segment's SHA-256 is checked first (Corruption when a
 // file changed since it was written: nothing is renamed then). Done renames are skipped, so this
-// can be repeated after a crash.
-Status complete_renames(const FinishingCopy& c);
+// can be repeated after a crash. The renames and the folder's sync go through `env`.
+Status complete_renames(const FinishingCopy& c, io::Env& env = io::posix_env());
 
 // Test-only: when the environment variable EXHIBIT_FAULT_POINT equals `name`, the process kills
 // itself with SIGKILL here, as a power cut would stop it. Never set in normal use.

@@ -1,17 +1,13 @@
 #include "core/output_set.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <filesystem>
 
 #include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
 #include "report/record.hpp"
-#include "util/fd.hpp"
 
 namespace exhibit::core {
 
@@ -76,7 +72,7 @@ std::vector<std::string> OutputSet::all_paths() const {
   return out;
 }
 
-Status OutputSet::prepare(bool force) const {
+Status OutputSet::prepare(bool force, io::Env& env) const {
   fs::path parent = fs::path(m_base).parent_path();
   std::error_code ec;
   if (!parent.empty() && !fs::exists(parent, ec)) {
@@ -89,9 +85,7 @@ Status OutputSet::prepare(bool force) const {
   if (!existing.empty() && !force) {
     return Error(ErrorCode::AlreadyExists, existing.front() + " already exists (use --force to replace the image)");
   }
-  for (const auto& p : existing) {
-    if (::unlink(p.c_str()) != 0) return Error::from_errno(ErrorCode::Destination, "removing " + p, errno);
-  }
+  for (const auto& p : existing) EXHIBIT_CHECK(env.remove(p));
   return Ok{};
 }
 

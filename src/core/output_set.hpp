@@ -10,6 +10,7 @@
 
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
+#include "io/env.hpp"
 
 namespace exhibit::core {
 
@@ -47,8 +48,8 @@ class OutputSet {
   std::vector<std::string> all_paths() const;
 
   // Creates the destination folder if needed; refuses (AlreadyExists) when any file of this
-  // image exists, unless `force`, which removes them first.
-  Status prepare(bool force) const;
+  // image exists, unless `force`, which removes them first (through `env`).
+  Status prepare(bool force, io::Env& env = io::posix_env()) const;
   // The unfinished segments' renames BASE.incomplete.EXT -> BASE.EXT, the last file first and the
   // first (BASE.E01) last: until the very end nothing looks finished.
   std::vector<std::pair<std::string, std::string>> segment_renames() const;

@@ -10,17 +10,18 @@
 
 namespace exhibit::core {
 
-Result<SealedRecord> seal_record(const std::string& record_text, const OutputSet& out, const report::Signer* signer) {
+Result<SealedRecord> seal_record(const std::string& record_text, const OutputSet& out, const report::Signer* signer,
+                                 io::Env& env) {
   SealedRecord sealed;
   if (signer != nullptr) {
     const bool cms = signer->has_certificate();
     EXHIBIT_TRY(std::string signature, cms ? signer->sign_cms(record_text) : signer->sign_plain(record_text));
     sealed.signature_file = cms ? out.cms_signature_path() : out.plain_signature_path();
-    EXHIBIT_CHECK(report::write_file_atomically(sealed.signature_file, signature));
+    EXHIBIT_CHECK(report::write_file_atomically(sealed.signature_file, signature, env));
   }
   EXHIBIT_TRY(std::string request, report::timestamp_request(record_text));
   sealed.timestamp_request_file = out.timestamp_request_path();
-  EXHIBIT_CHECK(report::write_file_atomically(sealed.timestamp_request_file, request));
+  EXHIBIT_CHECK(report::write_file_atomically(sealed.timestamp_request_file, request, env));
   return sealed;
 }
 

@@ -15,8 +15,9 @@ struct SealedRecord {
   std::string timestamp_request_file;
 };
 
-// `record_text` is the record's exact bytes; `signer` may be null.
-Result<SealedRecord> seal_record(const std::string& record_text, const OutputSet& out, const report::Signer* signer);
+// `record_text` is the record's exact bytes; `signer` may be null. The files are written through `env`.
+Result<SealedRecord> seal_record(const std::string& record_text, const OutputSet& out, const report::Signer* signer,
+                                 io::Env& env = io::posix_env());
 
 // Verify's side: checks every signature and timestamp response lying beside the record of the
 // image BASE (report.record_file) with `keys`, into report.signatures, problems and notes.

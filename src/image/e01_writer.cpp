@@ -1,9 +1,5 @@
 #include "image/e01_writer.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <openssl/rand.h>
 
 #include <cerrno>
@@ -26,7 +22,7 @@ uint64_t tables_size(uint64_t entries) {
 
 }  // namespace
 
-E01Writer::E01Writer(const EwfWriteOptions& options) : m_opt(options) {
+E01Writer::E01Writer(const EwfWriteOptions& options, io::Env& env) : m_opt(options), m_env(&env) {
   ewf::VolumeInfo v;
   v.removable = options.removable;
   v.physical = options.physical;
@@ -49,38 +45,31 @@ std::string E01Writer::segment_path(uint32_t number) const {
   return m_opt.base + "." + segment_extension(number).value_or("E??");
 }
 
-Error E01Writer::failure(const std::string& what, int err) const {
-  return Error::from_errno(ErrorCode::Destination, what + " " + segment_path(m_segment), err);
-}
-
-Result<std::unique_ptr<E01Writer>> E01Writer::create(const EwfWriteOptions& options) {
+Result<std::unique_ptr<E01Writer>> E01Writer::create(const EwfWriteOptions& options, io::Env& env) {
   if (!options.set_identifier) return Error(ErrorCode::InvalidArgument, "an E01 needs a set identifier");
-  std::unique_ptr<E01Writer> w(new E01Writer(options));
+  std::unique_ptr<E01Writer> w(new E01Writer(options, env));
   EXHIBIT_CHECK(w->open_segment(1));
   return w;
 }
 
-Result<std::unique_ptr<E01Writer>> E01Writer::resume(const EwfWriteOptions& options, const E01Checkpoint& cp) {
+Result<std::unique_ptr<E01Writer>> E01Writer::resume(const EwfWriteOptions& options, const E01Checkpoint& cp,
+                                                   io::Env& env) {
   if (!options.set_identifier) return Error(ErrorCode::InvalidArgument, "an E01 needs a set identifier");
-  std::unique_ptr<E01Writer> w(new E01Writer(options));
+  std::unique_ptr<E01Writer> w(new E01Writer(options, env));
   w->m_segment = cp.segment;
   const std::string path = w->segment_path(cp.segment);
-  w->m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!w->m_fd) return w->failure("opening", errno);
-  struct stat st {};
-  if (::fstat(w->m_fd.get(), &st) != 0) return w->failure("examining", errno);
-  if (static_cast<uint64_t>(st.st_size) < cp.file_size) {
-    return Error(ErrorCode::Corruption, path + " is " + std::to_string(st.st_size) + " bytes, shorter than the " +
+  EXHIBIT_TRY(w->m_file, env.open(path, io::OpenMode::Existing));
+  EXHIBIT_TRY(const uint64_t size, w->m_file->size());
+  if (size < cp.file_size) {
+    return Error(ErrorCode::Corruption, path + " is " + std::to_string(size) + " bytes, shorter than the " +
                                             std::to_string(cp.file_size) + " bytes saved as written: cannot resume");
   }
-  if (::ftruncate(w->m_fd.get(), static_cast<off_t>(cp.file_size)) != 0) return w->failure("cutting back", errno);
-  if (::lseek(w->m_fd.get(), static_cast<off_t>(cp.file_size), SEEK_SET) < 0) return w->failure("seeking in", errno);
+  EXHIBIT_CHECK(w->m_file->truncate(cp.file_size));
   // Segments begun after the checkpoint hold nothing we can vouch for.
   for (uint32_t n = cp.segment + 1;; ++n) {
-    const std::string later = w->segment_path(n);
-    if (::unlink(later.c_str()) != 0) {
-      if (errno == ENOENT) break;
-      return Error::from_errno(ErrorCode::Destination, "removing " + later, errno);
+    if (auto removed = env.remove(w->segment_path(n)); !removed) {
+      if (removed.error().sys_errno() == ENOENT) break;
+      return removed.error();
     }
   }
   w->m_offset = w->m_buf_start = cp.file_size;
@@ -95,7 +84,7 @@ Result<std::unique_ptr<E01Writer>> E01Writer::resume(const EwfWriteOptions& opti
 Status E01Writer::append(const unsigned char* data, size_t size) {
   if (m_buf.size() + size > k_buffer_bytes) EXHIBIT_CHECK(flush());
   if (size >= k_buffer_bytes) {
-    if (!util::write_full(m_fd.get(), data, size)) return failure("writing", errno);
+    EXHIBIT_CHECK(m_file->append(data, size));
     m_buf_start += size;
   } else {
     m_buf.insert(m_buf.end(), data, data + size);
@@ -106,7 +95,7 @@ Status E01Writer::append(const unsigned char* data, size_t size) {
 
 Status E01Writer::flush() {
   if (m_buf.empty()) return Ok{};
-  if (!util::write_full(m_fd.get(), m_buf.data(), m_buf.size())) return failure("writing", errno);
+  EXHIBIT_CHECK(m_file->append(m_buf.data(), m_buf.size()));
   m_buf_start += m_buf.size();
   m_buf.clear();
   return Ok{};
@@ -124,8 +113,7 @@ Status E01Writer::open_segment(uint32_t number) {
   }
   m_segment = number;
   const std::string path = segment_path(number);
-  m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!m_fd) return failure("creating", errno);
+  EXHIBIT_TRY(m_file, m_env->open(path, io::OpenMode::Truncate));
   m_offset = m_buf_start = 0;
   m_buf.clear();
   m_closed_tables.clear();
@@ -153,9 +141,8 @@ Status E01Writer::close_group() {
   const ewf::Bytes sectors = ewf::descriptor("sectors", end, end - m_group_offset);
   if (m_group_offset >= m_buf_start) {
     std::memcpy(m_buf.data() + (m_group_offset - m_buf_start), sectors.data(), sectors.size());
-  } else if (::pwrite(m_fd.get(), sectors.data(), sectors.size(), static_cast<off_t>(m_group_offset)) !=
-             static_cast<ssize_t>(sectors.size())) {
-    return failure("writing", errno == 0 ? EIO : errno);
+  } else {
+    EXHIBIT_CHECK(m_file->write_at(m_group_offset, sectors.data(), sectors.size()));
   }
   const ewf::Bytes table = ewf::table_body(m_group_offset, m_entries);
   m_closed_tables.push_back(m_offset);
@@ -170,8 +157,8 @@ Status E01Writer::close_segment() {
   EXHIBIT_CHECK(close_group());
   EXHIBIT_CHECK(append(ewf::descriptor("next", m_offset, 0)));
   EXHIBIT_CHECK(flush());
-  if (::fdatasync(m_fd.get()) != 0) return failure("syncing", errno);
-  m_fd.reset();
+  EXHIBIT_CHECK(m_file->sync_data());
+  m_file.reset();
   return Ok{};
 }
 
@@ -206,7 +193,7 @@ Status E01Writer::write_chunk(const EncodedChunk& c) {
 
 Result<E01Checkpoint> E01Writer::checkpoint() {
   EXHIBIT_CHECK(flush());
-  if (::fdatasync(m_fd.get()) != 0) return failure("syncing", errno);
+  EXHIBIT_CHECK(m_file->sync_data());
   E01Checkpoint cp;
   cp.chunks = m_chunks;
   cp.segment = m_segment;
@@ -232,14 +219,9 @@ Status E01Writer::finish(const std::string& md5_hex, const std::string& sha1_hex
   EXHIBIT_CHECK(append_section("hash", ewf::hash_body(*md5)));
   EXHIBIT_CHECK(append(ewf::descriptor("done", m_offset, 0)));
   EXHIBIT_CHECK(flush());
-  if (::fsync(m_fd.get()) != 0) return failure("syncing", errno);
-  if (::close(m_fd.get()) != 0) {
-    const int e = errno;
-    (void)m_fd.release();
-    return failure("closing", e);
-  }
-  (void)m_fd.release();
-  return Ok{};
+  EXHIBIT_CHECK(m_file->sync());
+  const auto file = std::move(m_file);
+  return file->close();
 }
 
 Result<std::array<uint8_t, 16>> random_set_identifier() {

@@ -15,7 +15,7 @@
 #include "image/chunk_codec.hpp"
 #include "image/ewf_sections.hpp"
 #include "image/ewf_write_options.hpp"
-#include "util/fd.hpp"
+#include "io/env.hpp"
 
 namespace exhibit::image {
 
@@ -34,10 +34,12 @@ struct E01Checkpoint {
 
 class E01Writer {
  public:
-  static Result<std::unique_ptr<E01Writer>> create(const EwfWriteOptions& options);
+  // Every segment file is created, written and synced through `env`.
+  static Result<std::unique_ptr<E01Writer>> create(const EwfWriteOptions& options, io::Env& env = io::posix_env());
   // Continues after `cp`: the segment it names is cut back to cp.file_size and later segment
   // files are removed. Errors the caller recorded before must be added again.
-  static Result<std::unique_ptr<E01Writer>> resume(const EwfWriteOptions& options, const E01Checkpoint& cp);
+  static Result<std::unique_ptr<E01Writer>> resume(const EwfWriteOptions& options, const E01Checkpoint& cp,
+                                                   io::Env& env = io::posix_env());
 
   Status write_chunk(const EncodedChunk& chunk);
   // Kept in memory; written in the last segment's error2 section by finish().
@@ -51,7 +53,7 @@ class E01Writer {
   uint64_t chunks_written() const { return m_chunks; }
 
  private:
-  explicit E01Writer(const EwfWriteOptions& options);
+  E01Writer(const EwfWriteOptions& options, io::Env& env);
   Status open_segment(uint32_t number);
   Status close_segment();
   Status open_group();
@@ -60,11 +62,11 @@ class E01Writer {
   Status append(const ewf::Bytes& b) { return append(b.data(), b.size()); }
   Status append_section(const std::string& type, const ewf::Bytes& body);
   Status flush();
-  Error failure(const std::string& what, int err) const;
 
   EwfWriteOptions m_opt;
+  io::Env* m_env;
   ewf::Bytes m_volume;  // the volume/data section body
-  util::UniqueFd m_fd;
+  std::unique_ptr<io::WritableFile> m_file;
   uint32_t m_segment = 0;
   uint64_t m_offset = 0;      // logical end of the segment file (buffered bytes included)
   uint64_t m_buf_start = 0;   // file offset of m_buf[0]

@@ -239,6 +239,8 @@ class ZstImageWriter final : public ImageWriter {
   std::unique_ptr<ZstWriter> m_w;
 };
 
+io::Env& env_of(const WriterSetup& s) { return s.env != nullptr ? *s.env : io::posix_env(); }
+
 EwfWriteOptions named(const WriterSetup& s) {
   EwfWriteOptions o = s.ewf;
   o.base = s.base;
@@ -250,18 +252,18 @@ EwfWriteOptions named(const WriterSetup& s) {
 Result<std::unique_ptr<ImageWriter>> create_writer(const WriterSetup& s) {
   switch (s.format) {
     case ImageFormat::Raw: {
-      EXHIBIT_TRY(auto w, RawWriter::create(s.base, s.segment_size));
+      EXHIBIT_TRY(auto w, RawWriter::create(s.base, s.segment_size, env_of(s)));
       EXHIBIT_TRY(SpanDigests spans, SpanDigests::create(SpanDigests::span_bytes_for(s.ewf.media_size)));
       return std::unique_ptr<ImageWriter>(new RawImageWriter(std::move(w), std::move(spans), s.base, s.segment_size));
     }
     case ImageFormat::Zst: {
-      EXHIBIT_TRY(auto w, ZstWriter::create(s.base + ".zst"));
+      EXHIBIT_TRY(auto w, ZstWriter::create(s.base + ".zst", env_of(s)));
       return std::unique_ptr<ImageWriter>(new ZstImageWriter(std::move(w)));
     }
     case ImageFormat::E01:
       break;
   }
-  EXHIBIT_TRY(auto w, E01Writer::create(named(s)));
+  EXHIBIT_TRY(auto w, E01Writer::create(named(s), env_of(s)));
   return std::unique_ptr<ImageWriter>(new E01ImageWriter(std::move(w), s.base, s.ewf.media_size));
 }
 
@@ -269,18 +271,18 @@ Result<std::unique_ptr<ImageWriter>> resume_writer(const WriterSetup& s, const W
                                                    const std::vector<SectorRange>& unreadable) {
   switch (s.format) {
     case ImageFormat::Raw: {
-      EXHIBIT_TRY(auto w, RawWriter::resume(s.base, s.segment_size, p.media_bytes));
+      EXHIBIT_TRY(auto w, RawWriter::resume(s.base, s.segment_size, p.media_bytes, env_of(s)));
       EXHIBIT_TRY(SpanDigests spans, resumed_spans(s.base, s.segment_size, p));
       return std::unique_ptr<ImageWriter>(new RawImageWriter(std::move(w), std::move(spans), s.base, s.segment_size));
     }
     case ImageFormat::Zst: {
-      EXHIBIT_TRY(auto w, ZstWriter::resume(s.base + ".zst", p.zst_file_size, p.zst_frames));
+      EXHIBIT_TRY(auto w, ZstWriter::resume(s.base + ".zst", p.zst_file_size, p.zst_frames, env_of(s)));
       return std::unique_ptr<ImageWriter>(new ZstImageWriter(std::move(w)));
     }
     case ImageFormat::E01:
       break;
   }
-  EXHIBIT_TRY(auto w, E01Writer::resume(named(s), p.e01));
+  EXHIBIT_TRY(auto w, E01Writer::resume(named(s), p.e01, env_of(s)));
   for (const auto& r : unreadable) w->add_acquisition_error(r);
   return std::unique_ptr<ImageWriter>(new E01ImageWriter(std::move(w), s.base, s.ewf.media_size));
 }

@@ -17,6 +17,7 @@
 #include "image/chunk_codec.hpp"
 #include "image/e01_writer.hpp"
 #include "image/ewf_write_options.hpp"
+#include "io/env.hpp"
 
 namespace exhibit::image {
 
@@ -41,6 +42,7 @@ struct WriterSetup {
   std::string base;          // the files are named from it (BASE.incomplete while written)
   EwfWriteOptions ewf;       // E01 settings; media_size for every format
   uint64_t segment_size = 0; // raw: bytes per file, 0 for one file
+  io::Env* env = nullptr;    // every file is written through it (nullptr: the real file system)
 };
 
 // One block of the stream, in stream order: its media bytes and, for the formats that store

@@ -42,16 +42,19 @@ std::string raw_range_text(const std::string& base, uint64_t segment_size, uint6
          part(last_file * segment_size, last);
 }
 
-Result<std::unique_ptr<RawWriter>> RawWriter::create(const std::string& base, uint64_t segment_size) {
+Result<std::unique_ptr<RawWriter>> RawWriter::create(const std::string& base, uint64_t segment_size, io::Env& env) {
   std::unique_ptr<RawWriter> w(new RawWriter());
+  w->m_env = &env;
   w->m_base = base;
   w->m_segment_size = segment_size;
   EXHIBIT_CHECK(w->open_next());
   return w;
 }
 
-Result<std::unique_ptr<RawWriter>> RawWriter::resume(const std::string& base, uint64_t segment_size, uint64_t bytes) {
+Result<std::unique_ptr<RawWriter>> RawWriter::resume(const std::string& base, uint64_t segment_size, uint64_t bytes,
+                                                   io::Env& env) {
   std::unique_ptr<RawWriter> w(new RawWriter());
+  w->m_env = &env;
   w->m_base = base;
   w->m_segment_size = segment_size;
   w->m_number = segment_size == 0 || bytes == 0 ? 1 : static_cast<uint32_t>((bytes - 1) / segment_size + 1);
@@ -69,42 +72,30 @@ Result<std::unique_ptr<RawWriter>> RawWriter::resume(const std::string& base, ui
     }
   }
   const std::string path = raw_segment_path(base, segment_size, w->m_number);
-  w->m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!w->m_fd) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);
-  struct stat st {};
-  if (::fstat(w->m_fd.get(), &st) != 0) return Error::from_errno(ErrorCode::Destination, "examining " + path, errno);
-  if (static_cast<uint64_t>(st.st_size) < w->m_in_file) {
+  EXHIBIT_TRY(w->m_file, env.open(path, io::OpenMode::Existing));
+  EXHIBIT_TRY(const uint64_t size, w->m_file->size());
+  if (size < w->m_in_file) {
     return Error(ErrorCode::Corruption, path + " is shorter than the bytes saved as written: cannot resume");
   }
-  if (::ftruncate(w->m_fd.get(), static_cast<off_t>(w->m_in_file)) != 0 ||
-      ::lseek(w->m_fd.get(), static_cast<off_t>(w->m_in_file), SEEK_SET) < 0) {
-    return Error::from_errno(ErrorCode::Destination, "cutting back " + path, errno);
-  }
+  EXHIBIT_CHECK(w->m_file->truncate(w->m_in_file));
   for (uint32_t n = w->m_number + 1; segment_size != 0; ++n) {
-    const std::string later = raw_segment_path(base, segment_size, n);
-    if (::unlink(later.c_str()) != 0) {
-      if (errno == ENOENT) break;
-      return Error::from_errno(ErrorCode::Destination, "removing " + later, errno);
+    if (auto removed = env.remove(raw_segment_path(base, segment_size, n)); !removed) {
+      if (removed.error().sys_errno() == ENOENT) break;
+      return removed.error();
     }
   }
   return w;
 }
 
 Result<uint64_t> RawWriter::checkpoint() {
-  if (::fdatasync(m_fd.get()) != 0) {
-    return Error::from_errno(ErrorCode::Destination, "syncing " + raw_segment_path(m_base, m_segment_size, m_number), errno);
-  }
+  EXHIBIT_CHECK(m_file->sync_data());
   return m_total;
 }
 
 Status RawWriter::open_next() {
-  if (m_fd && ::fdatasync(m_fd.get()) != 0) {
-    return Error::from_errno(ErrorCode::Destination, "syncing " + raw_segment_path(m_base, m_segment_size, m_number), errno);
-  }
+  if (m_file) EXHIBIT_CHECK(m_file->sync_data());
   ++m_number;
-  const std::string path = raw_segment_path(m_base, m_segment_size, m_number);
-  m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!m_fd) return Error::from_errno(ErrorCode::Destination, "creating " + path, errno);
+  EXHIBIT_TRY(m_file, m_env->open(raw_segment_path(m_base, m_segment_size, m_number), io::OpenMode::Truncate));
   m_in_file = 0;
   return Ok{};
 }
@@ -113,10 +104,7 @@ Status RawWriter::write(const unsigned char* data, size_t size) {
   while (size > 0) {
     if (m_segment_size != 0 && m_in_file == m_segment_size) EXHIBIT_CHECK(open_next());
     const size_t n = m_segment_size == 0 ? size : static_cast<size_t>(std::min<uint64_t>(size, m_segment_size - m_in_file));
-    if (!util::write_full(m_fd.get(), data, n)) {
-      return Error::from_errno(ErrorCode::Destination, "writing " + raw_segment_path(m_base, m_segment_size, m_number),
-                               errno);
-    }
+    EXHIBIT_CHECK(m_file->append(data, n));
     data += n;
     size -= n;
     m_in_file += n;
@@ -126,11 +114,9 @@ Status RawWriter::write(const unsigned char* data, size_t size) {
 }
 
 Status RawWriter::finish() {
-  const std::string path = raw_segment_path(m_base, m_segment_size, m_number);
-  if (::fsync(m_fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + path, errno);
-  const int fd = m_fd.release();
-  if (::close(fd) != 0) return Error::from_errno(ErrorCode::Destination, "closing " + path, errno);
-  return Ok{};
+  EXHIBIT_CHECK(m_file->sync());
+  const auto file = std::move(m_file);
+  return file->close();
 }
 
 Result<std::unique_ptr<RawReader>> RawReader::open(const std::string& path) {

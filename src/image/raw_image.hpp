@@ -10,6 +10,7 @@
 
 #include "exhibit/error.hpp"
 #include "image/unit_reader.hpp"
+#include "io/env.hpp"
 #include "util/fd.hpp"
 
 namespace exhibit::image {
@@ -24,11 +25,14 @@ std::string raw_range_text(const std::string& base, uint64_t segment_size, uint6
 
 class RawWriter {
  public:
-  static Result<std::unique_ptr<RawWriter>> create(const std::string& base, uint64_t segment_size);
+  // Every file is created, written and synced through `env`.
+  static Result<std::unique_ptr<RawWriter>> create(const std::string& base, uint64_t segment_size,
+                                                   io::Env& env = io::posix_env());
   // Continues after `bytes` media bytes that a checkpoint said were on disk: the file holding the
   // last of them is cut back there, later files are removed. Corruption when an earlier file is
   // not a whole segment or the last is shorter.
-  static Result<std::unique_ptr<RawWriter>> resume(const std::string& base, uint64_t segment_size, uint64_t bytes);
+  static Result<std::unique_ptr<RawWriter>> resume(const std::string& base, uint64_t segment_size, uint64_t bytes,
+                                                   io::Env& env = io::posix_env());
   Status write(const unsigned char* data, size_t size);
   // Syncs what was written; returns how many media bytes that is.
   Result<uint64_t> checkpoint();
@@ -36,12 +40,13 @@ class RawWriter {
 
  private:
   Status open_next();
+  io::Env* m_env = nullptr;
   std::string m_base;
   uint64_t m_segment_size = 0;
   uint32_t m_number = 0;
   uint64_t m_in_file = 0;
   uint64_t m_total = 0;
-  util::UniqueFd m_fd;
+  std::unique_ptr<io::WritableFile> m_file;
 };
 
 // Units are 4 MiB blocks; decoding is a copy (raw bytes carry no checksum).

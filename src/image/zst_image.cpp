@@ -106,31 +106,30 @@ Result<EncodedChunk> FrameEncoder::encode(const unsigned char* data, size_t size
 
 }  // namespace zst
 
-Result<std::unique_ptr<ZstWriter>> ZstWriter::create(const std::string& path) {
+Result<std::unique_ptr<ZstWriter>> ZstWriter::create(const std::string& path, io::Env& env) {
   std::unique_ptr<ZstWriter> w(new ZstWriter());
   w->m_path = path;
-  w->m_fd = util::UniqueFd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!w->m_fd) return Error::from_errno(ErrorCode::Destination, "creating " + path, errno);
+  EXHIBIT_TRY(w->m_file, env.open(path, io::OpenMode::Truncate));
   return w;
 }
 
-Result<std::unique_ptr<ZstWriter>> ZstWriter::resume(const std::string& path, uint64_t file_size, uint64_t frames) {
+Result<std::unique_ptr<ZstWriter>> ZstWriter::resume(const std::string& path, uint64_t file_size, uint64_t frames,
+                                                   io::Env& env) {
   std::unique_ptr<ZstWriter> w(new ZstWriter());
   w->m_path = path;
-  w->m_fd = util::UniqueFd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
-  if (!w->m_fd) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);
-  struct stat st {};
-  if (::fstat(w->m_fd.get(), &st) != 0) return Error::from_errno(ErrorCode::Destination, "examining " + path, errno);
-  if (static_cast<uint64_t>(st.st_size) < file_size) {
+  EXHIBIT_TRY(w->m_file, env.open(path, io::OpenMode::Existing));
+  EXHIBIT_TRY(const uint64_t size, w->m_file->size());
+  if (size < file_size) {
     return Error(ErrorCode::Corruption, path + " is shorter than the bytes saved as written: cannot resume");
   }
-  if (::ftruncate(w->m_fd.get(), static_cast<off_t>(file_size)) != 0) {
-    return Error::from_errno(ErrorCode::Destination, "cutting back " + path, errno);
-  }
-  // Each frame's compressed size from its own block headers, its media size from its header.
+  EXHIBIT_CHECK(w->m_file->truncate(file_size));
+  // Each frame's compressed size from its own block headers, its media size from its header
+  // (read through a descriptor of its own: reading is not the Env's).
+  const util::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in) return Error::from_errno(ErrorCode::Destination, "opening " + path, errno);
   uint64_t offset = 0;
   for (uint64_t i = 0; i < frames; ++i) {
-    auto e = frame_extent(w->m_fd.get(), offset, file_size);
+    auto e = frame_extent(in.get(), offset, file_size);
     if (!e) {
       return damaged(path, "frame " + std::to_string(i) + " (at byte " + std::to_string(offset) + ") " +
                                e.error().message() + "; the image written before the interruption cannot be continued");
@@ -140,23 +139,17 @@ Result<std::unique_ptr<ZstWriter>> ZstWriter::resume(const std::string& path, ui
     offset += e->compressed;
   }
   if (offset != file_size) return damaged(path, "its frames do not end where the saved state says");
-  if (::lseek(w->m_fd.get(), static_cast<off_t>(file_size), SEEK_SET) < 0) {
-    return Error::from_errno(ErrorCode::Destination, "seeking in " + path, errno);
-  }
   w->m_size = file_size;
   return w;
 }
 
 Status ZstWriter::append(const void* data, size_t size) {
-  if (!util::write_full(m_fd.get(), data, size)) return Error::from_errno(ErrorCode::Destination, "writing " + m_path, errno);
+  EXHIBIT_CHECK(m_file->append(data, size));
   m_size += size;
   return Ok{};
 }
 
-Status ZstWriter::sync() {
-  if (::fdatasync(m_fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + m_path, errno);
-  return Ok{};
-}
+Status ZstWriter::sync() { return m_file->sync_data(); }
 
 Status ZstWriter::write_frame(const EncodedChunk& frame) {
   EXHIBIT_CHECK(append(frame.bytes, frame.size));
@@ -183,10 +176,9 @@ Status ZstWriter::finish(const std::string& record_text) {
   b.push_back(0);  // descriptor: no per-frame checksums in the table (each frame carries its own)
   put32(b, zst::k_seekable_magic);
   EXHIBIT_CHECK(append(b.data(), b.size()));
-  if (::fsync(m_fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + m_path, errno);
-  const int fd = m_fd.release();
-  if (::close(fd) != 0) return Error::from_errno(ErrorCode::Destination, "closing " + m_path, errno);
-  return Ok{};
+  EXHIBIT_CHECK(m_file->sync());
+  const auto file = std::move(m_file);
+  return file->close();
 }
 
 ZstReader::~ZstReader() = default;

@@ -13,6 +13,7 @@
 #include "exhibit/error.hpp"
 #include "image/chunk_codec.hpp"
 #include "image/unit_reader.hpp"
+#include "io/env.hpp"
 #include "util/bounded_input.hpp"
 #include "util/fd.hpp"
 
@@ -59,10 +60,12 @@ bool decode_frame(const unsigned char* frame, size_t size, unsigned char* out, s
 // Writes BASE.zst in order. The seek table grows by 8 bytes a frame (32 MiB at 16 TiB).
 class ZstWriter {
  public:
-  static Result<std::unique_ptr<ZstWriter>> create(const std::string& path);
+  // The file is created, written and synced through `env`.
+  static Result<std::unique_ptr<ZstWriter>> create(const std::string& path, io::Env& env = io::posix_env());
   // Continues after the first `frames` frames (`file_size` bytes) that a checkpoint said were on
   // disk: the file is cut back there and the seek table rebuilt from the frames' own headers.
-  static Result<std::unique_ptr<ZstWriter>> resume(const std::string& path, uint64_t file_size, uint64_t frames);
+  static Result<std::unique_ptr<ZstWriter>> resume(const std::string& path, uint64_t file_size, uint64_t frames,
+                                                   io::Env& env = io::posix_env());
   Status write_frame(const EncodedChunk& frame);
   // Syncs what was written.
   Status sync();
@@ -76,7 +79,7 @@ class ZstWriter {
  private:
   Status append(const void* data, size_t size);
   std::string m_path;
-  util::UniqueFd m_fd;
+  std::unique_ptr<io::WritableFile> m_file;
   uint64_t m_size = 0;
   uint64_t m_media = 0;
   std::vector<zst::SeekEntry> m_entries;

@@ -1,16 +1,8 @@
 #include "report/record.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <cstdlib>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "report/json_util.hpp"
-#include "util/fd.hpp"
 #include "util/text.hpp"
 
 namespace exhibit::report {
@@ -83,32 +75,23 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   return dump_json(j);
 }
 
-Status write_file_atomically(const std::string& path, const std::string& text) {
-  // A new file of a name no one has (mkstemp opens with O_EXCL): never truncates what lies there.
-  std::string tmp = path + ".tmp.XXXXXX";
-  util::UniqueFd fd(::mkstemp(tmp.data()));
-  if (!fd) return Error::from_errno(ErrorCode::Destination, "creating a temporary file beside " + path, errno);
-  if (::fchmod(fd.get(), 0644) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Error::from_errno(ErrorCode::Destination, "setting the mode of " + tmp, e);
+Status write_file_atomically(const std::string& path, const std::string& text, io::Env& env) {
+  EXHIBIT_TRY(const auto file, env.create_temporary(path));
+  const std::string tmp = file->path();
+  Status written = file->append(text.data(), text.size());
+  if (written) written = file->sync();
+  if (written) written = file->close();
+  if (!written) {
+    (void)env.remove(tmp);
+    return Error::from_errno(ErrorCode::Destination, "writing " + tmp, written.error().sys_errno());
   }
-  if (!util::write_full(fd.get(), text.data(), text.size()) || ::fsync(fd.get()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Error::from_errno(ErrorCode::Destination, "writing " + tmp, e);
+  if (auto renamed = env.rename(tmp, path); !renamed) {
+    (void)env.remove(tmp);
+    return renamed.error();
   }
-  fd.reset();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Error::from_errno(ErrorCode::Destination, "renaming " + tmp + " to " + path, e);
-  }
-  // The rename itself is durable only once the folder is synced.
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  util::UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd) ::fsync(dfd.get());
+  // The rename itself is durable only once the folder is synced (where a file system cannot
+  // sync a folder, the file is still whole: its own data was synced).
+  (void)env.sync_folder(io::folder_of(path));
   return Ok{};
 }
 

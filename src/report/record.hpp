@@ -10,6 +10,7 @@
 
 #include "exhibit/acquire.hpp"
 #include "exhibit/error.hpp"
+#include "io/env.hpp"
 
 namespace exhibit::report {
 
@@ -21,8 +22,8 @@ struct RecordTimes {
 std::string render_record(const AcquireOptions& options, const AcquireResult& result, const RecordTimes& times,
                           const std::string& host_os);
 
-// Writes `text` to `path` through a temporary file, fsync and rename.
-Status write_file_atomically(const std::string& path, const std::string& text);
+// Writes `text` to `path` through a temporary file, fsync and rename (and fsync of the folder).
+Status write_file_atomically(const std::string& path, const std::string& text, io::Env& env = io::posix_env());
 
 // What a record says about its image, for verify. The file is untrusted: anything malformed is
 // a Corruption error, never a crash.
