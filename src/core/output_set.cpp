@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "image/image_files.hpp"
 #include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
 #include "report/record.hpp"
@@ -16,27 +17,13 @@ namespace fs = std::filesystem;
 std::string OutputSet::record_path() const { return report::record_path_for_base(m_base); }
 
 std::string OutputSet::first_file_of(const std::string& base) const {
-  switch (m_format) {
-    case ImageFormat::E01: return base + ".E01";
-    case ImageFormat::Raw: return image::raw_segment_path(base, m_one_file ? 0 : 1, 1);
-    case ImageFormat::Zst: return base + ".zst";
-  }
-  return base + ".E01";
+  return image::first_image_file(m_format, base, m_one_file);
 }
 
-std::string OutputSet::finished_first_file_any_format() const {
-  for (const std::string& p : {m_base + ".E01", image::raw_segment_path(m_base, 1, 1), m_base + ".raw", m_base + ".zst"}) {
-    if (::access(p.c_str(), F_OK) == 0) return p;
-  }
-  return {};
-}
+std::string OutputSet::finished_first_file_any_format() const { return image::any_existing_first_file(m_base); }
 
 std::vector<std::string> OutputSet::files_of(const std::string& base) const {
-  if (m_format == ImageFormat::E01) return image::existing_segments({base, false});
-  if (m_format == ImageFormat::Raw && !m_one_file) return image::existing_raw_segments(base);
-  const std::string only = first_file_of(base);
-  if (::access(only.c_str(), F_OK) != 0) return {};
-  return {only};
+  return image::existing_image_files(m_format, base, m_one_file);
 }
 
 std::vector<std::string> OutputSet::existing_files() const {
