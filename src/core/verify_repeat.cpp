@@ -2,6 +2,7 @@
 // for the text output, --json and the HTML report alike.
 #include "exhibit/verify.hpp"
 
+#include "image/independent_read.hpp"
 #include "util/text.hpp"
 
 namespace exhibit {
@@ -17,20 +18,9 @@ std::string folder_of(const std::string& path) {
 
 std::vector<std::string> verify_repeat_commands(const std::string& image_path, const VerifyReport& r) {
   using util::shell_quote;
-  std::vector<std::string> out;
-  const std::string image = shell_quote(image_path);
-  // The media bytes on stdout, by a tool that is not ours.
-  std::string media;
-  if (r.info.unit == "frame") {
-    media = "zstd -dc " + image;  // skips the record and seek-table frames
-  } else if (r.info.unit == "block") {
-    media = "cat";
-    for (const auto& f : r.info.segment_files) media += " " + shell_quote(f);
-  } else {
-    out.push_back("ewfverify " + image);
-    // Debian's ewfexport prints its status line to stdout after the data: keep only the media bytes.
-    media = "ewfexport -q -u -t - " + image + " 2>/dev/null | head -c " + std::to_string(r.info.media_size);
-  }
+  const image::IndependentRead read = image::independent_read(image_path, r.info);
+  std::vector<std::string> out = read.checks;
+  const std::string& media = read.media;  // the media bytes on stdout, by a tool that is not ours
   out.push_back(media + " | sha256sum");
   if (!r.checksums_file.empty()) {
     out.push_back("(cd " + shell_quote(folder_of(r.checksums_file)) + " && sha256sum -c " +
