@@ -103,8 +103,8 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   print_field("report", r.report_file);
   print_field("bytes", std::to_string(r.bytes) + " (" + format_bytes(r.bytes) + ")");
   print_field("time", format_duration(r.seconds) + ", " +
-                          format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) /
-                                                                   std::max(r.seconds, 1e-6))) + "/s");
+                          format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) / std::max(r.seconds, 1e-6))) +
+                          "/s");
   for (const auto& d : r.digests) print_field(d.algorithm.c_str(), d.hex);
   if (r.padding > 0) {
     print_field("padding", std::to_string(r.padding) + " zero bytes complete the last sector; the digests above "
