@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "exhibit/digest.hpp"
 #include "exhibit/error.hpp"
 #include "exhibit/image_format.hpp"
 #include "exhibit/progress.hpp"
@@ -55,11 +56,6 @@ struct AcquireOptions {
   std::string sign_cert;  // its certificate: a CMS signature; without one, a plain signature
   std::string report;  // the HTML report's path ("": BASE.report.html)
   bool fixed_address_layout = false;  // set by the CLI: the process runs without ASLR (see cli/main.cpp)
-};
-
-struct DigestResult {
-  std::string algorithm;  // "md5", "sha1", "sha256", ...
-  std::string hex;        // lower case
 };
 
 // One window of the piecewise SHA-256: source bytes [offset, offset + length).
@@ -119,5 +115,10 @@ struct AcquireResult {
 };
 
 Result<AcquireResult> acquire(const AcquireOptions& options, const JobHooks& hooks = {});
+
+// SOURCE_DATE_EPOCH's text (the reproducible-builds convention) as AcquireOptions::source_date_epoch:
+// nullopt when unset (nullptr) or empty; InvalidArgument when it is not a plain decimal number of
+// seconds from 0 to the end of the year 9999 (later dates do not fit the E01 header's year).
+Result<std::optional<int64_t>> parse_source_date_epoch(const char* value);
 
 }  // namespace exhibit

@@ -1,14 +1,16 @@
-// What an E01 image says about itself (`exhibit info`), read with libewf after our own
-// structural check of the segment set. Every string here is untrusted input.
+// What an image says about itself (`exhibit info`): E01 read with libewf after our own
+// structural check of the segment set, raw, seekable zstd. Every string here is untrusted input.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "exhibit/error.hpp"
 #include "exhibit/sector_range.hpp"
+#include "exhibit/source_info.hpp"
 
 namespace exhibit {
 
@@ -36,5 +38,10 @@ struct ImageInfo {
 };
 
 Result<ImageInfo> read_image_info(const std::string& first_segment);
+
+// What our record beside the image (BASE.manifest.json) says the drive reported behind the bus
+// (model, serial, hidden areas). nullopt when there is no record or it holds no drive; an error
+// when the record cannot be used (too large to be ours, malformed).
+Result<std::optional<DriveIdentity>> read_recorded_drive(const std::string& first_segment);
 
 }  // namespace exhibit

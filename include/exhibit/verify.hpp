@@ -1,4 +1,4 @@
-// Verification: re-read an E01 image, check every chunk, recompute and compare stored digests.
+// Verification: re-read an image, check every stored unit, recompute and compare stored digests.
 #pragma once
 
 #include <optional>
@@ -112,5 +112,9 @@ struct VerifyReport {
 // `threads` workers decode and check chunks; the digests run on threads of their own.
 Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks = {}, unsigned threads = 1,
                                   const VerifyOptions& options = {});
+
+// The commands that repeat a verification with tools we did not write (ewfverify, zstd, cat,
+// sha256sum, cmp, openssl), each runnable as is in a POSIX shell; `image` as given to verify_image.
+std::vector<std::string> verify_repeat_commands(const std::string& image, const VerifyReport& report);
 
 }  // namespace exhibit

@@ -1,27 +1,26 @@
-#include "cli/commands.hpp"
+#include "commands.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
-#include "cli/progress_bar.hpp"
-#include "exhibit/exit_code.hpp"
-#include "exhibit/image_info.hpp"
+#include "exhibit/devices.hpp"
 #include "exhibit/export.hpp"
+#include "exhibit/image_info.hpp"
+#include "exhibit/output.hpp"
+#include "exhibit/text.hpp"
 #include "exhibit/verify.hpp"
-#include "image/segment_names.hpp"
-#include "image/unit_reader.hpp"
-#include "io/device_list.hpp"
-#include "report/html_report.hpp"
-#include "report/json_output.hpp"
-#include "report/record.hpp"
-#include "util/text.hpp"
-#include "util/units.hpp"
+#include "exit_code.hpp"
+#include "progress_bar.hpp"
 
 namespace exhibit::cli {
 
 namespace {
 
-std::string safe(const std::string& s) { return util::sanitize_for_terminal(s); }
+std::string safe(const std::string& s) { return sanitize_for_terminal(s); }
+
+// The last component of a path ("a/b/x.E01" -> "x.E01").
+std::string file_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
 void print_field(const char* key, const std::string& value) {
   std::printf("%-20s %s\n", key, safe(value).c_str());
@@ -42,45 +41,6 @@ uint64_t sector_total(const std::vector<SectorRange>& ranges) {
   return n;
 }
 
-using util::shell_quote;
-
-std::string folder_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
-
-// The commands that repeat verify's checks with tools we did not write, each runnable as is.
-std::vector<std::string> verify_repeat_commands(const std::string& image_path, const VerifyReport& r) {
-  std::vector<std::string> out;
-  const std::string image = shell_quote(image_path);
-  // The media bytes on stdout, by a tool that is not ours.
-  std::string media;
-  if (r.info.unit == "frame") {
-    media = "zstd -dc " + image;  // skips the record and seek-table frames
-  } else if (r.info.unit == "block") {
-    media = "cat";
-    for (const auto& f : r.info.segment_files) media += " " + shell_quote(f);
-  } else {
-    out.push_back("ewfverify " + image);
-    // Debian's ewfexport prints its status line to stdout after the data: keep only the media bytes.
-    media = "ewfexport -q -u -t - " + image + " 2>/dev/null | head -c " + std::to_string(r.info.media_size);
-  }
-  out.push_back(media + " | sha256sum");
-  if (!r.checksums_file.empty()) {
-    out.push_back("(cd " + shell_quote(folder_of(r.checksums_file)) + " && sha256sum -c " +
-                  shell_quote(util::file_name(r.checksums_file)) + ")");
-  }
-  for (const auto& c : r.signatures) {
-    if (!c.repeat.empty()) out.push_back(c.repeat);
-  }
-  if (r.source) out.push_back(media + " | head -c " + std::to_string(r.source->size) + " | cmp - " + shell_quote(r.source->path));
-  for (const auto& m : r.piece_mismatches) {
-    out.push_back(media + " | tail -c +" + std::to_string(m.offset + 1) + " | head -c " + std::to_string(m.length) +
-                  " | sha256sum");
-  }
-  return out;
-}
-
 }  // namespace
 
 int report_error(const Error& e) {
@@ -93,7 +53,7 @@ namespace {
 // The one-line error on stderr, and with --json the same as a JSON document on stdout.
 int fail(const CommandLine& cl, const char* command, const Error& e) {
   const int code = report_error(e);
-  if (cl.json) std::fputs(report::error_json(command, e, code).c_str(), stdout);
+  if (cl.json) std::fputs(error_json(command, e, code).c_str(), stdout);
   return code;
 }
 
@@ -116,7 +76,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
                  safe(given_up).c_str());
   }
   if (cl.json) {
-    std::fputs(report::acquire_json(cl.acquire, r, code).c_str(), stdout);
+    std::fputs(acquire_json(cl.acquire, r, code).c_str(), stdout);
     return code;
   }
   for (const auto& c : r.copies) {
@@ -141,10 +101,10 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   if (r.copies.size() <= 1) print_field("record", r.record_file);
   print_field("checksums", r.checksums_file);
   print_field("report", r.report_file);
-  print_field("bytes", std::to_string(r.bytes) + " (" + util::format_bytes(r.bytes) + ")");
-  print_field("time", util::format_duration(r.seconds) + ", " +
-                          util::format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) /
-                                                                   std::max(r.seconds, 1e-6))) + "/s");
+  print_field("bytes", std::to_string(r.bytes) + " (" + format_bytes(r.bytes) + ")");
+  print_field("time", format_duration(r.seconds) + ", " +
+                          format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) / std::max(r.seconds, 1e-6))) +
+                          "/s");
   for (const auto& d : r.digests) print_field(d.algorithm.c_str(), d.hex);
   if (r.padding > 0) {
     print_field("padding", std::to_string(r.padding) + " zero bytes complete the last sector; the digests above "
@@ -175,15 +135,12 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   }
   const VerifyReport& r = *result;
   const ImageInfo& i = r.info;
-  const std::vector<std::string> repeat = verify_repeat_commands(cl.image, r);
   if (!cl.verify_options.report.empty()) {
-    if (auto st = report::write_file_atomically(cl.verify_options.report, report::verify_html(cl.image, r, repeat)); !st) {
-      return fail(cl, "verify", st.error());
-    }
+    if (auto st = write_verify_report(cl.verify_options.report, cl.image, r); !st) return fail(cl, "verify", st.error());
   }
   if (cl.json) {
     const int code = r.passed() ? k_exit_ok : k_exit_verify_failed;
-    std::fputs(report::verify_json(cl.image, r, repeat, code).c_str(), stdout);
+    std::fputs(verify_json(cl.image, r, code).c_str(), stdout);
     return code;
   }
   print_field("image", cl.image + " (" + std::to_string(i.segment_files.size()) + " segment file" +
@@ -222,7 +179,7 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     if (r.piece_mismatches.empty()) {
       print_field("pieces", std::to_string(r.pieces_checked) + " SHA-256 piece" + (r.pieces_checked == 1 ? "" : "s") +
                                 " of " + std::to_string(r.piece_size) + " bytes: every one matches  (" +
-                                util::file_name(r.record_file) + ")");
+                                file_name(r.record_file) + ")");
     }
     for (const auto& m : r.piece_mismatches) {
       const uint64_t last = m.offset + std::max<uint64_t>(m.length, 1) - 1;
@@ -233,10 +190,10 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     }
   }
   for (const auto& f : r.segment_checks) {
-    print_field("segment sha256", util::file_name(f.file) + " " + (f.match() ? "MATCH" : "MISMATCH (the file changed)"));
+    print_field("segment sha256", file_name(f.file) + " " + (f.match() ? "MATCH" : "MISMATCH (the file changed)"));
   }
   for (const auto& c : r.signatures) {
-    print_field(c.what.c_str(), util::file_name(c.file) + (c.valid ? ": VALID" : ": INVALID") +
+    print_field(c.what.c_str(), file_name(c.file) + (c.valid ? ": VALID" : ": INVALID") +
                                     (c.detail.empty() ? "" : " (" + c.detail + ")"));
   }
   if (r.source) {
@@ -269,7 +226,7 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
                                                       : std::string("FAILED: the image does not match what it records");
   std::printf("verdict: %s\n", verdict.c_str());
   std::printf("repeat with independent tools:\n");
-  for (const auto& c : repeat) std::printf("  %s\n", safe(c).c_str());
+  for (const auto& c : verify_repeat_commands(cl.image, r)) std::printf("  %s\n", safe(c).c_str());
   return r.passed() ? k_exit_ok : k_exit_verify_failed;
 }
 
@@ -277,25 +234,23 @@ int run_info(const CommandLine& cl) {
   auto result = read_image_info(cl.image);
   if (!result) return fail(cl, "info", result.error());
   const ImageInfo& i = *result;
-  // Our record beside the image, if any, knows what the drive said behind the bus.
+  // Our record beside the image, if any, knows what the drive said behind the bus. One that
+  // cannot be used (too large to be ours, malformed) is said and left out: info shows the image;
+  // judging the set is verify's work.
   std::optional<DriveIdentity> drive;
-  // One that cannot be used (too large to be ours, malformed) is said and left out: info shows
-  // the image; judging the set is verify's work.
-  if (auto base = image::image_base(cl.image)) {
-    if (auto record = report::read_record(report::record_path_for_base(*base))) {
-      drive = record->drive;
-    } else if (record.error().code() != ErrorCode::NotFound) {
-      std::fprintf(stderr, "exhibit: warning: %s; the image is shown without its record\n",
-                   safe(record.error().message()).c_str());
-    }
+  if (auto recorded = read_recorded_drive(cl.image)) {
+    drive = *recorded;
+  } else {
+    std::fprintf(stderr, "exhibit: warning: %s; the image is shown without its record\n",
+                 safe(recorded.error().message()).c_str());
   }
   if (cl.json) {
-    std::fputs(report::info_json(cl.image, i, drive).c_str(), stdout);
+    std::fputs(info_json(cl.image, i, drive).c_str(), stdout);
     return k_exit_ok;
   }
   print_field("format", i.format);
   for (const auto& f : i.segment_files) print_field("segment", f);
-  print_field("media size", std::to_string(i.media_size) + " bytes (" + util::format_bytes(i.media_size) + ")");
+  print_field("media size", std::to_string(i.media_size) + " bytes (" + format_bytes(i.media_size) + ")");
   print_field("bytes per sector", std::to_string(i.bytes_per_sector));
   print_field("sectors", std::to_string(i.sector_count));
   print_field(("sectors per " + i.unit).c_str(), std::to_string(i.sectors_per_chunk));
@@ -339,9 +294,9 @@ int run_export(const CommandLine& cl, const std::atomic<bool>& cancel) {
 }
 
 int run_devices(const CommandLine& cl) {
-  const auto devices = io::list_devices();
+  const auto devices = list_devices();
   if (cl.json) {
-    std::fputs(report::devices_json(devices).c_str(), stdout);
+    std::fputs(devices_json(devices).c_str(), stdout);
     return k_exit_ok;
   }
   std::printf("%-14s %10s  %-24s %-20s %-9s %-9s %-3s %s\n", "DEVICE", "SIZE", "MODEL", "SERIAL", "TRANSPORT",
@@ -352,7 +307,7 @@ int run_devices(const CommandLine& cl) {
     for (const auto& m : d.mounts) mounted += (mounted.empty() ? "" : ", ") + m.mount_point + (m.read_write ? " (rw)" : " (ro)");
     if (mounted.empty()) mounted = "-";
     std::string model = i.model.empty() && !i.loop_backing_file.empty() ? i.loop_backing_file : i.model;
-    std::printf("%-14s %10s  %-24s %-20s %-9s %4u/%-4u %-3s %s%s\n", safe(i.path).c_str(), util::format_bytes(i.size).c_str(),
+    std::printf("%-14s %10s  %-24s %-20s %-9s %4u/%-4u %-3s %s%s\n", safe(i.path).c_str(), format_bytes(i.size).c_str(),
                 safe(model).c_str(), safe(i.serial).c_str(), safe(i.transport.empty() ? "-" : i.transport).c_str(),
                 i.logical_sector_size, i.physical_sector_size, d.read_only ? "yes" : "no", safe(mounted).c_str(),
                 d.system ? "  SYSTEM: holds the running system" : d.mounted_read_write ? "  IN USE: mounted read-write" : "");

@@ -3,7 +3,7 @@
 
 #include <atomic>
 
-#include "cli/options.hpp"
+#include "options.hpp"
 
 namespace exhibit::cli {
 

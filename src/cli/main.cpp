@@ -7,9 +7,9 @@
 #include <exception>
 #include <new>
 
-#include "cli/commands.hpp"
-#include "cli/options.hpp"
-#include "exhibit/exit_code.hpp"
+#include "commands.hpp"
+#include "exit_code.hpp"
+#include "options.hpp"
 
 namespace {
 
@@ -24,7 +24,7 @@ extern "C" void on_signal(int /*signo*/) {
     static const char k_message[] =
         "\nexhibit: stopping without waiting for the job (second interrupt); the work saved before it stands: continue with --resume\n";
     (void)!::write(STDERR_FILENO, k_message, sizeof k_message - 1);
-    ::_exit(exhibit::k_exit_incomplete);
+    ::_exit(exhibit::cli::k_exit_incomplete);
   }
 }
 
@@ -82,5 +82,5 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return cli::report_error(Error(ErrorCode::Io, std::string("internal error: ") + e.what()));
   }
-  return k_exit_usage;
+  return cli::k_exit_usage;
 }

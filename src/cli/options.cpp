@@ -1,12 +1,12 @@
-#include "cli/options.hpp"
+#include "options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <thread>
 
-#include "core/reproducible_time.hpp"
-#include "exhibit/exit_code.hpp"
-#include "hash/digest.hpp"
-#include "util/units.hpp"
+#include "exhibit/digest.hpp"
+#include "exhibit/text.hpp"
+#include "exit_code.hpp"
 
 namespace exhibit::cli {
 
@@ -25,7 +25,7 @@ struct SizeValidator : CLI::Validator {
   explicit SizeValidator(bool allow_zero = false) {
     name_ = "SIZE";
     func_ = [allow_zero](const std::string& s) {
-      const auto v = util::parse_size(s);
+      const auto v = parse_size(s);
       return v && (*v > 0 || allow_zero) ? std::string() : "not a size (examples: 650MB, 1.4GiB, 2000000000)";
     };
   }
@@ -184,7 +184,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   }
   if (acq->parsed()) {
     cl.command = Command::Acquire;
-    a.segment_size = segment_size.empty() ? 0 : *util::parse_size(segment_size);
+    a.segment_size = segment_size.empty() ? 0 : *parse_size(segment_size);
     a.format = *format_from_name(format);  // checked by the parser against the same table
     a.compression = *compression_from_name(compression);
     auto usage = [&](const char* message) {
@@ -205,13 +205,13 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
         return usage("--format zst compresses: use --compression fast or best, or --format raw for no compression");
       }
     }
-    a.piece_size = *util::parse_size(piece_size);
+    a.piece_size = *parse_size(piece_size);
     a.piece_size_given = acq->count("--piece-size") > 0;
     // 0 means "the default" to the library; on the command line it is no chunk size at all.
     if (acq->count("--chunk-sectors") > 0 && a.chunk_sectors == 0) {
       return usage("--chunk-sectors 0 is not a chunk size: give a power of two from 1 to 65536, or leave it out");
     }
-    if (auto epoch = core::source_date_epoch_from_environment()) {
+    if (auto epoch = parse_source_date_epoch(std::getenv("SOURCE_DATE_EPOCH"))) {
       a.source_date_epoch = *epoch;
     } else {
       std::fprintf(stderr, "exhibit: error: %s\n", epoch.error().message().c_str());
@@ -223,7 +223,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     std::string name;
     while (std::getline(ss, name, ',')) {
       if (name.empty()) continue;
-      if (!hash::canonical_algorithm(name)) {
+      if (!canonical_digest_algorithm(name)) {
         std::fprintf(stderr, "exhibit: error: --hash: unknown digest algorithm '%s'\n", name.c_str());
         exit_now = k_exit_usage;
         return cl;
@@ -238,8 +238,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     cl.command = Command::Devices;
   } else if (exp->parsed()) {
     cl.command = Command::Export;
-    if (!export_offset.empty()) cl.export_options.offset = *util::parse_size(export_offset);
-    if (!export_length.empty()) cl.export_options.length = *util::parse_size(export_length);
+    if (!export_offset.empty()) cl.export_options.offset = *parse_size(export_offset);
+    if (!export_length.empty()) cl.export_options.length = *parse_size(export_length);
   }
   return cl;
 }

@@ -1,11 +1,10 @@
 #include "core/reproducible_time.hpp"
 
-#include <cstdlib>
 #include <string>
 
 #include "util/text.hpp"
 
-namespace exhibit::core {
+namespace exhibit {
 
 Result<std::optional<int64_t>> parse_source_date_epoch(const char* value) {
   if (value == nullptr || *value == '\0') return std::optional<int64_t>{};
@@ -19,15 +18,11 @@ Result<std::optional<int64_t>> parse_source_date_epoch(const char* value) {
   for (const char c : text) {
     if (c < '0' || c > '9') return refuse("is not a number of seconds since 1970");
     v = v * 10 + (c - '0');
-    if (v > k_max_source_date_epoch) {
-      return refuse("is after the year 9999 (the largest is " + std::to_string(k_max_source_date_epoch) + ")");
+    if (v > core::k_max_source_date_epoch) {
+      return refuse("is after the year 9999 (the largest is " + std::to_string(core::k_max_source_date_epoch) + ")");
     }
   }
   return std::optional<int64_t>{v};
 }
 
-Result<std::optional<int64_t>> source_date_epoch_from_environment() {
-  return parse_source_date_epoch(std::getenv("SOURCE_DATE_EPOCH"));
-}
-
-}  // namespace exhibit::core
+}  // namespace exhibit

@@ -5,18 +5,14 @@
 #include <cstdint>
 #include <optional>
 
-#include "exhibit/error.hpp"
+#include "exhibit/acquire.hpp"
 
 namespace exhibit::core {
 
 // The last second of the year 9999 (UTC): later dates do not fit the E01 header's year.
 inline constexpr int64_t k_max_source_date_epoch = 253402300799;
 
-// `value` as the variable's text: nullopt when unset or empty; InvalidArgument when it is not
-// a plain decimal number of seconds from 0 to k_max_source_date_epoch.
-Result<std::optional<int64_t>> parse_source_date_epoch(const char* value);
-
-// The same for the environment's SOURCE_DATE_EPOCH.
-Result<std::optional<int64_t>> source_date_epoch_from_environment();
+// Parses the variable's text (public: exhibit/acquire.hpp).
+using exhibit::parse_source_date_epoch;
 
 }  // namespace exhibit::core

@@ -7,7 +7,7 @@
 
 #include "util/text.hpp"
 
-namespace exhibit::hash {
+namespace exhibit {
 
 namespace {
 
@@ -31,7 +31,7 @@ std::string normalize(const std::string& name) {
 
 }  // namespace
 
-Result<std::string> canonical_algorithm(const std::string& name) {
+Result<std::string> canonical_digest_algorithm(const std::string& name) {
   std::string canonical = normalize(name);
   std::unique_ptr<EVP_MD, MdDeleter> md(EVP_MD_fetch(nullptr, canonical.c_str(), nullptr));
   if (!md || canonical.empty() || EVP_MD_get_size(md.get()) <= 0) {
@@ -57,7 +57,7 @@ DigestSet::~DigestSet() = default;
 Result<DigestSet> DigestSet::create(const std::vector<std::string>& algorithms) {
   auto impl = std::make_unique<Impl>();
   for (const auto& requested : algorithms) {
-    EXHIBIT_TRY(std::string name, canonical_algorithm(requested));
+    EXHIBIT_TRY(std::string name, canonical_digest_algorithm(requested));
     bool seen = std::any_of(impl->entries.begin(), impl->entries.end(),
                             [&](const Impl::Entry& e) { return e.name == name; });
     if (seen) continue;
@@ -91,8 +91,8 @@ DigestSet DigestSet::clone() const {
   return DigestSet(std::move(impl));
 }
 
-std::vector<DigestValue> DigestSet::finish() {
-  std::vector<DigestValue> out;
+std::vector<DigestResult> DigestSet::finish() {
+  std::vector<DigestResult> out;
   for (auto& e : m_impl->entries) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -102,4 +102,4 @@ std::vector<DigestValue> DigestSet::finish() {
   return out;
 }
 
-}  // namespace exhibit::hash
+}  // namespace exhibit

@@ -6,17 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "exhibit/devices.hpp"
 #include "exhibit/error.hpp"
 #include "exhibit/source_info.hpp"
 
 namespace exhibit::io {
 
-struct MountEntry {
-  std::string mount_point;
-  std::string device;  // major:minor
-  std::string source;  // what was mounted: "/dev/sdb1", "tmpfs", ... (after the " - " separator)
-  bool read_write = false;
-};
+using MountEntry = exhibit::MountEntry;  // public: exhibit/devices.hpp
 
 // Size (BLKGETSIZE64), sector sizes (BLKSSZGET, BLKPBSZGET) of an open block device.
 Status read_geometry(int fd, SourceInfo& info);

@@ -64,3 +64,9 @@ std::vector<DeviceEntry> list_devices(const std::string& sysfs_root, const std::
 }
 
 }  // namespace exhibit::io
+
+namespace exhibit {
+
+std::vector<DeviceEntry> list_devices() { return io::list_devices(); }
+
+}  // namespace exhibit

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "exhibit/output.hpp"
+#include "report/record.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
 
@@ -135,7 +137,7 @@ std::string acquire_html(const AcquireOptions& o, const AcquireResult& r) {
   return page("Acquisition report", b);
 }
 
-std::string verify_html(const std::string& image, const VerifyReport& r, const std::vector<std::string>& repeat) {
+std::string verify_html(const std::string& image, const VerifyReport& r) {
   const ImageInfo& i = r.info;
   std::string b = "<h1>Verification report</h1>\n<p>" + html_escape(image) + "</p>\n";
   b += std::string("<div class=\"verdict ") +
@@ -195,9 +197,17 @@ std::string verify_html(const std::string& image, const VerifyReport& r, const s
     b += "</ul>\n";
   }
   b += "<h2>Repeat with independent tools</h2>\n<pre>";
-  for (const auto& c : repeat) b += html_escape(c) + "\n";
+  for (const auto& c : verify_repeat_commands(image, r)) b += html_escape(c) + "\n";
   b += "</pre>\n";
   return page("Verification report", b);
 }
 
 }  // namespace exhibit::report
+
+namespace exhibit {
+
+Status write_verify_report(const std::string& path, const std::string& image, const VerifyReport& report) {
+  return report::write_file_atomically(path, report::verify_html(image, report));
+}
+
+}  // namespace exhibit

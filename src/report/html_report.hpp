@@ -14,8 +14,8 @@ namespace exhibit::report {
 
 // Written by `acquire` beside the image.
 std::string acquire_html(const AcquireOptions& options, const AcquireResult& result);
-// Written by `verify --report FILE`.
-std::string verify_html(const std::string& image, const VerifyReport& report, const std::vector<std::string>& repeat);
+// Written by `verify --report FILE` (exhibit::write_verify_report), with verify_repeat_commands.
+std::string verify_html(const std::string& image, const VerifyReport& report);
 
 // HTML-escapes `text` (& < > " ') after replacing control characters and invalid UTF-8.
 std::string html_escape(const std::string& text);

@@ -1,14 +1,19 @@
-#include "report/json_output.hpp"
+// The --json documents (exhibit/output.hpp).
+#include "exhibit/output.hpp"
 
 #include <algorithm>
 
 #include "report/json_util.hpp"
 
-namespace exhibit::report {
+namespace exhibit {
 
 namespace {
 
 using nlohmann::ordered_json;
+using report::case_json;
+using report::drive_json;
+using report::dump_json;
+using report::ranges_json;
 
 ordered_json head(const char* command, int exit_code) {
   ordered_json j;
@@ -66,8 +71,7 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
   return dump_json(j);
 }
 
-std::string verify_json(const std::string& image, const VerifyReport& r, const std::vector<std::string>& repeat,
-                        int exit_code) {
+std::string verify_json(const std::string& image, const VerifyReport& r, int exit_code) {
   ordered_json j = head("verify", exit_code);
   j["image"] = image;
   j["segments"] = r.info.segment_files;
@@ -138,7 +142,7 @@ std::string verify_json(const std::string& image, const VerifyReport& r, const s
   j["record_mismatches"] = differing;
   j["not_checked"] = r.not_checked;
   j["verdict"] = r.passed() ? "verified" : "failed";
-  j["repeat_commands"] = repeat;
+  j["repeat_commands"] = verify_repeat_commands(image, r);
   return dump_json(j);
 }
 
@@ -171,7 +175,7 @@ std::string info_json(const std::string& image, const ImageInfo& i, const std::o
   return dump_json(j);
 }
 
-std::string devices_json(const std::vector<io::DeviceEntry>& devices) {
+std::string devices_json(const std::vector<DeviceEntry>& devices) {
   ordered_json j = head("devices", 0);
   ordered_json list = ordered_json::array();
   for (const auto& d : devices) {
@@ -208,4 +212,4 @@ std::string error_json(const std::string& command, const Error& error, int exit_
   return dump_json(j);
 }
 
-}  // namespace exhibit::report
+}  // namespace exhibit

@@ -27,12 +27,14 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
 
 }  // namespace
 
-std::string sanitize_for_terminal(std::string_view text) {
+}  // namespace exhibit::util
+
+std::string exhibit::sanitize_for_terminal(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    size_t len = utf8_sequence_length(text, i);
+    size_t len = util::utf8_sequence_length(text, i);
     if (len == 0) {
       out += '?';
       ++i;
@@ -55,6 +57,8 @@ std::string sanitize_for_terminal(std::string_view text) {
   }
   return out;
 }
+
+namespace exhibit::util {
 
 std::optional<size_t> first_invalid_utf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {

@@ -9,11 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "exhibit/text.hpp"
+
 namespace exhibit::util {
 
-// Removes control characters and escape sequences (C0, DEL, C1 and invalid UTF-8 bytes become
-// '?'; tab and newline become a space) so a value read from an image cannot drive the terminal.
-std::string sanitize_for_terminal(std::string_view text);
+// Terminal-safe text (public: exhibit/text.hpp).
+using exhibit::sanitize_for_terminal;
 
 // Offset of the first byte that does not start a valid UTF-8 sequence, if any.
 std::optional<size_t> first_invalid_utf8(std::string_view text);

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace exhibit::util {
+namespace exhibit {
 
 namespace {
 
@@ -85,4 +85,4 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-}  // namespace exhibit::util
+}  // namespace exhibit

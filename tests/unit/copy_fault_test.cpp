@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "exhibit/exit_code.hpp"
+#include "cli/exit_code.hpp"
 #include "fault_cases.hpp"
 
 using namespace exhibit;
@@ -113,7 +113,7 @@ TEST_P(CopyFault, BothCopiesFailingStopTheJobAndResumeContinuesBoth) {
   env.add({FaultOp::Write, write_after_second_checkpoint("b"), EIO, segment_name("b")});
   auto r = acquire_through(env, options());
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(exit_code_for(r.error().code()), k_exit_incomplete);
+  EXPECT_EQ(cli::exit_code_for(r.error().code()), cli::k_exit_incomplete);
   EXPECT_NE(r.error().message().find("writing " + m_b + ext + ": Input/output error"), npos) << r.error().message();
   EXPECT_NE(r.error().message().find(" --resume"), npos) << r.error().message();
   EXPECT_FALSE(exists(finished(m_a)));

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "exhibit/exit_code.hpp"
+#include "cli/exit_code.hpp"
 #include "fault_cases.hpp"
 
 using namespace exhibit;
@@ -40,7 +40,7 @@ class ExportFault : public testing::Test {
   void expect_failed(const Result<ExportResult>& r, const std::string& what) const {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code(), ErrorCode::Destination);
-    EXPECT_EQ(exit_code_for(r.error().code()), k_exit_incomplete);
+    EXPECT_EQ(cli::exit_code_for(r.error().code()), cli::k_exit_incomplete);
     EXPECT_NE(r.error().message().find(what), npos) << r.error().message();
     EXPECT_NE(r.error().message().find("; what was written is in " + partial()), npos) << r.error().message();
     EXPECT_FALSE(exists(m_output));

@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "exhibit/exit_code.hpp"
+#include "cli/exit_code.hpp"
 #include "fault_cases.hpp"
 
 using namespace exhibit;
@@ -47,7 +47,7 @@ class WriteFault : public testing::TestWithParam<FormatCase> {
   static void expect_failed(const Result<AcquireResult>& r, const std::string& what) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code(), ErrorCode::Destination) << r.error().message();
-    EXPECT_EQ(exit_code_for(r.error().code()), k_exit_incomplete);
+    EXPECT_EQ(cli::exit_code_for(r.error().code()), cli::k_exit_incomplete);
     EXPECT_NE(r.error().message().find(what), npos) << r.error().message();
     EXPECT_NE(r.error().message().find(" --resume"), npos) << r.error().message();
   }

@@ -1,9 +1,10 @@
-// Process exit codes, shared by every sub-command (documented in --help and README).
+// Process exit codes, shared by every sub-command (documented in --help and README). They are the
+// command line's: the library reports an ErrorCode, and only the CLI turns it into an exit code.
 #pragma once
 
 #include "exhibit/error.hpp"
 
-namespace exhibit {
+namespace exhibit::cli {
 
 enum ExitCode : int {
   k_exit_ok = 0,              // success: acquire complete, every sector read; verify: all matches
@@ -31,4 +32,4 @@ inline int exit_code_for(ErrorCode code) {
   return k_exit_incomplete;
 }
 
-}  // namespace exhibit
+}  // namespace exhibit::cli
