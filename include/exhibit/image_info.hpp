@@ -14,6 +14,10 @@
 
 namespace exhibit {
 
+// What an image stores its media in: E01 chunks, zstd frames, raw blocks (no checksums).
+enum class StorageUnit { Chunk, Frame, Block };
+const char* unit_name(StorageUnit unit);  // "chunk", "frame", "block"
+
 struct StoredHash {
   std::string algorithm;  // "md5", "sha1", ...
   std::string hex;        // lower case
@@ -22,7 +26,7 @@ struct StoredHash {
 struct ImageInfo {
   std::vector<std::string> segment_files;
   std::string format;            // "EnCase 6", "FTK Imager", ..., "raw", "seekable zstd"
-  std::string unit = "chunk";    // what the image stores its media in: "chunk" (E01), "frame" (zst), "block" (raw)
+  StorageUnit unit = StorageUnit::Chunk;  // what the image stores its media in
   uint64_t media_size = 0;
   uint32_t bytes_per_sector = 0;
   uint64_t sector_count = 0;

@@ -148,18 +148,19 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   print_field("media", std::to_string(i.media_size) + " bytes, " + std::to_string(i.sector_count) + " sectors of " +
                            std::to_string(i.bytes_per_sector) + " bytes");
   const uint64_t unit_bytes = uint64_t{i.sectors_per_chunk} * i.bytes_per_sector;
+  const std::string unit = unit_name(i.unit);
   if (r.bad_chunks.empty()) {
-    print_field((i.unit + "s").c_str(), std::to_string(i.chunk_count) + " of " + std::to_string(i.sectors_per_chunk) +
-                                            " sectors read" + (i.unit == "block" ? " (raw: no checksums; the digests decide)"
+    print_field((unit + "s").c_str(), std::to_string(i.chunk_count) + " of " + std::to_string(i.sectors_per_chunk) +
+                                            " sectors read" + (i.unit == StorageUnit::Block ? " (raw: no checksums; the digests decide)"
                                                                                    : ", every checksum valid"));
   } else {
-    std::string label = "BAD " + i.unit;
+    std::string label = "BAD " + unit;
     for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     for (const auto& b : r.bad_chunks) {
       const uint64_t first_byte = b.first * i.bytes_per_sector, last_byte = (b.last() + 1) * i.bytes_per_sector - 1;
       const std::string which = unit_bytes == 0 || first_byte / unit_bytes == last_byte / unit_bytes
-                                    ? i.unit + " " + std::to_string(unit_bytes ? first_byte / unit_bytes : 0) + ": "
-                                    : i.unit + "s " + std::to_string(first_byte / unit_bytes) + "-" +
+                                    ? unit + " " + std::to_string(unit_bytes ? first_byte / unit_bytes : 0) + ": "
+                                    : unit + "s " + std::to_string(first_byte / unit_bytes) + "-" +
                                           std::to_string(last_byte / unit_bytes) + ": ";
       print_field(label.c_str(), which + "sectors " + std::to_string(b.first) + "-" + std::to_string(b.last()) +
                                      " (bytes " + std::to_string(first_byte) + "-" + std::to_string(last_byte) +
@@ -220,7 +221,7 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   for (const auto& n : r.not_checked) print_field("NOT CHECKED", n);
   VerifyReport checked_part = r;  // whether anything failed beyond what could not be checked
   checked_part.not_checked.clear();
-  const std::string verdict = r.passed()              ? "VERIFIED: every " + i.unit + " and every stored digest matches"
+  const std::string verdict = r.passed()              ? "VERIFIED: every " + unit + " and every stored digest matches"
                               : checked_part.passed() ? std::string("FAILED: the record lacks what it should hold, so "
                                                                     "not everything could be checked (see NOT CHECKED)")
                                                       : std::string("FAILED: the image does not match what it records");
@@ -253,8 +254,9 @@ int run_info(const CommandLine& cl) {
   print_field("media size", std::to_string(i.media_size) + " bytes (" + format_bytes(i.media_size) + ")");
   print_field("bytes per sector", std::to_string(i.bytes_per_sector));
   print_field("sectors", std::to_string(i.sector_count));
-  print_field(("sectors per " + i.unit).c_str(), std::to_string(i.sectors_per_chunk));
-  print_field((i.unit + "s").c_str(), std::to_string(i.chunk_count));
+  const std::string unit = unit_name(i.unit);
+  print_field(("sectors per " + unit).c_str(), std::to_string(i.sectors_per_chunk));
+  print_field((unit + "s").c_str(), std::to_string(i.chunk_count));
   print_field("compression", i.compression);
   print_field("media type", i.media_type + (i.physical ? ", physical" : ""));
   if (!i.set_identifier.empty()) print_field("set identifier", i.set_identifier);

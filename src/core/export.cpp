@@ -72,7 +72,7 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
     const uint64_t start = index * chunk;
     const auto data_size = static_cast<size_t>(std::min<uint64_t>(chunk, info.media_size - start));
     const uint64_t first = start / info.bytes_per_sector;
-    const std::string where = info.unit + " " + std::to_string(index) + " (sectors " + std::to_string(first) + "-" +
+    const std::string where = std::string(unit_name(info.unit)) + " " + std::to_string(index) + " (sectors " + std::to_string(first) + "-" +
                               std::to_string((start + data_size - 1) / info.bytes_per_sector) + ")";
     auto c = reader->read_unit(stored.data(), stored.size(), data_size);
     if (!c) return Error(ErrorCode::Corruption, where + " cannot be read: " + c.error().message());

@@ -201,7 +201,7 @@ void compare_record(const RecordedImage& record, const image::UnitReader& reader
   compare_number(report, "media size", record.media_size, info.media_size);
   compare_segments(record, info, report);
   std::optional<RecordedImage> inner;
-  if (info.unit == "chunk") {
+  if (info.unit == StorageUnit::Chunk) {
     compare_e01(record, info, report);
   } else if (const auto* zst = dynamic_cast<const image::ZstReader*>(&reader); zst && !zst->record_text().empty()) {
     // The reader parsed it when it opened the image.

@@ -77,7 +77,7 @@ Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyRe
       const auto data_size = static_cast<size_t>(std::min<uint64_t>(chunk, info.media_size - next_offset));
       auto c = reader.read_unit(b.encoded.data() + i * stored_capacity, stored_capacity, data_size);
       if (!c) {
-        return Error(ErrorCode::Corruption, info.unit + " " + std::to_string(next_chunk) + " (bytes " +
+        return Error(ErrorCode::Corruption, std::string(unit_name(info.unit)) + " " + std::to_string(next_chunk) + " (bytes " +
                                                 std::to_string(next_offset) + "-" +
                                                 std::to_string(next_offset + data_size - 1) +
                                                 ") cannot be read: " + c.error().message());
@@ -213,7 +213,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   }
   // A raw image says nothing about itself: the record beside it knows its sector size and the
   // sectors that were unreadable at acquisition (zero-filled in it).
-  if (report.info.unit == "block") {
+  if (report.info.unit == StorageUnit::Block) {
     ImageInfo& raw = report.info;
     if (record.bytes_per_sector != 0) {
       raw.bytes_per_sector = record.bytes_per_sector;

@@ -1,4 +1,5 @@
 #include "exhibit/image_format.hpp"
+#include "exhibit/image_info.hpp"
 
 #include <array>
 
@@ -53,6 +54,15 @@ std::optional<Compression> compression_from_name(std::string_view name) {
     if (name == e.name) return e.compression;
   }
   return std::nullopt;
+}
+
+const char* unit_name(StorageUnit unit) {
+  switch (unit) {
+    case StorageUnit::Frame: return "frame";
+    case StorageUnit::Block: return "block";
+    case StorageUnit::Chunk: break;
+  }
+  return "chunk";
 }
 
 }  // namespace exhibit

@@ -7,9 +7,9 @@ namespace exhibit::image {
 IndependentRead independent_read(const std::string& image_path, const ImageInfo& info) {
   const std::string image = util::shell_quote(image_path);
   IndependentRead out;
-  if (info.unit == "frame") {
+  if (info.unit == StorageUnit::Frame) {
     out.media = "zstd -dc " + image;  // skips the record and seek-table frames
-  } else if (info.unit == "block") {
+  } else if (info.unit == StorageUnit::Block) {
     out.media = "cat";
     for (const auto& f : info.segment_files) out.media.append(" ").append(util::shell_quote(f));
   } else {

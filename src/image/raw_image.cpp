@@ -146,7 +146,7 @@ Result<std::unique_ptr<RawReader>> RawReader::open(const std::string& path) {
   ImageInfo& info = r->m_info;
   info.segment_files = files;
   info.format = files.size() > 1 || ends_with(".001") ? "raw (split)" : "raw";
-  info.unit = "block";
+  info.unit = StorageUnit::Block;
   info.media_size = media;
   info.bytes_per_sector = 512;
   info.sector_count = media / 512;

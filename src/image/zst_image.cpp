@@ -262,7 +262,7 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
   if (r->m_offsets.empty()) return damaged(path, "no data frames");
   info.segment_files = {path};
   info.format = "seekable zstd";
-  info.unit = "frame";
+  info.unit = StorageUnit::Frame;
   info.media_size = media;
   info.bytes_per_sector = 512;
   info.compression = "zstd";
