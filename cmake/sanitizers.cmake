@@ -8,3 +8,9 @@ elseif(EXHIBIT_SANITIZE STREQUAL "address")
 elseif(NOT EXHIBIT_SANITIZE STREQUAL "")
   message(FATAL_ERROR "EXHIBIT_SANITIZE must be thread or address")
 endif()
+# -DEXHIBIT_FUZZ=ON (clang): the whole build gets libFuzzer's coverage hooks, so that the fuzz
+# targets are guided by what their input reaches in the library, not in their own file only.
+if(EXHIBIT_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+  add_link_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -71,6 +71,7 @@ Result<FinishingState> parse_finishing_state(const std::string& text) {
     auto parsed = util::parse_bounded_json(text, "its JSON");
     if (!parsed) throw std::invalid_argument(parsed.error().message());
     const json& j = *parsed;
+    refuse_fractions(j);
     if (j.at("exhibit_finishing").get<int>() != k_version) {
       return Error(ErrorCode::Unsupported, "finishing state of another version of exhibit");
     }

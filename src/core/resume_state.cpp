@@ -62,6 +62,13 @@ std::vector<SectorRange> state_ranges_from(const json& a) {
   return out;
 }
 
+void refuse_fractions(const json& j) {
+  if (j.is_number_float()) throw std::invalid_argument("a number that is not a whole one of at most 64 bits");
+  if (j.is_structured()) {
+    for (const auto& v : j) refuse_fractions(v);  // as deep as parse_bounded_json allows: 32
+  }
+}
+
 std::string render_resume_state(const ResumeState& s) {
   json header = json::array();
   for (const auto& [k, v] : s.header_values) header.push_back({k, v});
@@ -99,6 +106,7 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     auto parsed = util::parse_bounded_json(text, "its JSON");
     if (!parsed) throw std::invalid_argument(parsed.error().message());
     const json& j = *parsed;
+    refuse_fractions(j);
     const int version = j.at("exhibit_resume").get<int>();
     if (version != k_version && version != 2) {
       return Error(ErrorCode::Unsupported, "resume state of another version of exhibit");

@@ -73,6 +73,10 @@ struct ResumeState {
 // Sector ranges as the saved states (this one and core/finishing's) keep them: [[first, count], ...].
 nlohmann::json state_ranges_json(const std::vector<SectorRange>& v);
 std::vector<SectorRange> state_ranges_from(const nlohmann::json& a);
+// Throws std::invalid_argument at a number with a fraction or an exponent anywhere in `j` (the
+// parser's form for integers past 64 bits too): the saved states hold whole numbers only, and
+// converting such a number to an integer field (1e300 to an int) is undefined behaviour.
+void refuse_fractions(const nlohmann::json& j);
 
 std::string render_resume_state(const ResumeState& s);
 // Corruption when the text is not a resume state we wrote.

@@ -10,7 +10,8 @@ std::optional<std::string> segment_extension(uint32_t number, bool lower_case) {
   if (number == 0) return std::nullopt;
   std::string ext;
   if (number <= 99) {
-    ext = "E" + std::string(number < 10 ? "0" : "") + std::to_string(number);
+    ext = number < 10 ? "E0" : "E";  // then appended: "E" + std::string trips GCC 12's false -Wrestrict
+    ext += std::to_string(number);
   } else {
     uint32_t k = number - 100;
     char third = static_cast<char>('A' + k % 26);

@@ -8,6 +8,7 @@
 #include "test_support.hpp"
 
 using namespace exhibit::test;
+using namespace std::string_literals;
 namespace fs = std::filesystem;
 
 namespace {
@@ -163,8 +164,8 @@ TEST(Formats, OptionsThatDoNotApplyAreRefused) {
   TempDir tmp;
   const std::string source = tmp / "source.img";
   write_file(source, random_bytes(1 << 20, 5));
-  for (const std::string& args : {"--format zst --segment-size 1GB", "--format raw --compression best",
-                                  "--format zst --compression none", "--segment-size 0", "--format tar"}) {
+  for (const std::string& args : {"--format zst --segment-size 1GB"s, "--format raw --compression best"s,
+                                  "--format zst --compression none"s, "--segment-size 0"s, "--format tar"s}) {
     auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(source) + " -o " + sh_quote(tmp / "x") + " " + args);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
     EXPECT_EQ(line_count(r.err), 1u) << args << ": " << r.err;

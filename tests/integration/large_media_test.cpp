@@ -63,7 +63,7 @@ TEST_P(LargeMedia, DefaultChunkGrowsAndMemoryStaysBounded) {
 INSTANTIATE_TEST_SUITE_P(Sizes, LargeMedia,
                          ::testing::Values(LargeCase{"4T", 1024, false}, LargeCase{"16T", 4096, false},
                                            LargeCase{"64T", 16384, true}),
-                         [](const auto& info) { return std::string("Size") + info.param.size; });
+                         [](const auto& p) { return std::string("Size") + p.param.size; });
 
 TEST(LargeMediaOptions, AChunkTooSmallForTheMediaIsRefusedWithTheSizeThatWorks) {
   if (!have_nbd_rig()) GTEST_SKIP() << "needs root, FUSE, nbdkit and nbdfuse";
@@ -105,7 +105,7 @@ TEST(LargeChunks, ImagesWithLargeChunksVerifyWithEwfverify) {
 // acquisition runs until its saved state covers the first GiB, with bounded memory, and is
 // stopped with Ctrl-C. Every stored chunk of that GiB, inflated by zlib itself, equals the
 // pattern; then --resume goes on from there (and is stopped again).
-TEST(LargeMedia16T, FirstGibibyteWrittenCorrectlyAndResumable) {
+TEST(LargeMedia16T, FirstGiBWrittenCorrectlyAndResumable) {
   if (!have_nbd_rig()) GTEST_SKIP() << "needs root, FUSE, nbdkit and nbdfuse";
   TempDir tmp;
   NbdDisk disk("pattern size=16T", tmp.path());

@@ -13,6 +13,7 @@
 #include "test_support.hpp"
 
 using namespace exhibit::test;
+using namespace std::string_literals;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -71,11 +72,11 @@ TEST(RefusedOptions, SegmentSizeSmallerThanASegmentCanBe) {
 TEST(RefusedOptions, SourceDateEpochThatIsNotATime) {
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(1 << 20, 3));
-  for (const std::string& bad : {"abc", "-5", "1e9", " 12"}) {
+  for (const std::string& bad : {"abc"s, "-5"s, "1e9"s, " 12"s}) {
     expect_refused(acquire(tmp / "src.bin", tmp / "x", "", "SOURCE_DATE_EPOCH=" + sh_quote(bad)),
                    "SOURCE_DATE_EPOCH='" + bad + "' is not a number of seconds since 1970", tmp / "x");
   }
-  for (const std::string& late : {"253402300800", "99999999999999999999999"}) {
+  for (const std::string& late : {"253402300800"s, "99999999999999999999999"s}) {
     expect_refused(acquire(tmp / "src.bin", tmp / "x", "", "SOURCE_DATE_EPOCH=" + late),
                    "SOURCE_DATE_EPOCH='" + late + "' is after the year 9999 (the largest is 253402300799)", tmp / "x");
   }

@@ -113,7 +113,7 @@ TEST_P(ResumeFormat, AfterKillNineAtRandomPointsGivesTheUninterruptedImage) {
   for (int round = 0; round < 12 && !finished; ++round) {
     // After the first saved state (earlier, there is nothing to resume): 1.5 .. 2.5 s for the
     // first run (the whole source takes over 3 s), 1.5 .. 3.5 s for resumed ones.
-    const double after = 1.5 + (rng() % (round == 0 ? 1000 : 2000)) / 1000.0;
+    const double after = 1.5 + static_cast<double>(rng() % (round == 0 ? 1000 : 2000)) / 1000.0;
     SCOPED_TRACE("round " + std::to_string(round) + ", kill -9 after " + std::to_string(after) + " s");
     auto r = run(acquire_cmd(loop.path(), base, next_run()) + " & pid=$!; sleep " + std::to_string(after) +
                  "; kill -9 $pid 2>/dev/null; wait $pid; echo exit=$?");
@@ -321,6 +321,7 @@ struct DamageCase {
   const char* options;
   const char* written_file;  // of the unfinished image, where a byte is changed
 };
+void PrintTo(const DamageCase& c, std::ostream* os) { *os << c.options << ", changed in " << c.written_file; }
 
 // Starts an acquisition through a rate-limited source and interrupts it with Ctrl-C once its
 // saved state holds at least `bytes` media bytes (no guess at how long that takes).

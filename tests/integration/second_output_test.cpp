@@ -8,6 +8,7 @@
 #include "test_support.hpp"
 
 using namespace exhibit::test;
+using namespace std::string_literals;
 namespace fs = std::filesystem;
 
 namespace {
@@ -41,7 +42,7 @@ TEST(SecondOutput, BothCopiesAreFinishedAndIdentical) {
   const std::string source = tmp / "source.img";
   write_file(source, random_bytes(6 << 20, 8) + std::string(6 << 20, '\0'));
   const std::string md5 = digest_of("md5sum", source);
-  for (const std::string& format : {"e01", "zst"}) {
+  for (const std::string& format : {"e01"s, "zst"s}) {
     SCOPED_TRACE(format);
     const std::string a = tmp / ("a-" + format), b = tmp / ("copies/b-" + format);
     auto r = run(acquire_cmd(source, a, b, "--format " + format + (format == "e01" ? " -S 4MB" : "")));

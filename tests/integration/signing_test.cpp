@@ -241,9 +241,9 @@ TEST_F(RequireSignature, OnlyACheckedSignaturePasses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Keys, CmsSigning, ::testing::Values("rsa", "ec"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& p) { return p.param; });
 INSTANTIATE_TEST_SUITE_P(Keys, PlainSigning, ::testing::Values("rsa", "ec", "ed25519"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& p) { return p.param; });
 
 // OpenSSL 3.0 (Debian 12) cannot put an Ed25519 signature in CMS (its own `openssl cms -sign`
 // fails the same way); exhibit says so before reading anything. A newer OpenSSL signs, and then

@@ -20,7 +20,7 @@ TEST(Threads, SameImageBytesWhateverTheThreadCount) {
   run("truncate -s +1000 " + sh_quote(disk));
   std::vector<std::string> digests;
   for (int threads : {1, 2, 3}) {
-    const std::string base = tmp / ("t" + std::to_string(threads));
+    const std::string base = tmp / "t" + std::to_string(threads);
     auto r = run("SOURCE_DATE_EPOCH=1764300000 " + sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk) + " -o " +
                  sh_quote(base) + " -q -S 1MiB --threads " + std::to_string(threads));
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -39,12 +39,12 @@ TEST(Threads, SameImageBytesWhateverTheThreadCount) {
   EXPECT_GE(digests[0].size(), 65u * 3) << "expected several segments: " << digests[0];
   // On a difference, say where: the first differing bytes of each segment pair.
   auto where = [&](int a, int b) {
-    std::string out = "media md5 " + field_after(read_file(tmp / ("t" + std::to_string(a) + ".log")), "md5:") +
-                      " vs " + field_after(read_file(tmp / ("t" + std::to_string(b) + ".log")), "md5:") + "\n";
+    std::string out = "media md5 " + field_after(read_file(tmp / "t" + std::to_string(a) + ".log"), "md5:") +
+                      " vs " + field_after(read_file(tmp / "t" + std::to_string(b) + ".log"), "md5:") + "\n";
     for (int n = 1; fs::exists(tmp / ("t1.E0" + std::to_string(n))); ++n) {
       const std::string ext = ".E0" + std::to_string(n);
-      out += ext + ": " + run("cmp -l " + sh_quote(tmp / ("t" + std::to_string(a) + ext)) + " " +
-                              sh_quote(tmp / ("t" + std::to_string(b) + ext)) + " | head -5").out;
+      out += ext + ": " + run("cmp -l " + sh_quote(tmp / "t" + std::to_string(a) + ext) + " " +
+                              sh_quote(tmp / "t" + std::to_string(b) + ext) + " | head -5").out;
     }
     return out;
   };

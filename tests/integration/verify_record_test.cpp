@@ -72,6 +72,8 @@ struct FieldEdit {
   json value;
   std::string field;    // as verify names it
 };
+// gtest prints the parameter beside each test name (and ctest lists it): the field and its new value.
+void PrintTo(const FieldEdit& e, std::ostream* os) { *os << e.field << " = " << e.value.dump(); }
 
 class EditedField : public RecordVsImage, public ::testing::WithParamInterface<FieldEdit> {};
 
@@ -132,7 +134,7 @@ INSTANTIATE_TEST_SUITE_P(
                       FieldEdit{"notes", "/case/notes", "nothing seized", "notes"},
                       FieldEdit{"model", "/source/model", "Evil Disk 9000", "model"},
                       FieldEdit{"serial", "/source/serial", "S3R1AL", "serial number"}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& p) { return p.param.name; });
 
 TEST_F(RecordVsImage, SegmentCountAndMediaSizeOfRawAndZst) {
   const std::string raw = copy_of("raw");
@@ -195,9 +197,9 @@ TEST_F(RecordVsImage, RecordWithoutPiecesDigestOrSegmentHashesIsNotChecked) {
   EXPECT_NE(v.out.find("NOT CHECKED          sha1: the image stores one, the record holds none"), std::string::npos)
       << v.out;
   EXPECT_NE(v.out.find("verdict: FAILED: the record lacks what it should hold"), std::string::npos) << v.out;
-  auto j = json::parse(run_exhibit("verify -q --json " + sh_quote(e01)).out);
-  EXPECT_EQ(j["not_checked"].size(), 2u) << j.dump(2);
-  EXPECT_EQ(j["verdict"], "failed");
+  const auto reported = json::parse(run_exhibit("verify -q --json " + sh_quote(e01)).out);
+  EXPECT_EQ(reported["not_checked"].size(), 2u) << reported.dump(2);
+  EXPECT_EQ(reported["verdict"], "failed");
   // Without the log, the record's own piece size says pieces should be there.
   fs::remove(tmp / "e01/x.log");
   v = verify(e01);

@@ -110,7 +110,7 @@ std::string random_bytes(size_t size, uint32_t seed) {
   std::mt19937 gen(seed);
   std::string out(size, '\0');
   for (size_t i = 0; i < size; i += 4) {
-    uint32_t v = gen();
+    const auto v = static_cast<uint32_t>(gen());  // mt19937 gives 32-bit values
     for (size_t k = 0; k < 4 && i + k < size; ++k) out[i + k] = static_cast<char>(v >> (8 * k));
   }
   return out;

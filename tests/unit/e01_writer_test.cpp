@@ -26,6 +26,7 @@ struct Case {
   std::vector<SectorRange> errors;
   bool sha1;
 };
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 // Media with random, text and zero regions, so chunks compress to very different sizes.
 std::string media(uint64_t size, uint32_t seed) {
@@ -128,7 +129,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"empty_block_segments", Compression::EmptyBlock, 6 << 20, 64, 1 << 20, {{7, 3}}, true},
                       Case{"fast_many_segments", Compression::Fast, 24 << 20, 16, 1 << 20, {{8000, 8}}, true},
                       Case{"groups_past_65534_chunks", Compression::Fast, 70000 * 512ULL, 1, 1 << 30, {}, true}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 // Crash after a checkpoint (more written, never finished), resume from it: the files equal
 // libewf's for the whole media. Checkpoints early, mid-segment, and in later segments.
@@ -203,7 +204,7 @@ TEST(E01WriterSegments, GroupsClosingAtASegmentEdgeStayWithinTheSegmentSize) {
   int checked = 0;
   for (uint64_t size = full - 320; size <= full + 320; size += 20) {
     c.segment_size = size;
-    const std::string base = tmp / ("s" + std::to_string(size));
+    const std::string base = tmp / "s" + std::to_string(size);
     auto w = E01Writer::create(options_for(c, base));
     ASSERT_TRUE(w);
     write_all(**w, c, data);
