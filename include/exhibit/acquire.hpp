@@ -52,9 +52,9 @@ struct AcquireOptions {
   // SOURCE_DATE_EPOCH (read by the CLI): the acquisition time, fixed so that a repeated
   // acquisition gives the same files; written to the log and the record.
   std::optional<int64_t> source_date_epoch;
-  std::string sign_key;   // PEM private key that signs the record ("": unsigned)
-  std::string sign_cert;  // its certificate: a CMS signature; without one, a plain signature
-  std::string report;  // the HTML report's path ("": BASE.report.html)
+  std::string sign_key;               // PEM private key that signs the record ("": unsigned)
+  std::string sign_cert;              // its certificate: a CMS signature; without one, a plain signature
+  std::string report;                 // the HTML report's path ("": BASE.report.html)
   bool fixed_address_layout = false;  // set by the CLI: the process runs without ASLR (see cli/main.cpp)
 };
 
@@ -92,25 +92,25 @@ struct AcquireResult {
   std::string log_file;
   std::string map_file;  // GNU ddrescue mapfile of what was read and what was not
   std::string record_file;
-  std::string checksums_file;  // BASE.sha256sums: the segments' SHA-256, for sha256sum -c
-  std::string signature_file;  // BASE.manifest.json.p7s or .sig ("" when unsigned)
+  std::string checksums_file;          // BASE.sha256sums: the segments' SHA-256, for sha256sum -c
+  std::string signature_file;          // BASE.manifest.json.p7s or .sig ("" when unsigned)
   std::string timestamp_request_file;  // BASE.manifest.tsq (RFC 3161 request for the record)
   std::string report_file;             // the printable HTML report
-  std::vector<DigestResult> digests;         // of the image's media data (what the E01 stores)
+  std::vector<DigestResult> digests;   // of the image's media data (what the E01 stores)
   // A file whose size is not a whole number of sectors is stored whole and padded with zeros to
   // the next sector, as E01 holds whole sectors only: then `padding` > 0, the media digests
   // cover the padded data and `source_digests` the source's exact bytes.
   uint64_t padding = 0;
   std::vector<DigestResult> source_digests;
-  std::vector<Piece> pieces;  // SHA-256 of each piece_size window of the source, the last one shorter
+  std::vector<Piece> pieces;            // SHA-256 of each piece_size window of the source, the last one shorter
   std::vector<SectorRange> unreadable;  // zero-filled in the image, in the E01 error list
   std::vector<SectorRange> recovered;   // failed at first, read on a retry
-  uint64_t bytes = 0;  // media bytes written (source bytes + padding)
-  uint32_t chunk_sectors = 0;  // sectors per chunk used
-  uint64_t segment_size = 0;   // maximum segment file size used
-  double seconds = 0;           // of this run (after --resume: of the last part)
-  unsigned resumed = 0;         // how many times the acquisition was interrupted and resumed
-  uint64_t reread_bytes = 0;    // after --resume: media bytes read back from the image to rebuild the digests
+  uint64_t bytes = 0;                   // media bytes written (source bytes + padding)
+  uint32_t chunk_sectors = 0;           // sectors per chunk used
+  uint64_t segment_size = 0;            // maximum segment file size used
+  double seconds = 0;                   // of this run (after --resume: of the last part)
+  unsigned resumed = 0;                 // how many times the acquisition was interrupted and resumed
+  uint64_t reread_bytes = 0;            // after --resume: media bytes read back from the image to rebuild the digests
   bool complete() const { return unreadable.empty(); }
 };
 

@@ -18,13 +18,13 @@ struct MountEntry {
 };
 
 struct DeviceEntry {
-  SourceInfo info;                   // path /dev/NAME, identity, sector sizes, size
-  std::string dev;                   // MAJ:MIN
-  bool read_only = false;            // the kernel read-only flag (sysfs ro)
+  SourceInfo info;         // path /dev/NAME, identity, sector sizes, size
+  std::string dev;         // MAJ:MIN
+  bool read_only = false;  // the kernel read-only flag (sysfs ro)
   bool rotational = false;
   std::vector<std::string> partitions;
-  std::vector<MountEntry> mounts;    // of the device and its partitions
-  bool system = false;               // holds /, /boot, /usr or /var: the running system
+  std::vector<MountEntry> mounts;  // of the device and its partitions
+  bool system = false;             // holds /, /boot, /usr or /var: the running system
   bool mounted_read_write = false;
 };
 

@@ -41,7 +41,7 @@ class Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : m_v(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : m_v(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : m_v(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   explicit operator bool() const { return m_v.index() == 0; }
@@ -70,9 +70,8 @@ using Status = Result<Ok>;
   if (!tmp) return tmp.error();           \
   decl = std::move(tmp.value())
 #define EXHIBIT_TRY(decl, expr) EXHIBIT_TRY_IMPL(EXHIBIT_CONCAT(try_tmp_, __LINE__), decl, expr)
-#define EXHIBIT_CHECK(expr)                                    \
-  do {                                                         \
-    auto EXHIBIT_CONCAT(chk_, __LINE__) = (expr);              \
-    if (!EXHIBIT_CONCAT(chk_, __LINE__))                       \
-      return EXHIBIT_CONCAT(chk_, __LINE__).error();           \
+#define EXHIBIT_CHECK(expr)                                                             \
+  do {                                                                                  \
+    auto EXHIBIT_CONCAT(chk_, __LINE__) = (expr);                                       \
+    if (!EXHIBIT_CONCAT(chk_, __LINE__)) return EXHIBIT_CONCAT(chk_, __LINE__).error(); \
   } while (0)

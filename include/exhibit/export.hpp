@@ -13,11 +13,11 @@
 namespace exhibit {
 
 struct ExportOptions {
-  std::string image;                // first segment file
-  std::string output;               // a file, or "-" for stdout
-  uint64_t offset = 0;              // first media byte
-  std::optional<uint64_t> length;   // bytes (default: to the end of the media)
-  bool force = false;               // replace an existing output file
+  std::string image;               // first segment file
+  std::string output;              // a file, or "-" for stdout
+  uint64_t offset = 0;             // first media byte
+  std::optional<uint64_t> length;  // bytes (default: to the end of the media)
+  bool force = false;              // replace an existing output file
 };
 
 struct ExportResult {

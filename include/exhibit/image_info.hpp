@@ -25,17 +25,17 @@ struct StoredHash {
 
 struct ImageInfo {
   std::vector<std::string> segment_files;
-  std::string format;            // "EnCase 6", "FTK Imager", ..., "raw", "seekable zstd"
+  std::string format;                     // "EnCase 6", "FTK Imager", ..., "raw", "seekable zstd"
   StorageUnit unit = StorageUnit::Chunk;  // what the image stores its media in
   uint64_t media_size = 0;
   uint32_t bytes_per_sector = 0;
   uint64_t sector_count = 0;
   uint32_t sectors_per_chunk = 0;
   uint64_t chunk_count = 0;
-  std::string compression;       // "none", "empty-block", "fast", "best"
-  std::string media_type;        // "fixed", "removable", "optical", "memory", ...
+  std::string compression;  // "none", "empty-block", "fast", "best"
+  std::string media_type;   // "fixed", "removable", "optical", "memory", ...
   bool physical = false;
-  std::string set_identifier;    // GUID, hex
+  std::string set_identifier;                                      // GUID, hex
   std::vector<std::pair<std::string, std::string>> header_values;  // libewf identifier, value
   std::vector<StoredHash> hashes;
   std::vector<SectorRange> acquisition_errors;

@@ -23,7 +23,7 @@ struct Progress {
 
 struct JobHooks {
   std::function<void(const Progress&)> progress;  // called a few times a second
-  const std::atomic<bool>* cancel = nullptr;       // set from a signal handler
+  const std::atomic<bool>* cancel = nullptr;      // set from a signal handler
   // Where every file the job writes is created, written, synced, renamed and removed; null: the
   // real file system. Tests give one that injects faults (tests/support/fault_env.hpp).
   io::Env* env = nullptr;

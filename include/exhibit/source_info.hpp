@@ -13,10 +13,10 @@ struct DriveIdentity {
   std::string method;  // the command set that answered ("" if none did)
   std::string status;  // "answered", or why not ("not supported by this device: ...")
   std::string model, serial, firmware;
-  uint64_t user_sectors = 0;    // the size the drive reports
-  uint64_t native_sectors = 0;  // READ NATIVE MAX ADDRESS + 1 (ATA), or 0 if unknown
-  uint64_t hpa_sectors = 0;     // hidden by a Host Protected Area
-  uint64_t dco_sectors = 0;     // hidden by a Device Configuration Overlay
+  uint64_t user_sectors = 0;         // the size the drive reports
+  uint64_t native_sectors = 0;       // READ NATIVE MAX ADDRESS + 1 (ATA), or 0 if unknown
+  uint64_t hpa_sectors = 0;          // hidden by a Host Protected Area
+  uint64_t dco_sectors = 0;          // hidden by a Device Configuration Overlay
   std::vector<std::string> details;  // every step tried and its answer, for the log
 };
 
@@ -27,23 +27,23 @@ struct SourceInfo {
   uint32_t logical_sector_size = 512;   // bytes; the unit of the image and of error ranges
   uint32_t physical_sector_size = 512;  // bytes
   bool removable = false;
-  bool direct_io = false;               // read with O_DIRECT (page cache bypassed)
-  std::string device_name;              // kernel name, e.g. "sdb", "loop3"
+  bool direct_io = false;   // read with O_DIRECT (page cache bypassed)
+  std::string device_name;  // kernel name, e.g. "sdb", "loop3"
   std::string vendor, model, serial, firmware, transport;
-  std::string loop_backing_file;        // for loop devices
-  std::vector<std::string> mounts;      // "MOUNTPOINT (ro|rw)" of the device and its partitions
-  DriveIdentity drive;                  // block devices only
+  std::string loop_backing_file;    // for loop devices
+  std::vector<std::string> mounts;  // "MOUNTPOINT (ro|rw)" of the device and its partitions
+  DriveIdentity drive;              // block devices only
 };
 
 // What the software write-block did and saw, for the record.
 struct WriteBlockRecord {
-  bool applicable = false;      // block devices only
-  bool was_read_only = false;   // kernel read-only flag before we started
-  bool set_read_only = false;   // we set it (BLKROSET)
-  bool verified = false;        // BLKROGET read back 1 before the first read
-  bool restored = false;        // previous flag put back at the end
-  bool exclusive_open = false;  // opened with O_EXCL
-  bool cleared_during = false;  // someone cleared the read-only flag while we read (we set it again)
+  bool applicable = false;          // block devices only
+  bool was_read_only = false;       // kernel read-only flag before we started
+  bool set_read_only = false;       // we set it (BLKROSET)
+  bool verified = false;            // BLKROGET read back 1 before the first read
+  bool restored = false;            // previous flag put back at the end
+  bool exclusive_open = false;      // opened with O_EXCL
+  bool cleared_during = false;      // someone cleared the read-only flag while we read (we set it again)
   std::vector<std::string> events;  // human-readable, in order
 };
 

@@ -42,12 +42,12 @@ struct FileCheck {
 
 // One signature or timestamp of the record, checked.
 struct SignatureCheck {
-  std::string what;     // "CMS signature", "signature", "timestamp"
+  std::string what;  // "CMS signature", "signature", "timestamp"
   std::string file;
-  bool valid = false;   // it matches the record (and the chain, when a trust file was given)
+  bool valid = false;  // it matches the record (and the chain, when a trust file was given)
   bool chain_checked = false;
-  std::string detail;   // signer, time, or why it failed
-  std::string repeat;   // the openssl command that repeats the check ("" if there is none)
+  std::string detail;  // signer, time, or why it failed
+  std::string repeat;  // the openssl command that repeats the check ("" if there is none)
 };
 
 // A value that the record beside the image and the image itself both hold, and they differ.
@@ -64,8 +64,8 @@ struct RecordMismatch {
 struct VerifyOptions {
   std::string trust_pem;
   std::string pubkey_pem;
-  std::string source;          // file or block device; opened read-only with the write-block
-  bool allow_mounted = false;  // for `source`
+  std::string source;              // file or block device; opened read-only with the write-block
+  bool allow_mounted = false;      // for `source`
   bool require_signature = false;  // fail unless the record carries a valid, checked signature
   // The HTML report the caller will write (verify --report): checked before anything is read,
   // like every path exhibit writes; an existing file is replaced only with `force`.
@@ -87,23 +87,23 @@ struct VerifyReport {
   ImageInfo info;
   uint64_t bytes_read = 0;
   double seconds = 0;
-  std::vector<SectorRange> bad_chunks;   // sectors of chunks that failed their checksum
+  std::vector<SectorRange> bad_chunks;  // sectors of chunks that failed their checksum
   std::vector<DigestCheck> checks;
-  std::vector<DigestResult> computed;    // every digest computed over the media
-  std::string record_file;               // our record beside the image, if one was found
-  uint64_t piece_size = 0;               // of the record's piecewise SHA-256 (0: none)
+  std::vector<DigestResult> computed;  // every digest computed over the media
+  std::string record_file;             // our record beside the image, if one was found
+  uint64_t piece_size = 0;             // of the record's piecewise SHA-256 (0: none)
   size_t pieces_checked = 0;
   std::vector<PieceMismatch> piece_mismatches;
   std::vector<FileCheck> segment_checks;
-  std::string checksums_file;            // BASE.sha256sums beside the image, if there is one
-  std::vector<SignatureCheck> signatures;  // of the record: CMS, plain, timestamp
-  std::vector<std::string> notes;          // things not checked, and why (they do not fail the verdict)
+  std::string checksums_file;                     // BASE.sha256sums beside the image, if there is one
+  std::vector<SignatureCheck> signatures;         // of the record: CMS, plain, timestamp
+  std::vector<std::string> notes;                 // things not checked, and why (they do not fail the verdict)
   std::vector<RecordMismatch> record_mismatches;  // the record and the image disagree
   // What the record should hold (the image, BASE.log or the record itself says so) but does not,
   // so it could not be checked: fails the verdict, since that part did not pass.
   std::vector<std::string> not_checked;
   std::optional<SourceComparison> source;  // with VerifyOptions::source
-  std::vector<std::string> problems;     // anything else that makes the verdict a failure
+  std::vector<std::string> problems;       // anything else that makes the verdict a failure
   bool passed() const;
 };
 

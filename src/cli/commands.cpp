@@ -22,9 +22,7 @@ std::string safe(const std::string& s) { return sanitize_for_terminal(s); }
 // The last component of a path ("a/b/x.E01" -> "x.E01").
 std::string file_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
-void print_field(const char* key, const std::string& value) {
-  std::printf("%-20s %s\n", key, safe(value).c_str());
-}
+void print_field(const char* key, const std::string& value) { std::printf("%-20s %s\n", key, safe(value).c_str()); }
 
 std::string ranges_text(const std::vector<SectorRange>& ranges) {
   std::string out;
@@ -72,8 +70,10 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   }
   const int code = !given_up.empty() ? k_exit_incomplete : r.complete() ? k_exit_ok : k_exit_read_errors;
   if (!given_up.empty()) {
-    std::fprintf(stderr, "exhibit: error: copy given up (%s); the other copies are finished, each with its own record and checksums\n",
-                 safe(given_up).c_str());
+    std::fprintf(
+        stderr,
+        "exhibit: error: copy given up (%s); the other copies are finished, each with its own record and checksums\n",
+        safe(given_up).c_str());
   }
   if (cl.json) {
     std::fputs(acquire_json(cl.acquire, r, code).c_str(), stdout);
@@ -102,13 +102,14 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   print_field("checksums", r.checksums_file);
   print_field("report", r.report_file);
   print_field("bytes", std::to_string(r.bytes) + " (" + format_bytes(r.bytes) + ")");
-  print_field("time", format_duration(r.seconds) + ", " +
-                          format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) / std::max(r.seconds, 1e-6))) +
-                          "/s");
+  print_field("time",
+              format_duration(r.seconds) + ", " +
+                  format_bytes(static_cast<uint64_t>(static_cast<double>(r.bytes) / std::max(r.seconds, 1e-6))) + "/s");
   for (const auto& d : r.digests) print_field(d.algorithm.c_str(), d.hex);
   if (r.padding > 0) {
-    print_field("padding", std::to_string(r.padding) + " zero bytes complete the last sector; the digests above "
-                                                        "include them. Digests of the source bytes alone:");
+    print_field("padding", std::to_string(r.padding) +
+                               " zero bytes complete the last sector; the digests above "
+                               "include them. Digests of the source bytes alone:");
     for (const auto& d : r.source_digests) print_field(("source " + d.algorithm).c_str(), d.hex);
   }
   if (!r.recovered.empty()) print_field("recovered", ranges_text(r.recovered) + " (read on a retry)");
@@ -136,7 +137,8 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   const VerifyReport& r = *result;
   const ImageInfo& i = r.info;
   if (!cl.verify_options.report.empty()) {
-    if (auto st = write_verify_report(cl.verify_options.report, cl.image, r); !st) return fail(cl, "verify", st.error());
+    if (auto st = write_verify_report(cl.verify_options.report, cl.image, r); !st)
+      return fail(cl, "verify", st.error());
   }
   if (cl.json) {
     const int code = r.passed() ? k_exit_ok : k_exit_verify_failed;
@@ -151,8 +153,9 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   const std::string unit = unit_name(i.unit);
   if (r.bad_chunks.empty()) {
     print_field((unit + "s").c_str(), std::to_string(i.chunk_count) + " of " + std::to_string(i.sectors_per_chunk) +
-                                            " sectors read" + (i.unit == StorageUnit::Block ? " (raw: no checksums; the digests decide)"
-                                                                                   : ", every checksum valid"));
+                                          " sectors read" +
+                                          (i.unit == StorageUnit::Block ? " (raw: no checksums; the digests decide)"
+                                                                        : ", every checksum valid"));
   } else {
     std::string label = "BAD " + unit;
     for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -222,8 +225,9 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   VerifyReport checked_part = r;  // whether anything failed beyond what could not be checked
   checked_part.not_checked.clear();
   const std::string verdict = r.passed()              ? "VERIFIED: every " + unit + " and every stored digest matches"
-                              : checked_part.passed() ? std::string("FAILED: the record lacks what it should hold, so "
-                                                                    "not everything could be checked (see NOT CHECKED)")
+                              : checked_part.passed() ? std::string(
+                                                            "FAILED: the record lacks what it should hold, so "
+                                                            "not everything could be checked (see NOT CHECKED)")
                                                       : std::string("FAILED: the image does not match what it records");
   std::printf("verdict: %s\n", verdict.c_str());
   std::printf("repeat with independent tools:\n");
@@ -263,13 +267,17 @@ int run_info(const CommandLine& cl) {
   for (const auto& [k, v] : i.header_values) print_field(k.c_str(), v);
   for (const auto& h : i.hashes) print_field(h.algorithm.c_str(), h.hex);
   if (drive) {
-    print_field("drive identity", drive->status + (drive->method.empty() ? "" : " by " + drive->method) +
-                                      "  (from the record)");
+    print_field("drive identity",
+                drive->status + (drive->method.empty() ? "" : " by " + drive->method) + "  (from the record)");
     if (!drive->model.empty()) print_field("drive model", drive->model);
     if (!drive->serial.empty()) print_field("drive serial", drive->serial);
     if (!drive->firmware.empty()) print_field("drive firmware", drive->firmware);
-    if (drive->hpa_sectors > 0) print_field("HIDDEN AREA", std::to_string(drive->hpa_sectors) + " sectors behind a Host Protected Area, not in the image");
-    if (drive->dco_sectors > 0) print_field("HIDDEN AREA", std::to_string(drive->dco_sectors) + " sectors behind a Device Configuration Overlay, not in the image");
+    if (drive->hpa_sectors > 0)
+      print_field("HIDDEN AREA",
+                  std::to_string(drive->hpa_sectors) + " sectors behind a Host Protected Area, not in the image");
+    if (drive->dco_sectors > 0)
+      print_field("HIDDEN AREA", std::to_string(drive->dco_sectors) +
+                                     " sectors behind a Device Configuration Overlay, not in the image");
   }
   if (i.acquisition_errors.empty()) {
     print_field("acquisition errors", "none");
@@ -306,13 +314,16 @@ int run_devices(const CommandLine& cl) {
   for (const auto& d : devices) {
     const SourceInfo& i = d.info;
     std::string mounted;
-    for (const auto& m : d.mounts) mounted += (mounted.empty() ? "" : ", ") + m.mount_point + (m.read_write ? " (rw)" : " (ro)");
+    for (const auto& m : d.mounts)
+      mounted += (mounted.empty() ? "" : ", ") + m.mount_point + (m.read_write ? " (rw)" : " (ro)");
     if (mounted.empty()) mounted = "-";
     std::string model = i.model.empty() && !i.loop_backing_file.empty() ? i.loop_backing_file : i.model;
     std::printf("%-14s %10s  %-24s %-20s %-9s %4u/%-4u %-3s %s%s\n", safe(i.path).c_str(), format_bytes(i.size).c_str(),
                 safe(model).c_str(), safe(i.serial).c_str(), safe(i.transport.empty() ? "-" : i.transport).c_str(),
                 i.logical_sector_size, i.physical_sector_size, d.read_only ? "yes" : "no", safe(mounted).c_str(),
-                d.system ? "  SYSTEM: holds the running system" : d.mounted_read_write ? "  IN USE: mounted read-write" : "");
+                d.system               ? "  SYSTEM: holds the running system"
+                : d.mounted_read_write ? "  IN USE: mounted read-write"
+                                       : "");
   }
   return k_exit_ok;
 }

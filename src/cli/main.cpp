@@ -22,7 +22,8 @@ std::atomic<bool> g_cancel{false};
 extern "C" void on_signal(int /*signo*/) {
   if (g_cancel.exchange(true)) {
     static const char k_message[] =
-        "\nexhibit: stopping without waiting for the job (second interrupt); the work saved before it stands: continue with --resume\n";
+        "\nexhibit: stopping without waiting for the job (second interrupt); the work saved before it stands: continue "
+        "with --resume\n";
     (void)!::write(STDERR_FILENO, k_message, sizeof k_message - 1);
     ::_exit(exhibit::cli::k_exit_incomplete);
   }

@@ -86,8 +86,9 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
                   "default grows for media over 4 TiB); 0: none")
       ->check(SizeValidator(true))
       ->capture_default_str();
-  acq->add_option("--format", format, "image format: e01 (EnCase 6), raw (BASE.001… split by --segment-size, "
-                                      "or one BASE.raw with --segment-size 0), zst (seekable zstd BASE.zst)")
+  acq->add_option("--format", format,
+                  "image format: e01 (EnCase 6), raw (BASE.001… split by --segment-size, "
+                  "or one BASE.raw with --segment-size 0), zst (seekable zstd BASE.zst)")
       ->check(CLI::IsMember(format_names()))
       ->capture_default_str();
   acq->add_option("-c,--compression", compression, "none, empty-block, fast or best")
@@ -99,7 +100,9 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       ->capture_default_str();
   acq->add_option("--sector-size", a.file_sector_size, "bytes per sector for a file source (default 512)")
       ->check(CLI::IsMember({512, 1024, 2048, 4096}));
-  acq->add_option("--hash", hashes, "digests to compute, comma-separated: md5 (always) and sha1 go into the E01, all into the log and record")
+  acq->add_option(
+         "--hash", hashes,
+         "digests to compute, comma-separated: md5 (always) and sha1 go into the E01, all into the log and record")
       ->capture_default_str();
   a.threads = std::max(1u, std::thread::hardware_concurrency());
   acq->add_option("-j,--threads", a.threads, "compression threads (the image is the same whatever the number)")
@@ -111,18 +114,20 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       ->check(CLI::ExistingFile);
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
   auto* force = acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
-  auto* resume = acq->add_flag("--resume", a.resume,
-                               "continue the interrupted acquisition into BASE and its other copies (same source; its settings are kept)");
+  auto* resume = acq->add_flag(
+      "--resume", a.resume,
+      "continue the interrupted acquisition into BASE and its other copies (same source; its settings are kept)");
   resume->excludes(force);
   // What shapes the image comes from the interrupted run: giving it again could only contradict it.
-  for (const char* name : {"--case-number", "--evidence-number", "--examiner", "--description", "--notes",
-                           "--segment-size", "--piece-size", "--compression", "--chunk-sectors", "--sector-size",
-                           "--hash", "--format", "--second-output"}) {
+  for (const char* name :
+       {"--case-number", "--evidence-number", "--examiner", "--description", "--notes", "--segment-size",
+        "--piece-size", "--compression", "--chunk-sectors", "--sector-size", "--hash", "--format", "--second-output"}) {
     resume->excludes(acq->get_option(name));
   }
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
-  acq->footer("Environment: SOURCE_DATE_EPOCH=SECONDS (0 to 253402300799, the end of 9999) fixes the acquisition "
-              "time, so a repeated acquisition gives the same files; its value goes into the log and the record.");
+  acq->footer(
+      "Environment: SOURCE_DATE_EPOCH=SECONDS (0 to 253402300799, the end of 9999) fixes the acquisition "
+      "time, so a repeated acquisition gives the same files; its value goes into the log and the record.");
   acq->add_option("--report", a.report, "path of the printable HTML report (default BASE.report.html)");
   acq->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
@@ -132,7 +137,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   ver->add_option("--source", cl.verify_options.source,
                   "re-read the original device or file and compare it with the image, sector by sector")
       ->check(CLI::ExistingPath);
-  ver->add_flag("--allow-mounted", cl.verify_options.allow_mounted, "re-read a source even if it is mounted read-write");
+  ver->add_flag("--allow-mounted", cl.verify_options.allow_mounted,
+                "re-read a source even if it is mounted read-write");
   ver->add_option("--report", cl.verify_options.report, "also write a printable HTML report to this file");
   ver->add_flag("-f,--force", cl.verify_options.force, "replace an existing --report file");
   ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
@@ -170,9 +176,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   const std::string first = argc > 1 ? argv[1] : "";
   if (!first.empty() && first[0] != '-' && first != "acquire" && first != "verify" && first != "info" &&
       first != "export" && first != "devices") {
-    std::fprintf(stderr,
-                 "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export, devices; see exhibit --help)\n",
-                 argv[1]);
+    std::fprintf(
+        stderr,
+        "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export, devices; see exhibit --help)\n",
+        argv[1]);
     exit_now = k_exit_usage;
     return cl;
   }
@@ -195,7 +202,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     const bool zero_segments = !segment_size.empty() && a.segment_size == 0;
     if (a.format == ImageFormat::Raw) {
       a.one_file = zero_segments;
-      if (acq->count("--compression") > 0) return usage("--compression does not apply to --format raw (raw images are not compressed)");
+      if (acq->count("--compression") > 0)
+        return usage("--compression does not apply to --format raw (raw images are not compressed)");
     } else if (zero_segments) {
       return usage("--segment-size 0 (one file) is for --format raw only");
     }

@@ -16,8 +16,8 @@ struct CommandLine {
   AcquireOptions acquire;
   std::string image;  // verify, info
   bool quiet = false;
-  bool json = false;  // one JSON document on stdout instead of text (docs/output.schema.json)
-  unsigned threads = 1;  // verify
+  bool json = false;             // one JSON document on stdout instead of text (docs/output.schema.json)
+  unsigned threads = 1;          // verify
   VerifyOptions verify_options;  // verify
   ExportOptions export_options;  // export
 };

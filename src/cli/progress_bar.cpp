@@ -18,12 +18,13 @@ void ProgressBar::update(const Progress& p) {
   double left = rate > 0 ? static_cast<double>(p.bytes_total - p.bytes_done) / rate : -1;
   std::string bad = p.bad_sectors ? ", " + std::to_string(p.bad_sectors) + " unreadable sectors" : "";
   if (p.waiting_seconds > 0) {
-    bad += "  NO ANSWER from the source for " + format_duration(p.waiting_seconds) + " (Ctrl-C saves the work and stops)";
+    bad += "  NO ANSWER from the source for " + format_duration(p.waiting_seconds) +
+           " (Ctrl-C saves the work and stops)";
   }
   std::fprintf(stderr, "\r\033[K%s %5.1f%%  %s of %s  %s/s  %s left%s", m_label.c_str(), pct,
                format_bytes(p.bytes_done).c_str(), format_bytes(p.bytes_total).c_str(),
-               format_bytes(static_cast<uint64_t>(rate)).c_str(),
-               left >= 0 ? format_duration(left).c_str() : "?", bad.c_str());
+               format_bytes(static_cast<uint64_t>(rate)).c_str(), left >= 0 ? format_duration(left).c_str() : "?",
+               bad.c_str());
   std::fflush(stderr);
   m_drawn = true;
 }

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <array>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -18,19 +18,19 @@
 #include "core/finishing.hpp"
 #include "core/header_notes.hpp"
 #include "core/output_guard.hpp"
-#include "core/read_watch.hpp"
 #include "core/output_set.hpp"
 #include "core/piece_size.hpp"
 #include "core/pipeline.hpp"
 #include "core/pool_size.hpp"
+#include "core/read_watch.hpp"
 #include "core/record_seal.hpp"
 #include "core/resume_state.hpp"
 #include "core/written_prefix.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
-#include "image/ewf_geometry.hpp"
-#include "image/e01_writer.hpp"
 #include "image/block_encoder.hpp"
+#include "image/e01_writer.hpp"
+#include "image/ewf_geometry.hpp"
 #include "image/image_writer.hpp"
 #include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
@@ -40,8 +40,8 @@
 #include "io/sector_reader.hpp"
 #include "report/html_report.hpp"
 #include "report/record.hpp"
-#include "report/signing.hpp"
 #include "report/rescue_map.hpp"
+#include "report/signing.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/bounded_input.hpp"
 #include "util/text.hpp"
@@ -112,7 +112,8 @@ class Job {
     // Copies whose writing failed were given up; the others are sound and save where they stand.
     // If none is, the last state saved stands.
     const bool committed = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.committed(); });
-    const auto writing = std::find_if(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.alive() && d.writing(); });
+    const auto writing = std::find_if(m_dests.begin(), m_dests.end(),
+                                      [](const auto& d) { return d.alive() && d.writing(); });
     // A resumed run that found the written part damaged saves nothing: the state stays as it was.
     const bool damaged = m_opt.resume && e.code() == ErrorCode::Corruption;
     if (!m_finishing && !damaged && writing != m_dests.end() && m_state_written) (void)save_state(true);
@@ -133,8 +134,8 @@ class Job {
       where += "; what was written cannot be continued: start again with --force";
     } else if (resumable) {
       where += "; to continue " + std::string(m_dests.size() > 1 ? "every copy still written" : "it") +
-               ": exhibit acquire " + util::shell_quote(m_opt.source) + " -o " + util::shell_quote(named->out().base()) +
-               " --resume";
+               ": exhibit acquire " + util::shell_quote(m_opt.source) + " -o " +
+               util::shell_quote(named->out().base()) + " --resume";
     }
     (void)save_map(true);
     m_log->line("ACQUISITION FAILED: " + e.message());
@@ -145,7 +146,7 @@ class Job {
 
   AcquireOptions m_opt;  // a copy: --resume takes settings over from the interrupted run
   const JobHooks& m_hooks;
-  io::Env& m_env;  // every file written goes through it
+  io::Env& m_env;                          // every file written goes through it
   std::vector<core::Destination> m_dests;  // -o first, then each --second-output
   const core::OutputSet& m_out() const { return m_dests.front().out(); }
   std::optional<core::AcquisitionLog> m_log;
@@ -154,15 +155,15 @@ class Job {
   report::RescueMapState m_map;
   std::chrono::steady_clock::time_point m_map_saved;
   std::optional<report::Signer> m_signer;
-  core::ResumeState m_state;  // of the first copy (E01): the only one --resume continues
-  bool m_state_written = false;  // this run saved BASE.resume (or found one to resume)
+  core::ResumeState m_state;       // of the first copy (E01): the only one --resume continues
+  bool m_state_written = false;    // this run saved BASE.resume (or found one to resume)
   bool m_finishing = false;        // the images are being closed: the saved progress is final
   bool m_finishing_saved = false;  // BASE.resume holds the finishing state: --resume completes the renames
   std::optional<core::FinishingState> m_finish_only;  // --resume of a run stopped while finishing
-  core::ReadWatch m_watch;           // the read in flight, for while_waiting
+  core::ReadWatch m_watch;                            // the read in flight, for while_waiting
   bool m_interrupt_logged = false;
-  int64_t m_stall_reported = 0;      // the read (ReadWatch::Pending::since) already logged as unanswered
-  double m_stall_seconds = 0;        // how long it had waited when last seen
+  int64_t m_stall_reported = 0;  // the read (ReadWatch::Pending::since) already logged as unanswered
+  double m_stall_seconds = 0;    // how long it had waited when last seen
   uint64_t m_stall_offset = 0;
   std::chrono::steady_clock::time_point m_state_saved;
 };
@@ -207,7 +208,8 @@ Status Job::check_outputs() const {
 
 Status Job::load_resume() {
   // Stopped while its files were given their names: what is left is in a finishing state.
-  if (auto text = util::read_small_file(m_out().resume_path(), "resume state"); text && core::is_finishing_state(*text)) {
+  if (auto text = util::read_small_file(m_out().resume_path(), "resume state");
+      text && core::is_finishing_state(*text)) {
     EXHIBIT_TRY(core::FinishingState f, core::parse_finishing_state(*text));
     m_finish_only.emplace(std::move(f));
     return Ok{};
@@ -232,10 +234,12 @@ Status Job::load_resume() {
   auto named = std::find_if(m_state.copies.begin(), m_state.copies.end(),
                             [&](const core::CopyProgress& c) { return c.base == m_opt.output_base; });
   if (named == m_state.copies.end()) {
-    return Error(ErrorCode::Corruption, m_out().resume_path() + " does not list " + m_opt.output_base + " among its copies");
+    return Error(ErrorCode::Corruption,
+                 m_out().resume_path() + " does not list " + m_opt.output_base + " among its copies");
   }
   if (named->given_up) {
-    return Error(ErrorCode::InvalidArgument, m_opt.output_base + " was given up before the interruption; resume another copy");
+    return Error(ErrorCode::InvalidArgument,
+                 m_opt.output_base + " was given up before the interruption; resume another copy");
   }
   std::rotate(m_state.copies.begin(), named, named + 1);
   m_dests.clear();
@@ -245,11 +249,13 @@ Status Job::load_resume() {
   }
   if (m_out().partial_segments().empty()) {
     if (::access(m_out().first_segment().c_str(), F_OK) == 0) {
-      return Error(ErrorCode::AlreadyExists, "the image " + m_out().first_segment() +
-                                                 " is already finished (the run stopped while writing the files beside it; "
-                                                 "check them with exhibit verify)");
+      return Error(ErrorCode::AlreadyExists,
+                   "the image " + m_out().first_segment() +
+                       " is already finished (the run stopped while writing the files beside it; "
+                       "check them with exhibit verify)");
     }
-    return Error(ErrorCode::NotFound, "no unfinished image " + m_out().partial_first_segment() + " beside " + m_out().resume_path());
+    return Error(ErrorCode::NotFound,
+                 "no unfinished image " + m_out().partial_first_segment() + " beside " + m_out().resume_path());
   }
   m_state_written = true;
   m_opt.metadata = m_state.metadata;
@@ -265,7 +271,8 @@ Status Job::load_resume() {
 
 Result<AcquireResult> Job::finish_interrupted() {
   const core::FinishingState& f = *m_finish_only;
-  auto mine = std::find_if(f.copies.begin(), f.copies.end(), [&](const auto& c) { return c.base == m_opt.output_base; });
+  auto mine = std::find_if(f.copies.begin(), f.copies.end(),
+                           [&](const auto& c) { return c.base == m_opt.output_base; });
   if (mine == f.copies.end()) {
     return Error(ErrorCode::InvalidArgument, m_out().resume_path() + " does not list " + m_opt.output_base +
                                                  " among the copies being finished; resume another copy");
@@ -336,19 +343,22 @@ void Job::note_answer(const std::optional<core::ReadWatch::Pending>& pending) {
 Status Job::while_waiting(const SourceInfo& s) {
   const auto pending = m_watch.pending();
   auto read_text = [&](const core::ReadWatch::Pending& p) {
-    return "a read of bytes " + std::to_string(p.offset) + "-" + std::to_string(p.offset + p.length - 1) + " of " + s.path;
+    return "a read of bytes " + std::to_string(p.offset) + "-" + std::to_string(p.offset + p.length - 1) + " of " +
+           s.path;
   };
   note_answer(pending);
   if (m_hooks.cancel != nullptr && m_hooks.cancel->load()) {
     if (!m_interrupt_logged) {
       m_interrupt_logged = true;
       m_log->line("INTERRUPTED (Ctrl-C)" +
-                  (pending ? ": " + read_text(*pending) + " has not returned for " + util::format_duration(pending->seconds) +
+                  (pending ? ": " + read_text(*pending) + " has not returned for " +
+                                 util::format_duration(pending->seconds) +
                                  "; the work written so far is saved now, and the run stops when the kernel gives the "
                                  "read back (Ctrl-C again stops without waiting for the job)"
                            : std::string()));
       // Only once a copy is being written: before, the state on disk is the one to keep as it is.
-      const bool writing = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.alive() && d.writing(); });
+      const bool writing = std::any_of(m_dests.begin(), m_dests.end(),
+                                       [](const auto& d) { return d.alive() && d.writing(); });
       if (writing && m_state_written && !m_finishing) (void)save_state(true);
       (void)save_map(true);
       m_log->sync();
@@ -359,8 +369,8 @@ Status Job::while_waiting(const SourceInfo& s) {
     if (pending->since != m_stall_reported) {
       m_stall_reported = pending->since;
       m_stall_offset = pending->offset;
-      m_log->line("NO ANSWER from the source for " + util::format_duration(pending->seconds) + ": " + read_text(*pending) +
-                  " has not returned; still waiting (Ctrl-C saves the work and stops)");
+      m_log->line("NO ANSWER from the source for " + util::format_duration(pending->seconds) + ": " +
+                  read_text(*pending) + " has not returned; still waiting (Ctrl-C saves the work and stops)");
       m_log->sync();
     }
     m_stall_seconds = pending->seconds;
@@ -469,7 +479,8 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
   // A zst frame is one block and stays 4 MiB; E01 and raw blocks shrink when many workers share the pool.
   const size_t most = std::max<size_t>(1, k_read_size / chunk);
   const image::FormatTraits& format = image::traits(m_opt.format);
-  config.block_capacity = chunk * (format.block_is_one_unit ? most : core::chunks_per_block(chunk, most, m_opt.threads));
+  config.block_capacity = chunk *
+                          (format.block_is_one_unit ? most : core::chunks_per_block(chunk, most, m_opt.threads));
   config.encoded_capacity = image::encoded_capacity(m_opt.format, config.block_capacity, chunk);
   const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, m_opt.threads);
   config.pool_blocks = pool.blocks;
@@ -605,8 +616,9 @@ Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std:
 Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size) {
   m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
   if (image::traits(m_opt.format).sector_numbers_32bit && r.first + r.count > UINT32_MAX) {
-    m_log->line("the E01 error list holds 32-bit sector numbers: this range is exact only in the log, the map and "
-                "the record");
+    m_log->line(
+        "the E01 error list holds 32-bit sector numbers: this range is exact only in the log, the map and "
+        "the record");
   }
   m_result.unreadable.push_back(r);
   for (auto& d : m_dests) d.add_error(r);
@@ -628,12 +640,14 @@ Result<AcquireResult> Job::run() {
   // E01 headers hold text as UTF-8/UTF-16: text in another encoding would be refused by libewf
   // half-way, or stored as something the examiner did not type.
   const CaseMetadata& md = m_opt.metadata;
-  for (const auto& [option, value] : {std::pair{"--case-number", &md.case_number}, {"--evidence-number", &md.evidence_number},
-                                      {"--examiner", &md.examiner}, {"--description", &md.description},
+  for (const auto& [option, value] : {std::pair{"--case-number", &md.case_number},
+                                      {"--evidence-number", &md.evidence_number},
+                                      {"--examiner", &md.examiner},
+                                      {"--description", &md.description},
                                       {"--notes", &md.notes}}) {
     if (auto at = util::first_invalid_utf8(*value)) {
-      return Error(ErrorCode::InvalidArgument, std::string(option) + " is not valid UTF-8 (byte " + std::to_string(*at) +
-                                                   "); give the text in UTF-8");
+      return Error(ErrorCode::InvalidArgument, std::string(option) + " is not valid UTF-8 (byte " +
+                                                   std::to_string(*at) + "); give the text in UTF-8");
     }
   }
   if (!m_opt.sign_cert.empty() && m_opt.sign_key.empty()) {
@@ -656,9 +670,10 @@ Result<AcquireResult> Job::run() {
                              ": give --sign-key" + (m_state.sign_cms ? " and --sign-cert" : "") + " again");
     }
     if (!m_opt.report.empty() && m_opt.report != m_state.report) {
-      return Error(ErrorCode::InvalidArgument, "the interrupted acquisition writes its report to " +
-                                                   (m_state.report.empty() ? std::string("BASE.report.html") : m_state.report) +
-                                                   ": resume it without --report");
+      return Error(ErrorCode::InvalidArgument,
+                   "the interrupted acquisition writes its report to " +
+                       (m_state.report.empty() ? std::string("BASE.report.html") : m_state.report) +
+                       ": resume it without --report");
     }
     m_opt.report = m_state.report;
   }
@@ -673,13 +688,14 @@ Result<AcquireResult> Job::run() {
   m_result.source = s;
   if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
   EXHIBIT_TRY(const image::EwfGeometry geometry,
-              image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors,
-                                     m_opt.segment_size, !image::traits(m_opt.format).chunked));
+              image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors, m_opt.segment_size,
+                                     !image::traits(m_opt.format).chunked));
   m_result.chunk_sectors = geometry.chunk_sectors;
   m_result.segment_size = geometry.segment_size;
   std::string piece_reason;
   if (!m_opt.resume) {
-    EXHIBIT_TRY(const core::PieceSize pieces, core::choose_piece_size(s.size, m_opt.piece_size, m_opt.piece_size_given));
+    EXHIBIT_TRY(const core::PieceSize pieces,
+                core::choose_piece_size(s.size, m_opt.piece_size, m_opt.piece_size_given));
     m_opt.piece_size = pieces.size;
     piece_reason = pieces.reason;
   }
@@ -687,9 +703,9 @@ Result<AcquireResult> Job::run() {
   if (!m_opt.resume) {
     for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force, m_env));
   }
-  EXHIBIT_TRY(core::AcquisitionLog log,
-              m_opt.resume ? core::AcquisitionLog::append(m_out().log_path(), m_env)
-                           : core::AcquisitionLog::create(m_out().log_path(), m_opt.force, m_env));
+  EXHIBIT_TRY(core::AcquisitionLog log, m_opt.resume
+                                            ? core::AcquisitionLog::append(m_out().log_path(), m_env)
+                                            : core::AcquisitionLog::create(m_out().log_path(), m_opt.force, m_env));
   m_log.emplace(std::move(log));
   m_result.log_file = m_out().log_path();
   for (size_t i = 1; i < m_dests.size(); ++i) {
@@ -701,7 +717,7 @@ Result<AcquireResult> Job::run() {
   m_map.sector_size = s.logical_sector_size;
   m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out().base();
   const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started)
-                                             : m_opt.source_date_epoch.value_or(std::time(nullptr));
+                                           : m_opt.source_date_epoch.value_or(std::time(nullptr));
   m_map.start_time = util::format_time(started, "%Y-%m-%d %H:%M:%S", false);
   const uint64_t tail = s.size % s.logical_sector_size;
   // E01 stores whole sectors; raw and zst store the bytes as they are.
@@ -718,8 +734,9 @@ Result<AcquireResult> Job::run() {
     m_result.resumed = ++m_state.interruptions;
     m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition RESUMED (after interruption " +
                 std::to_string(m_result.resumed) + ") on " + host_os());
-    m_log->field("already written", std::to_string(m_map.done) + " source bytes (" + format_label(m_opt.format) +
-                                         "), read back from the image to rebuild the digests; the rest is read from the source");
+    m_log->field("already written",
+                 std::to_string(m_map.done) + " source bytes (" + format_label(m_opt.format) +
+                     "), read back from the image to rebuild the digests; the rest is read from the source");
   } else {
     m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
   }
@@ -736,8 +753,9 @@ Result<AcquireResult> Job::run() {
   auto because = [](const std::string& reason) { return reason.empty() ? "" : " (" + reason + ")"; };
   m_log->field("segment size", std::to_string(m_result.segment_size) + " bytes" + because(geometry.segment_reason));
   m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(geometry.chunk_reason));
-  m_log->field("piece size", m_opt.piece_size == 0 ? std::string("none")
-                                                  : std::to_string(m_opt.piece_size) + " bytes" + because(piece_reason));
+  m_log->field("piece size", m_opt.piece_size == 0
+                                 ? std::string("none")
+                                 : std::to_string(m_opt.piece_size) + " bytes" + because(piece_reason));
   m_log->field("compression", std::string(compression_name(m_opt.compression)));
   m_log->field("retries per sector", std::to_string(m_opt.retries));
   m_log->field("address layout", m_opt.fixed_address_layout
@@ -753,8 +771,8 @@ Result<AcquireResult> Job::run() {
       return st.error();
     }
     m_log->field("same source", "size, sector size, model, serial number and the SHA-256 of the first " +
-                                    std::to_string(m_state.source.head_bytes) + " bytes (" + m_state.source.head_sha256 +
-                                    ") match the interrupted acquisition");
+                                    std::to_string(m_state.source.head_bytes) + " bytes (" +
+                                    m_state.source.head_sha256 + ") match the interrupted acquisition");
   } else {
     auto id = identify(*source);
     if (!id) return fail(id.error());
@@ -774,7 +792,8 @@ Result<AcquireResult> Job::run() {
                      {"evidence_number", m_opt.metadata.evidence_number},
                      {"examiner_name", m_opt.metadata.examiner},
                      {"description", m_opt.metadata.description},
-                     {"notes", core::notes_with_warnings(m_opt.metadata.notes, s.drive.hpa_sectors, s.drive.dco_sectors)},
+                     {"notes",
+                      core::notes_with_warnings(m_opt.metadata.notes, s.drive.hpa_sectors, s.drive.dco_sectors)},
                      {"model", s.model},
                      {"serial_number", s.serial},
                      {"acquiry_operating_system", host_os()},
@@ -790,7 +809,8 @@ Result<AcquireResult> Job::run() {
     // Derived, not random: the same source, size and epoch give the same set identifier.
     auto id = hash::DigestSet::create({"sha256"});
     if (!id) return fail(id.error());
-    const std::string seed = "exhibit set identifier " + std::to_string(started) + " " + s.path + " " + std::to_string(s.size);
+    const std::string seed = "exhibit set identifier " + std::to_string(started) + " " + s.path + " " +
+                             std::to_string(s.size);
     id->update(seed.data(), seed.size());
     // The first 16 bytes of the SHA-256.
     w.set_identifier = image::ewf::bytes_from_hex<16>(id->finish().front().hex.substr(0, 32));
@@ -809,9 +829,10 @@ Result<AcquireResult> Job::run() {
     for (size_t i = 1; i < m_dests.size(); ++i) {
       if (!m_dests[i].alive()) continue;
       const core::CopyProgress& c = m_state.copies[i];
-      Status st = image::held_bytes(m_opt.format, c.writer, chunk_bytes) == at
-                      ? m_dests[i].resume(w, m_state, c)
-                      : Status(Error(ErrorCode::Corruption, "its saved position differs from " + m_opt.output_base + "'s"));
+      Status st =
+          image::held_bytes(m_opt.format, c.writer, chunk_bytes) == at
+              ? m_dests[i].resume(w, m_state, c)
+              : Status(Error(ErrorCode::Corruption, "its saved position differs from " + m_opt.output_base + "'s"));
       if (!st) {
         if (auto last = give_up(m_dests[i], st.error()); !last) return fail(last.error());
       }
@@ -863,7 +884,8 @@ Result<AcquireResult> Job::run() {
   // zst images carry the record inside (without the file's own SHA-256, which it cannot hold).
   const std::string inner_record =
       image::traits(m_opt.format).record_inside
-          ? report::render_record(m_opt, m_result, {util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))}, host_os())
+          ? report::render_record(m_opt, m_result, {util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))},
+                                  host_os())
           : std::string();
   if (inner_record.size() > image::zst::k_max_record) {
     m_log->line("the record (" + std::to_string(inner_record.size()) +
@@ -927,8 +949,9 @@ Result<AcquireResult> Job::run() {
   m_log->line("result");
   m_log->field("bytes read", std::to_string(m_result.bytes));
   m_log->field("time", util::format_duration(m_result.seconds));
-  m_log->field("throughput", util::format_bytes(static_cast<uint64_t>(
-                                 static_cast<double>(m_result.bytes) / std::max(m_result.seconds, 1e-6))) + "/s");
+  m_log->field("throughput", util::format_bytes(static_cast<uint64_t>(static_cast<double>(m_result.bytes) /
+                                                                      std::max(m_result.seconds, 1e-6))) +
+                                 "/s");
   for (const auto& d : m_result.digests) m_log->field(d.algorithm, d.hex);
   if (m_result.padding > 0) {
     m_log->field("padding", std::to_string(m_result.padding) + " zero bytes after the source's " +
@@ -953,7 +976,8 @@ Result<AcquireResult> Job::run() {
   // Everything beside the segments, under temporary names.
   core::FinishingState finishing;
   if (auto st = for_each_copy([&](core::Destination& d) -> Status {
-        EXHIBIT_TRY(core::FinishingCopy f, publish(d, m_result.copies[static_cast<size_t>(&d - m_dests.data())], started));
+        EXHIBIT_TRY(core::FinishingCopy f,
+                    publish(d, m_result.copies[static_cast<size_t>(&d - m_dests.data())], started));
         finishing.copies.push_back(std::move(f));
         return Ok{};
       });
@@ -963,7 +987,8 @@ Result<AcquireResult> Job::run() {
   core::fault_point("finish:staged");
   // A copy whose record or report could not be written was given up after all.
   for (size_t i = 0; i < m_dests.size(); ++i) {
-    if (!m_dests[i].alive() && m_result.copies[i].finished()) m_result.copies[i].error = m_dests[i].failure()->message();
+    if (!m_dests[i].alive() && m_result.copies[i].finished())
+      m_result.copies[i].error = m_dests[i].failure()->message();
   }
   adopt_first_finished();
   m_log->field("map", m_result.map_file);
@@ -1004,7 +1029,8 @@ Result<AcquireResult> Job::run() {
   }
   core::fault_point("finish:renamed");
   for (size_t i = 0; i < m_dests.size(); ++i) {
-    if (!m_dests[i].alive() && m_result.copies[i].finished()) m_result.copies[i].error = m_dests[i].failure()->message();
+    if (!m_dests[i].alive() && m_result.copies[i].finished())
+      m_result.copies[i].error = m_dests[i].failure()->message();
   }
   adopt_first_finished();
   // Last: until every file has its name, the state says what is left to do.

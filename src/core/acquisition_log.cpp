@@ -91,5 +91,4 @@ void AcquisitionLog::write_block_section(const WriteBlockRecord& wb) {
   for (const auto& e : wb.events) field("event", e);
 }
 
-
 }  // namespace exhibit::core

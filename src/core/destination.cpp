@@ -27,7 +27,7 @@ Status Destination::create(const image::EwfWriteOptions& w, uint64_t segment_siz
 Status Destination::resume(const image::EwfWriteOptions& w, const ResumeState& state, const CopyProgress& progress) {
   const uint64_t segment_size = state.one_file ? 0 : state.segment_size;
   EXHIBIT_TRY(m_writer, image::resume_writer(setup_for(m_out, m_format, w, segment_size, *m_env), progress.writer,
-                                              state.unreadable));
+                                             state.unreadable));
   return Ok{};
 }
 

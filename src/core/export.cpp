@@ -38,13 +38,15 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
   EXHIBIT_TRY(auto reader, image::open_image(o.image));
   const ImageInfo& info = reader->info();
   if (o.offset > info.media_size) {
-    return Error(ErrorCode::InvalidArgument, "--offset " + std::to_string(o.offset) + " is past the end of the media (" +
-                                                 std::to_string(info.media_size) + " bytes)");
+    return Error(ErrorCode::InvalidArgument, "--offset " + std::to_string(o.offset) +
+                                                 " is past the end of the media (" + std::to_string(info.media_size) +
+                                                 " bytes)");
   }
   const uint64_t available = info.media_size - o.offset;
   if (o.length && *o.length > available) {
-    return Error(ErrorCode::InvalidArgument, "--length " + std::to_string(*o.length) + " runs past the end of the media (" +
-                                                 std::to_string(available) + " bytes from the offset)");
+    return Error(ErrorCode::InvalidArgument, "--length " + std::to_string(*o.length) +
+                                                 " runs past the end of the media (" + std::to_string(available) +
+                                                 " bytes from the offset)");
   }
   const uint64_t length = o.length.value_or(available);
 
@@ -55,7 +57,8 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
   if (to_stdout) {
     EXHIBIT_TRY(out, io::standard_output());
   } else {
-    EXHIBIT_CHECK(core::check_image_output(info.segment_files, o.image, o.output, "", o.force, "the image being exported"));
+    EXHIBIT_CHECK(
+        core::check_image_output(info.segment_files, o.image, o.output, "", o.force, "the image being exported"));
     EXHIBIT_CHECK(core::check_image_output(info.segment_files, o.image, partial, "", true, "the image being exported"));
     auto created = env.open(partial, io::OpenMode::Truncate);
     if (!created) return Error::from_errno(ErrorCode::Destination, partial, created.error().sys_errno());
@@ -72,13 +75,16 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
     const uint64_t start = index * chunk;
     const auto data_size = static_cast<size_t>(std::min<uint64_t>(chunk, info.media_size - start));
     const uint64_t first = start / info.bytes_per_sector;
-    const std::string where = std::string(unit_name(info.unit)) + " " + std::to_string(index) + " (sectors " + std::to_string(first) + "-" +
+    const std::string where = std::string(unit_name(info.unit)) + " " + std::to_string(index) + " (sectors " +
+                              std::to_string(first) + "-" +
                               std::to_string((start + data_size - 1) / info.bytes_per_sector) + ")";
     auto c = reader->read_unit(stored.data(), stored.size(), data_size);
     if (!c) return Error(ErrorCode::Corruption, where + " cannot be read: " + c.error().message());
     if (!reader->decode(*c, data.data())) {
-      return Error(ErrorCode::Corruption, where + " is damaged (checksum or decompression failed); the export stops "
-                                                  "there after " + std::to_string(done) + " bytes");
+      return Error(ErrorCode::Corruption, where +
+                                              " is damaged (checksum or decompression failed); the export stops "
+                                              "there after " +
+                                              std::to_string(done) + " bytes");
     }
     const uint64_t from = std::max(o.offset, start) - start;
     const auto n = static_cast<size_t>(std::min<uint64_t>(data_size - from, length - done));

@@ -45,8 +45,11 @@ std::string render_finishing_state(const FinishingState& s) {
                       {"renames", renames},
                       {"segments", segments},
                       {"files",
-                       {{"record", c.record_file}, {"checksums", c.checksums_file}, {"signature", c.signature_file},
-                        {"timestamp_request", c.timestamp_request_file}, {"report", c.report_file}}}});
+                       {{"record", c.record_file},
+                        {"checksums", c.checksums_file},
+                        {"signature", c.signature_file},
+                        {"timestamp_request", c.timestamp_request_file},
+                        {"report", c.report_file}}}});
   }
   json j = {{"exhibit_finishing", k_version},
             {"copies", copies},
@@ -118,8 +121,9 @@ Status complete_renames(const FinishingCopy& c, io::Env& env) {
     const SegmentFile& f = c.segments[i];
     if (!digests[i]) return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + digests[i].error().message());
     if (digests[i]->hex != f.sha256 || digests[i]->size != f.size) {
-      return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + paths[i] + " changed since it was written (SHA-256 " +
-                                              digests[i]->hex + ", written as " + f.sha256 + "); nothing was renamed");
+      return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + paths[i] +
+                                              " changed since it was written (SHA-256 " + digests[i]->hex +
+                                              ", written as " + f.sha256 + "); nothing was renamed");
     }
   }
   for (const auto& [from, to] : c.renames) {

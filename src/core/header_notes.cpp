@@ -12,7 +12,8 @@ std::string notes_with_warnings(const std::string& notes, uint64_t hpa_sectors, 
     add("[exhibit: a Host Protected Area hides " + std::to_string(hpa_sectors) + " sectors not in this image]");
   }
   if (dco_sectors > 0) {
-    add("[exhibit: a Device Configuration Overlay hides " + std::to_string(dco_sectors) + " sectors not in this image]");
+    add("[exhibit: a Device Configuration Overlay hides " + std::to_string(dco_sectors) +
+        " sectors not in this image]");
   }
   return out;
 }

@@ -38,8 +38,9 @@ class Summarizer {
     if (gap == std::string_view::npos) return;
     const std::string_view event = text.substr(gap + 2);
     if (first) {
-      m_summary.ours = starts_with(event, "exhibit ") && (event.find(" acquisition started on ") != std::string_view::npos ||
-                                                          event.find(" acquisition RESUMED") != std::string_view::npos);
+      m_summary.ours = starts_with(event, "exhibit ") &&
+                       (event.find(" acquisition started on ") != std::string_view::npos ||
+                        event.find(" acquisition RESUMED") != std::string_view::npos);
     }
     m_in_result = event == "result";
     if (starts_with(event, "ACQUISITION COMPLETE")) m_summary.complete = true;

@@ -10,10 +10,10 @@
 namespace exhibit::core {
 
 struct LogSummary {
-  bool ours = false;            // the first line is exhibit's "acquisition started" (or RESUMED)
-  bool complete = false;        // an "ACQUISITION COMPLETE" line
-  bool record_written = false;  // a "record:" field naming the record (file name `record_name`)
-  uint64_t pieces = 0;          // the result's "pieces:" field: how many were hashed
+  bool ours = false;                 // the first line is exhibit's "acquisition started" (or RESUMED)
+  bool complete = false;             // an "ACQUISITION COMPLETE" line
+  bool record_written = false;       // a "record:" field naming the record (file name `record_name`)
+  uint64_t pieces = 0;               // the result's "pieces:" field: how many were hashed
   std::vector<std::string> digests;  // algorithms of the result's digest fields (canonical names)
 };
 

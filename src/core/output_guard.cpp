@@ -19,8 +19,8 @@ namespace {
 
 // Where a path leads once symlinks, `.` and `..` are resolved, and what is there now.
 struct Resolved {
-  std::string location;   // canonical folder of the nearest existing ancestor + the rest, normalised
-  std::string folder;     // that existing ancestor: the file system the file is (or would be) on
+  std::string location;                 // canonical folder of the nearest existing ancestor + the rest, normalised
+  std::string folder;                   // that existing ancestor: the file system the file is (or would be) on
   std::optional<struct stat> existing;  // the file itself, following symlinks
   bool dangling_link = false;
   bool missing_folder = false;  // the file's own folder does not exist yet
@@ -33,7 +33,8 @@ Result<Resolved> resolve(const std::string& path) {
   fs::path rest;
   struct stat lst {};
   while (::lstat(p.c_str(), &lst) != 0) {
-    if (errno != ENOENT && errno != ENOTDIR) return Error::from_errno(ErrorCode::InvalidArgument, "output " + path, errno);
+    if (errno != ENOENT && errno != ENOTDIR)
+      return Error::from_errno(ErrorCode::InvalidArgument, "output " + path, errno);
     if (!p.has_relative_path()) break;  // "/" always exists; paranoia
     rest = rest.empty() ? p.filename() : p.filename() / rest;
     p = p.parent_path();
@@ -52,7 +53,8 @@ Result<Resolved> resolve(const std::string& path) {
       return r;
     }
     fs::path canon = fs::canonical(p, ec);
-    if (ec || !r.existing) return Error(ErrorCode::InvalidArgument, "output " + path + ": " + (ec ? ec.message() : "vanished"));
+    if (ec || !r.existing)
+      return Error(ErrorCode::InvalidArgument, "output " + path + ": " + (ec ? ec.message() : "vanished"));
     r.location = canon.string();
     r.folder = S_ISDIR(r.existing->st_mode) ? canon.string() : canon.parent_path().string();
     return r;
@@ -131,7 +133,9 @@ Status OutputGuard::check(bool force) const {
     }
     for (const auto& f : chain.files) {
       for (const auto& p : m_files) {
-        if (p.id == f) return refuse(o.path, "its folder " + r.folder + " is on a loop device over a protected file (" + p.what + ")");
+        if (p.id == f)
+          return refuse(o.path,
+                        "its folder " + r.folder + " is on a loop device over a protected file (" + p.what + ")");
       }
     }
     for (const auto& [other, s] : seen) {
@@ -140,7 +144,8 @@ Status OutputGuard::check(bool force) const {
       if (same_file || r.location == s.location) return refuse(o.path, "it is the same file as " + other);
     }
     if (r.existing && !o.may_exist && !force) {
-      return Error(ErrorCode::AlreadyExists, o.path + " already exists (use --force to replace it; nothing was written)");
+      return Error(ErrorCode::AlreadyExists,
+                   o.path + " already exists (use --force to replace it; nothing was written)");
     }
     seen.emplace_back(o.path, std::move(r));
   }

@@ -28,10 +28,10 @@ Result<PieceSize> choose_piece_size(uint64_t source_size, uint64_t requested, bo
   while (pieces_of(source_size, size) > k_max_pieces) size *= 2;
   if (size == requested) return PieceSize{size, ""};
   if (given) {
-    return Error(ErrorCode::InvalidArgument,
-                 "--piece-size " + mib_text(requested) + " makes more than " + std::to_string(k_max_pieces) +
-                     " pieces of this " + std::to_string(source_size) + "-byte source: use --piece-size " +
-                     mib_text(size) + " or more, or 0 for none");
+    return Error(ErrorCode::InvalidArgument, "--piece-size " + mib_text(requested) + " makes more than " +
+                                                 std::to_string(k_max_pieces) + " pieces of this " +
+                                                 std::to_string(source_size) + "-byte source: use --piece-size " +
+                                                 mib_text(size) + " or more, or 0 for none");
   }
   return PieceSize{size, mib_text(requested) + " would make more than " + std::to_string(k_max_pieces) + " pieces"};
 }

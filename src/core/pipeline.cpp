@@ -1,12 +1,12 @@
 #include "core/pipeline.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <chrono>
 #include <thread>
 
 #include "util/bounded_queue.hpp"

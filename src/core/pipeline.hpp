@@ -27,22 +27,22 @@ struct Block {
   explicit Block(size_t capacity, size_t encoded_capacity) : data(capacity), encoded(encoded_capacity) {}
 
   uint64_t seq = 0;
-  uint64_t offset = 0;        // media offset of data[0]
-  size_t size = 0;            // media bytes in `data`
-  size_t source_size = 0;     // of which come from the source (the rest is padding of the last sector)
-  util::AlignedBuffer data;   // media bytes
-  util::AlignedBuffer encoded;                 // stored chunk bytes (compressed or raw)
-  std::vector<image::EncodedChunk> chunks;     // one per chunk of the block
-  std::vector<SectorRange> unreadable;         // acquire: zero-filled sectors in this block
-  std::vector<SectorRange> recovered;          // acquire: sectors read on a retry
-  std::vector<SectorRange> bad_chunks;         // verify: chunks that failed their check
-  bool stored = false;                         // acquire --resume: chunks read back from the image
+  uint64_t offset = 0;                      // media offset of data[0]
+  size_t size = 0;                          // media bytes in `data`
+  size_t source_size = 0;                   // of which come from the source (the rest is padding of the last sector)
+  util::AlignedBuffer data;                 // media bytes
+  util::AlignedBuffer encoded;              // stored chunk bytes (compressed or raw)
+  std::vector<image::EncodedChunk> chunks;  // one per chunk of the block
+  std::vector<SectorRange> unreadable;      // acquire: zero-filled sectors in this block
+  std::vector<SectorRange> recovered;       // acquire: sectors read on a retry
+  std::vector<SectorRange> bad_chunks;      // verify: chunks that failed their check
+  bool stored = false;                      // acquire --resume: chunks read back from the image
   std::atomic<int> consumers_left{0};
 };
 
 struct PipelineConfig {
-  size_t block_capacity = 1 << 20;   // media bytes per block
-  size_t encoded_capacity = 0;       // bytes for encoded chunks per block
+  size_t block_capacity = 1 << 20;  // media bytes per block
+  size_t encoded_capacity = 0;      // bytes for encoded chunks per block
   size_t pool_blocks = 16;
   unsigned workers = 1;
   std::vector<std::string> digests;  // one thread each

@@ -118,13 +118,15 @@ void compare_digests(const RecordedImage& record, const std::vector<StoredHash>&
 void compare_segments(const RecordedImage& record, const ImageInfo& info, VerifyReport& report) {
   const auto& names = record.segment_names;
   if (names.empty()) {
-    report.not_checked.push_back("segment files: the record lists none, so their names, sizes and SHA-256 were not "
-                                 "checked");
+    report.not_checked.push_back(
+        "segment files: the record lists none, so their names, sizes and SHA-256 were not "
+        "checked");
     return;
   }
   if (record.segments.empty()) {
-    report.not_checked.push_back("segment files: the record holds no SHA-256 of them (format 1), so they were not "
-                                 "re-hashed");
+    report.not_checked.push_back(
+        "segment files: the record holds no SHA-256 of them (format 1), so they were not "
+        "re-hashed");
   }
   differs_if(report, "segment count", std::to_string(names.size()), std::to_string(info.segment_files.size()));
   for (size_t i = 0; i < std::min(names.size(), info.segment_files.size()); ++i) {
@@ -154,11 +156,13 @@ void compare_inner(const RecordedImage& record, const RecordedImage& inner, Veri
   if (inner.bytes_per_sector != 0) {
     compare_number(report, "sector size", nonzero(record.bytes_per_sector), inner.bytes_per_sector);
   }
-  if (inner.chunk_sectors) compare_number(report, "chunk size (sectors per chunk)", record.chunk_sectors, *inner.chunk_sectors);
+  if (inner.chunk_sectors)
+    compare_number(report, "chunk size (sectors per chunk)", record.chunk_sectors, *inner.chunk_sectors);
   std::vector<StoredHash> stored;
   for (const auto& [name, hex] : inner.digests) stored.push_back({name, hex});
   compare_digests(record, stored, report);
-  for (const auto& f : k_text_fields) differs_if(report, f.label, record_text(record, f.record_key), record_text(inner, f.record_key));
+  for (const auto& f : k_text_fields)
+    differs_if(report, f.label, record_text(record, f.record_key), record_text(inner, f.record_key));
   if (inner.pieces.empty() || record.pieces.empty()) return;  // none beside: see check_coverage
   differs_if(report, "piece count", std::to_string(record.pieces.size()), std::to_string(inner.pieces.size()));
   for (size_t i = 0; i < std::min(record.pieces.size(), inner.pieces.size()); ++i) {
@@ -220,8 +224,10 @@ void check_set_finished(const std::string& base, bool record_present, const LogS
     } else if (auto state = load_resume_state(out.resume_path()); state && !state->source.path.empty()) {
       source = util::shell_quote(state->source.path);
     }
-    report.problems.push_back(util::file_name(out.resume_path()) + " exists: this acquisition did not finish; run "
-                              "exhibit acquire " + source + " -o " + util::shell_quote(base) + " --resume");
+    report.problems.push_back(util::file_name(out.resume_path()) +
+                              " exists: this acquisition did not finish; run "
+                              "exhibit acquire " +
+                              source + " -o " + util::shell_quote(base) + " --resume");
   }
   if (record_present || !log.ours) return;
   const std::string record = util::file_name(out.record_path());

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "report/record.hpp"
-#include "util/text.hpp"
 #include "util/bounded_input.hpp"
+#include "util/text.hpp"
 
 namespace exhibit::core {
 
@@ -44,7 +44,8 @@ std::string unchecked_signature_reason(const std::vector<SignatureCheck>& checks
       reasons.push_back(name + " matches the record, but its certificate was not checked: give --trust CA.pem");
     }
   }
-  if (!sig.empty() && std::none_of(checks.begin(), checks.end(), [&](const SignatureCheck& c) { return c.file == sig; })) {
+  if (!sig.empty() &&
+      std::none_of(checks.begin(), checks.end(), [&](const SignatureCheck& c) { return c.file == sig; })) {
     reasons.push_back(util::file_name(sig) + " was not checked: give --pubkey KEY.pem");
   }
   if (p7s.empty() && sig.empty()) reasons.push_back("the record is not signed");
@@ -97,8 +98,10 @@ void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport
   // A deleted signature must not pass as an unsigned record that happens to verify: whoever
   // expects a signed record says so, and then only a valid, checked signature passes.
   if (keys.require_signature) {
-    const std::string why = unchecked_signature_reason(report.signatures, exists(p7s) ? p7s : "", exists(sig) ? sig : "");
-    if (!why.empty()) report.problems.push_back("--require-signature: the record has no valid, checked signature: " + why);
+    const std::string why = unchecked_signature_reason(report.signatures, exists(p7s) ? p7s : "",
+                                                       exists(sig) ? sig : "");
+    if (!why.empty())
+      report.problems.push_back("--require-signature: the record has no valid, checked signature: " + why);
   }
   if (!exists(p7s) && !exists(sig)) report.notes.push_back("the record is not signed");
 }

@@ -11,7 +11,7 @@
 namespace exhibit::core {
 
 struct SealedRecord {
-  std::string signature_file;          // "" when unsigned
+  std::string signature_file;  // "" when unsigned
   std::string timestamp_request_file;
 };
 

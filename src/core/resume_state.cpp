@@ -41,11 +41,19 @@ std::vector<uint32_t> entries_from(const std::string& hex) {
 }
 
 json copy_json(const CopyProgress& c) {
-  return {{"base", c.base}, {"given_up", c.given_up}, {"chunks", c.writer.e01.chunks}, {"segment", c.writer.e01.segment},
-          {"file_size", c.writer.e01.file_size}, {"group_offset", c.writer.e01.group_offset},
-          {"closed_tables", c.writer.e01.closed_tables}, {"entries", entries_hex(c.writer.e01.entries)},
-          {"media_bytes", c.writer.media_bytes}, {"zst_file_size", c.writer.zst_file_size}, {"zst_frames", c.writer.zst_frames},
-          {"span_bytes", c.writer.span_bytes}, {"written_sha256", c.writer.written_sha256}};
+  return {{"base", c.base},
+          {"given_up", c.given_up},
+          {"chunks", c.writer.e01.chunks},
+          {"segment", c.writer.e01.segment},
+          {"file_size", c.writer.e01.file_size},
+          {"group_offset", c.writer.e01.group_offset},
+          {"closed_tables", c.writer.e01.closed_tables},
+          {"entries", entries_hex(c.writer.e01.entries)},
+          {"media_bytes", c.writer.media_bytes},
+          {"zst_file_size", c.writer.zst_file_size},
+          {"zst_frames", c.writer.zst_frames},
+          {"span_bytes", c.writer.span_bytes},
+          {"written_sha256", c.writer.written_sha256}};
 }
 
 }  // namespace
@@ -74,28 +82,44 @@ std::string render_resume_state(const ResumeState& s) {
   for (const auto& [k, v] : s.header_values) header.push_back({k, v});
   json copies = json::array();
   for (const auto& c : s.copies) copies.push_back(copy_json(c));
-  json j = {
-      {"exhibit_resume", k_version},
-      {"source",
-       {{"path", s.source.path}, {"size", s.source.size}, {"sector_size", s.source.sector_size},
-        {"model", s.source.model}, {"serial", s.source.serial}, {"head_bytes", s.source.head_bytes},
-        {"head_sha256", s.source.head_sha256}}},
-      {"case",
-       {{"case_number", s.metadata.case_number}, {"evidence_number", s.metadata.evidence_number},
-        {"examiner", s.metadata.examiner}, {"description", s.metadata.description}, {"notes", s.metadata.notes}}},
-      {"image",
-       {{"chunk_sectors", s.chunk_sectors}, {"segment_size", s.segment_size},
-        {"compression", compression_name(s.compression)}, {"digests", s.digests}, {"piece_size", s.piece_size},
-        {"file_sector_size", s.file_sector_size}, {"started", s.started},
-        {"source_date_epoch", s.source_date_epoch ? json(*s.source_date_epoch) : json(nullptr)},
-        {"format", format_name(s.format)}, {"one_file", s.one_file}, {"removable", s.removable},
-        {"physical", s.physical},
-        {"set_identifier", util::to_hex(s.set_identifier.data(), s.set_identifier.size())}, {"header_values", header}}},
-      {"progress",
-       {{"copies", copies}, {"unreadable", state_ranges_json(s.unreadable)}, {"recovered", state_ranges_json(s.recovered)},
-        {"pending_bad", s.pending_bad ? json{s.pending_bad->first, s.pending_bad->count} : json(nullptr)},
-        {"interruptions", s.interruptions}}},
-      {"seal", {{"sign_key_fingerprint", s.sign_key_fingerprint}, {"sign_cms", s.sign_cms}, {"report", s.report}}}};
+  json j = {{"exhibit_resume", k_version},
+            {"source",
+             {{"path", s.source.path},
+              {"size", s.source.size},
+              {"sector_size", s.source.sector_size},
+              {"model", s.source.model},
+              {"serial", s.source.serial},
+              {"head_bytes", s.source.head_bytes},
+              {"head_sha256", s.source.head_sha256}}},
+            {"case",
+             {{"case_number", s.metadata.case_number},
+              {"evidence_number", s.metadata.evidence_number},
+              {"examiner", s.metadata.examiner},
+              {"description", s.metadata.description},
+              {"notes", s.metadata.notes}}},
+            {"image",
+             {{"chunk_sectors", s.chunk_sectors},
+              {"segment_size", s.segment_size},
+              {"compression", compression_name(s.compression)},
+              {"digests", s.digests},
+              {"piece_size", s.piece_size},
+              {"file_sector_size", s.file_sector_size},
+              {"started", s.started},
+              {"source_date_epoch", s.source_date_epoch ? json(*s.source_date_epoch) : json(nullptr)},
+              {"format", format_name(s.format)},
+              {"one_file", s.one_file},
+              {"removable", s.removable},
+              {"physical", s.physical},
+              {"set_identifier", util::to_hex(s.set_identifier.data(), s.set_identifier.size())},
+              {"header_values", header}}},
+            {"progress",
+             {{"copies", copies},
+              {"unreadable", state_ranges_json(s.unreadable)},
+              {"recovered", state_ranges_json(s.recovered)},
+              {"pending_bad", s.pending_bad ? json{s.pending_bad->first, s.pending_bad->count} : json(nullptr)},
+              {"interruptions", s.interruptions}}},
+            {"seal",
+             {{"sign_key_fingerprint", s.sign_key_fingerprint}, {"sign_cms", s.sign_cms}, {"report", s.report}}}};
   // Device model and serial strings can hold any bytes: invalid UTF-8 is stored replaced (and
   // compared the same way, see as_stored).
   return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -113,7 +137,7 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     }
     ResumeState s;
     const json& src = j.at("source");
-    s.source = {src.at("path"), src.at("size"), src.at("sector_size"), src.at("model"),
+    s.source = {src.at("path"),   src.at("size"),       src.at("sector_size"), src.at("model"),
                 src.at("serial"), src.at("head_bytes"), src.at("head_sha256")};
     const json& c = j.at("case");
     s.metadata = {c.at("case_number"), c.at("evidence_number"), c.at("examiner"), c.at("description"), c.at("notes")};
@@ -137,9 +161,10 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     if (!named) throw std::invalid_argument("format " + format);
     s.format = *named;
     if (version == 2 && s.format == ImageFormat::Raw) {
-      return Error(ErrorCode::Unsupported, "resume state of an older exhibit (version 2), which kept no digests of the "
-                                           "raw image it wrote: what was written cannot be checked, so it is not "
-                                           "resumed (start again with --force)");
+      return Error(ErrorCode::Unsupported,
+                   "resume state of an older exhibit (version 2), which kept no digests of the "
+                   "raw image it wrote: what was written cannot be checked, so it is not "
+                   "resumed (start again with --force)");
     }
     s.one_file = im.at("one_file");
     s.removable = im.at("removable");
@@ -172,7 +197,8 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     s.unreadable = state_ranges_from(p.at("unreadable"));
     s.recovered = state_ranges_from(p.at("recovered"));
 
-    if (!p.at("pending_bad").is_null()) s.pending_bad = SectorRange{p.at("pending_bad").at(0), p.at("pending_bad").at(1)};
+    if (!p.at("pending_bad").is_null())
+      s.pending_bad = SectorRange{p.at("pending_bad").at(0), p.at("pending_bad").at(1)};
     s.interruptions = p.at("interruptions");
     if (j.contains("seal")) {  // version 2 states have none: unsigned, default report
       const json& seal = j.at("seal");

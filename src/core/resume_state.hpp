@@ -27,15 +27,15 @@ struct SourceIdentity {
   uint32_t sector_size = 0;
   std::string model;
   std::string serial;
-  uint64_t head_bytes = 0;   // how many of its first bytes `head_sha256` covers
+  uint64_t head_bytes = 0;  // how many of its first bytes `head_sha256` covers
   std::string head_sha256;
 };
 
 // Where one copy of the image stands: what of it is safely on disk.
 struct CopyProgress {
   std::string base;
-  bool given_up = false;          // it failed before the interruption: it is not continued
-  image::WriterProgress writer;   // what its image writer had made durable
+  bool given_up = false;         // it failed before the interruption: it is not continued
+  image::WriterProgress writer;  // what its image writer had made durable
 };
 
 struct ResumeState {
@@ -48,12 +48,12 @@ struct ResumeState {
   std::vector<std::string> digests;
   uint64_t piece_size = 0;
   uint32_t file_sector_size = 0;
-  int64_t started = 0;  // seconds since the epoch
+  int64_t started = 0;                       // seconds since the epoch
   std::optional<int64_t> source_date_epoch;  // SOURCE_DATE_EPOCH of the first run, if set
   std::array<uint8_t, 16> set_identifier{};
   std::vector<std::pair<std::string, std::string>> header_values;
   ImageFormat format = ImageFormat::E01;
-  bool one_file = false;  // raw: BASE.raw
+  bool one_file = false;   // raw: BASE.raw
   bool removable = false;  // the E01 volume section's media type and flags, as first written
   bool physical = true;
   // Progress of every copy (-o first, then each --second-output), all taken at the same block.

@@ -19,8 +19,8 @@
 #include "core/source_compare.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
-#include "image/unit_reader.hpp"
 #include "image/segment_names.hpp"
+#include "image/unit_reader.hpp"
 #include "report/record.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/bounded_input.hpp"
@@ -50,8 +50,7 @@ namespace {
 // and checked by the workers, and digested in order.
 Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyReport& report, const JobHooks& hooks,
                                              const std::vector<std::string>& algorithms, unsigned threads,
-                                             uint64_t piece_size, uint64_t piece_limit,
-                                             core::SourceComparer* source) {
+                                             uint64_t piece_size, uint64_t piece_limit, core::SourceComparer* source) {
   const ImageInfo& info = report.info;
   const uint64_t chunk = reader.unit_bytes();
   const size_t stored_capacity = reader.stored_capacity();
@@ -77,8 +76,8 @@ Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyRe
       const auto data_size = static_cast<size_t>(std::min<uint64_t>(chunk, info.media_size - next_offset));
       auto c = reader.read_unit(b.encoded.data() + i * stored_capacity, stored_capacity, data_size);
       if (!c) {
-        return Error(ErrorCode::Corruption, std::string(unit_name(info.unit)) + " " + std::to_string(next_chunk) + " (bytes " +
-                                                std::to_string(next_offset) + "-" +
+        return Error(ErrorCode::Corruption, std::string(unit_name(info.unit)) + " " + std::to_string(next_chunk) +
+                                                " (bytes " + std::to_string(next_offset) + "-" +
                                                 std::to_string(next_offset + data_size - 1) +
                                                 ") cannot be read: " + c.error().message());
       }
@@ -108,7 +107,8 @@ Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyRe
     if (source != nullptr) EXHIBIT_CHECK(source->compare(b.offset, b.data.data(), b.size, info.bytes_per_sector));
     report.bytes_read = b.offset + b.size;
     auto now = std::chrono::steady_clock::now();
-    if (hooks.progress && (now - last_report > std::chrono::milliseconds(250) || report.bytes_read == info.media_size)) {
+    if (hooks.progress &&
+        (now - last_report > std::chrono::milliseconds(250) || report.bytes_read == info.media_size)) {
       last_report = now;
       hooks.progress({report.bytes_read, info.media_size, std::chrono::duration<double>(now - start).count(), 0});
     }
@@ -167,8 +167,8 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   report.info = reader->info();
   const ImageInfo& info = report.info;
   if (!options.report.empty()) {
-    EXHIBIT_CHECK(core::check_image_output(info.segment_files, first_segment, options.report, options.source, options.force,
-                                     "the image being verified"));
+    EXHIBIT_CHECK(core::check_image_output(info.segment_files, first_segment, options.report, options.source,
+                                           options.force, "the image being verified"));
   }
 
   // Digests to recompute: what the image stores, what our record holds, and always MD5.
@@ -223,10 +223,13 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     if (raw.acquisition_errors.empty()) raw.acquisition_errors = record.unreadable;
   }
   // Pieces cover the source's own bytes (the record says how many): padding is left out.
-  const uint64_t piece_limit = record.source_size != 0 ? std::min(record.source_size, info.media_size) : info.media_size;
+  const uint64_t piece_limit = record.source_size != 0 ? std::min(record.source_size, info.media_size)
+                                                       : info.media_size;
   // Pieces that cannot cover this image are not recomputed: a forged piece size of a few bytes
   // would otherwise mean a digest held in memory for every few bytes of the media.
-  const uint64_t pieces_here = record.piece_size == 0 ? 0 : piece_limit / record.piece_size + (piece_limit % record.piece_size != 0);
+  const uint64_t pieces_here = record.piece_size == 0
+                                   ? 0
+                                   : piece_limit / record.piece_size + (piece_limit % record.piece_size != 0);
   if (!record.pieces.empty() && pieces_here != record.pieces.size()) {
     report.problems.push_back("the record lists " + std::to_string(record.pieces.size()) + " pieces of " +
                               std::to_string(record.piece_size) + " bytes, the image would have " +
@@ -280,11 +283,13 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     std::vector<SectorRange> still_unreadable;
     const std::vector<SectorRange> unreadable = split(c.unreadable, still_unreadable);
     if (!c.readable_now.empty()) {
-      report.notes.push_back("some sectors unreadable at acquisition (zero-filled in the image) read from the source "
-                             "now; they are listed apart, not counted as differences");
+      report.notes.push_back(
+          "some sectors unreadable at acquisition (zero-filled in the image) read from the source "
+          "now; they are listed apart, not counted as differences");
     }
     if (!unreadable.empty()) {
-      report.problems.push_back(std::to_string(unreadable.size()) + " ranges of source sectors that were read at "
+      report.problems.push_back(std::to_string(unreadable.size()) +
+                                " ranges of source sectors that were read at "
                                 "acquisition could not be read again, so the comparison is incomplete");
     }
   }

@@ -45,7 +45,8 @@ std::vector<Result<FileDigest>> digest_files(const std::vector<std::string>& pat
   std::vector<std::optional<Result<FileDigest>>> results(paths.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < paths.size(); i = next++) results[i].emplace(digest_file(paths[i], algorithm, unreadable, stop));
+    for (size_t i = next++; i < paths.size(); i = next++)
+      results[i].emplace(digest_file(paths[i], algorithm, unreadable, stop));
   };
   std::vector<std::thread> pool;
   // Each thread reads through a 1 MiB buffer; beyond a few the disk is the limit anyway.

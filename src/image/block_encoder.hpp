@@ -14,11 +14,11 @@
 namespace exhibit::image {
 
 struct FormatTraits {
-  bool whole_sectors = false;        // stores whole sectors: a partial last sector is zero-padded
-  bool sector_numbers_32bit = false; // its error list holds 32-bit sector numbers
-  bool record_inside = false;        // the image carries the record (zst's skippable frame)
-  bool block_is_one_unit = false;    // a block is one stored unit (zst frame), so blocks stay large
-  bool chunked = false;              // stored in chunks of the chosen chunk size
+  bool whole_sectors = false;         // stores whole sectors: a partial last sector is zero-padded
+  bool sector_numbers_32bit = false;  // its error list holds 32-bit sector numbers
+  bool record_inside = false;         // the image carries the record (zst's skippable frame)
+  bool block_is_one_unit = false;     // a block is one stored unit (zst frame), so blocks stay large
+  bool chunked = false;               // stored in chunks of the chosen chunk size
 };
 const FormatTraits& traits(ImageFormat format);
 

@@ -98,9 +98,9 @@ bool ChunkEncoder::deflate_into(const unsigned char* data, size_t size, unsigned
 EncodedChunk ChunkEncoder::encode(const unsigned char* data, size_t size, unsigned char* out) {
   EncodedChunk c;
   c.data_size = size;
-  const bool try_deflate =
-      (m_compression == Compression::Fast && !looks_incompressible(data, size)) || m_compression == Compression::Best ||
-      (m_compression == Compression::EmptyBlock && all_same(data, size));
+  const bool try_deflate = (m_compression == Compression::Fast && !looks_incompressible(data, size)) ||
+                           m_compression == Compression::Best ||
+                           (m_compression == Compression::EmptyBlock && all_same(data, size));
   if (try_deflate && size > 1) {
     size_t out_size = 0;
     if (size == m_chunk_size && all_zero(data, size)) {

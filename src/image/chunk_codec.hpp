@@ -17,7 +17,7 @@ struct EncodedChunk {
   size_t size = 0;                       // bytes of `bytes`
   size_t data_size = 0;                  // uncompressed size of the chunk
   bool compressed = false;
-  uint32_t checksum = 0;                 // Adler-32 of the data, for raw chunks
+  uint32_t checksum = 0;  // Adler-32 of the data, for raw chunks
 };
 
 uint32_t chunk_adler32(const unsigned char* data, size_t size);
@@ -39,7 +39,7 @@ class ChunkEncoder {
 
   Compression m_compression;
   size_t m_chunk_size;
-  std::vector<unsigned char> m_level_buf;  // ISA-L level 1 scratch
+  std::vector<unsigned char> m_level_buf;   // ISA-L level 1 scratch
   std::vector<unsigned char> m_zero_chunk;  // the compressed all-zero chunk, computed once
 };
 

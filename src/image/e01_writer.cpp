@@ -53,7 +53,7 @@ Result<std::unique_ptr<E01Writer>> E01Writer::create(const EwfWriteOptions& opti
 }
 
 Result<std::unique_ptr<E01Writer>> E01Writer::resume(const EwfWriteOptions& options, const E01Checkpoint& cp,
-                                                   io::Env& env) {
+                                                     io::Env& env) {
   if (!options.set_identifier) return Error(ErrorCode::InvalidArgument, "an E01 needs a set identifier");
   std::unique_ptr<E01Writer> w(new E01Writer(options, env));
   w->m_segment = cp.segment;
@@ -169,9 +169,10 @@ Status E01Writer::write_chunk(const EncodedChunk& c) {
                          m_offset + stored - m_group_offset > INT32_MAX;
   // A new segment when this chunk, its table entries and the closing section would not fit
   // (with the tables of a group this chunk closes).
-  const uint64_t after = m_offset + (new_group ? (m_group_offset != 0 ? tables_size(m_entries.size()) : 0) +
-                                                     ewf::k_descriptor_size + stored + tables_size(1)
-                                               : stored + tables_size(m_entries.size() + 1)) +
+  const uint64_t after = m_offset +
+                         (new_group ? (m_group_offset != 0 ? tables_size(m_entries.size()) : 0) +
+                                          ewf::k_descriptor_size + stored + tables_size(1)
+                                    : stored + tables_size(m_entries.size() + 1)) +
                          ewf::k_descriptor_size;
   if (m_segment_chunks > 0 && after > m_opt.segment_size) {
     EXHIBIT_CHECK(close_segment());

@@ -68,8 +68,8 @@ class E01Writer {
   ewf::Bytes m_volume;  // the volume/data section body
   std::unique_ptr<io::WritableFile> m_file;
   uint32_t m_segment = 0;
-  uint64_t m_offset = 0;      // logical end of the segment file (buffered bytes included)
-  uint64_t m_buf_start = 0;   // file offset of m_buf[0]
+  uint64_t m_offset = 0;     // logical end of the segment file (buffered bytes included)
+  uint64_t m_buf_start = 0;  // file offset of m_buf[0]
   ewf::Bytes m_buf;
   uint64_t m_group_offset = 0;  // 0: no group open
   std::vector<uint32_t> m_entries;

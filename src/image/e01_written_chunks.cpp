@@ -17,7 +17,8 @@ using util::load_le32;
 using util::load_le64;
 
 Error damaged(const std::string& path, const std::string& what) {
-  return Error(ErrorCode::Corruption, path + ": " + what + "; the image written before the interruption cannot be continued");
+  return Error(ErrorCode::Corruption,
+               path + ": " + what + "; the image written before the interruption cannot be continued");
 }
 
 }  // namespace
@@ -67,7 +68,8 @@ Status WrittenChunks::load_group(size_t index) {
     return damaged(path, "table at offset " + std::to_string(g.table_offset) + " cannot be read");
   }
   const unsigned char* t = head + k_ewf_section_descriptor_size;
-  if (adler32(t, 20) != load_le32(t + 20)) return damaged(path, "table at offset " + std::to_string(g.table_offset) + " fails its checksum");
+  if (adler32(t, 20) != load_le32(t + 20))
+    return damaged(path, "table at offset " + std::to_string(g.table_offset) + " fails its checksum");
   const uint32_t count = load_le32(t);
   m_base = load_le64(t + 8);
   m_end = g.table_offset;  // the group's chunks end where its table begins
@@ -86,20 +88,23 @@ Status WrittenChunks::load_group(size_t index) {
 
 Result<EncodedChunk> WrittenChunks::next(unsigned char* out, size_t data_size) {
   while (m_next >= m_entries.size()) {
-    if (m_group + 1 >= m_groups.size()) return Error(ErrorCode::Corruption, "the image holds fewer chunks than its resume state says");
+    if (m_group + 1 >= m_groups.size())
+      return Error(ErrorCode::Corruption, "the image holds fewer chunks than its resume state says");
     EXHIBIT_CHECK(load_group(m_group + 1));
   }
   const std::string path = segment_path(m_open_segment);
   const uint32_t e = m_entries[m_next];
   const uint64_t at = m_base + (e & ~ewf::k_compressed_flag);
-  const uint64_t end = m_next + 1 < m_entries.size() ? m_base + (m_entries[m_next + 1] & ~ewf::k_compressed_flag) : m_end;
+  const uint64_t end = m_next + 1 < m_entries.size() ? m_base + (m_entries[m_next + 1] & ~ewf::k_compressed_flag)
+                                                     : m_end;
   ++m_next;
   EncodedChunk c;
   c.compressed = (e & ewf::k_compressed_flag) != 0;
   c.data_size = data_size;
   const uint64_t stored = end > at ? end - at : 0;
   if (stored == 0 || stored > data_size + 4 || (!c.compressed && stored != data_size + 4)) {
-    return damaged(path, "chunk at offset " + std::to_string(at) + " has an impossible size (" + std::to_string(stored) + " bytes)");
+    return damaged(path, "chunk at offset " + std::to_string(at) + " has an impossible size (" +
+                             std::to_string(stored) + " bytes)");
   }
   if (util::pread_full(m_fd.get(), out, stored, at) != static_cast<long long>(stored)) {
     return damaged(path, "chunk at offset " + std::to_string(at) + " cannot be read");

@@ -40,10 +40,10 @@ Result<uint32_t> choose_chunk_sectors(uint64_t media_size, uint32_t sector_size,
     return Error(ErrorCode::InvalidArgument,
                  "media of " + std::to_string(media_size) + " bytes is too large for an E01 image written by libewf");
   }
-  return Error(ErrorCode::InvalidArgument,
-               "media of " + std::to_string(media_size) + " bytes needs more than " + std::to_string(limit) +
-                   " chunks of " + std::to_string(spc) + " sectors, more than libewf can write: use --chunk-sectors " +
-                   std::to_string(need) + " or more, or leave the option out");
+  return Error(ErrorCode::InvalidArgument, "media of " + std::to_string(media_size) + " bytes needs more than " +
+                                               std::to_string(limit) + " chunks of " + std::to_string(spc) +
+                                               " sectors, more than libewf can write: use --chunk-sectors " +
+                                               std::to_string(need) + " or more, or leave the option out");
 }
 
 }  // namespace
@@ -61,18 +61,18 @@ Result<EwfGeometry> choose_geometry(uint64_t media_size, uint32_t sector_size, u
     const uint64_t smallest = raw ? sector_size : chunk_bytes + k_segment_overhead;
     if (segment_size < smallest) {
       return Error(ErrorCode::InvalidArgument,
-                   "--segment-size " + std::to_string(segment_size) + " is smaller than a segment can be: the smallest is " +
-                       std::to_string(smallest) +
-                       (raw ? " (one sector)" : " (one chunk of " + std::to_string(chunk_bytes) + " bytes and its sections)"));
+                   "--segment-size " + std::to_string(segment_size) +
+                       " is smaller than a segment can be: the smallest is " + std::to_string(smallest) +
+                       (raw ? " (one sector)"
+                            : " (one chunk of " + std::to_string(chunk_bytes) + " bytes and its sections)"));
     }
     if (segments_needed(media_size, chunk_bytes, segment_size) > k_max_segments) {
       uint64_t need = segment_size;
       while (segments_needed(media_size, chunk_bytes, need) > k_max_segments) need += need / 8 + (1 << 20);
-      return Error(ErrorCode::InvalidArgument, "media of " + std::to_string(media_size) + " bytes could need more than " +
-                                                   std::to_string(k_max_segments) + " segment files of " +
-                                                   std::to_string(segment_size) +
-                                                   " bytes, the most an E01 can have: use --segment-size " +
-                                                   std::to_string(need) + " or more");
+      return Error(ErrorCode::InvalidArgument,
+                   "media of " + std::to_string(media_size) + " bytes could need more than " +
+                       std::to_string(k_max_segments) + " segment files of " + std::to_string(segment_size) +
+                       " bytes, the most an E01 can have: use --segment-size " + std::to_string(need) + " or more");
     }
     g.segment_size = segment_size;
     return g;

@@ -113,8 +113,8 @@ Result<SegmentLayout> read_segment_layout(const std::string& path) {
                                std::to_string(layout.file_size) + " bytes)");
     }
     if (s.next <= offset) {
-      return corrupt(path, "section '" + s.type + "' at offset " + std::to_string(offset) +
-                               " points back to offset " + std::to_string(s.next));
+      return corrupt(path, "section '" + s.type + "' at offset " + std::to_string(offset) + " points back to offset " +
+                               std::to_string(s.next));
     }
     offset = s.next;
   }
@@ -140,7 +140,8 @@ Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_pa
   const std::string suffix = ".incomplete";
   if (base->base.size() > suffix.size() &&
       base->base.compare(base->base.size() - suffix.size(), suffix.size(), suffix) == 0) {
-    return Error(ErrorCode::Corruption, first_path + " is an unfinished acquisition (interrupted or failed; its log is " +
+    return Error(ErrorCode::Corruption, first_path +
+                                            " is an unfinished acquisition (interrupted or failed; its log is " +
                                             base->base.substr(0, base->base.size() - suffix.size()) + ".log)" +
                                             (set ? std::string() : ": " + set.error().message()));
   }
@@ -158,14 +159,15 @@ Result<std::vector<SegmentLayout>> check_segments(const std::string& first_path,
     auto read = read_segment_layout(paths[i]);
     // A later segment that is damaged, or in another format (EWF2, L01), or not EWF at all: the
     // set was written as one, so any of these is damage to it.
-    if (!read && i > 0 && (read.error().code() == ErrorCode::Corruption || read.error().code() == ErrorCode::Unsupported)) {
-      return Error(ErrorCode::Corruption, read.error().message() + " (segment " + std::to_string(i + 1) + " of " +
-                                              first_path + ")");
+    if (!read && i > 0 &&
+        (read.error().code() == ErrorCode::Corruption || read.error().code() == ErrorCode::Unsupported)) {
+      return Error(ErrorCode::Corruption,
+                   read.error().message() + " (segment " + std::to_string(i + 1) + " of " + first_path + ")");
     }
     EXHIBIT_TRY(SegmentLayout layout, std::move(read));
     if (layout.number != i + 1) {
-      return corrupt(paths[i], "holds segment number " + std::to_string(layout.number) + ", expected " +
-                                   std::to_string(i + 1));
+      return corrupt(paths[i],
+                     "holds segment number " + std::to_string(layout.number) + ", expected " + std::to_string(i + 1));
     }
     set.push_back(std::move(layout));
   }

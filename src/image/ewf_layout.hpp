@@ -12,10 +12,10 @@
 namespace exhibit::image {
 
 struct SectionInfo {
-  std::string type;       // "header", "volume", "sectors", "table", "hash", "done", ...
-  uint64_t offset = 0;    // of the descriptor, from the start of the file
-  uint64_t size = 0;      // as stored (descriptor included)
-  uint64_t next = 0;      // offset of the next descriptor
+  std::string type;     // "header", "volume", "sectors", "table", "hash", "done", ...
+  uint64_t offset = 0;  // of the descriptor, from the start of the file
+  uint64_t size = 0;    // as stored (descriptor included)
+  uint64_t next = 0;    // offset of the next descriptor
 };
 
 struct SegmentLayout {

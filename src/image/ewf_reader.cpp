@@ -54,8 +54,8 @@ Result<std::unique_ptr<EwfReader>> EwfReader::open(const std::string& first_segm
   std::vector<char*> names;
   for (auto& p : r->m_info.segment_files) names.push_back(p.data());
   libewf_error_t* error = nullptr;
-  if (libewf_handle_open(r->m_handle.get(), names.data(), static_cast<int>(names.size()), LIBEWF_OPEN_READ,
-                         &error) != 1) {
+  if (libewf_handle_open(r->m_handle.get(), names.data(), static_cast<int>(names.size()), LIBEWF_OPEN_READ, &error) !=
+      1) {
     Error refused = libewf_failure(ErrorCode::Corruption, "libewf cannot open " + first_segment, error);
     // libewf does not say which file: find the damaged section ourselves.
     EXHIBIT_CHECK(check_section_bodies(set));
@@ -83,8 +83,7 @@ Status EwfReader::load_info() {
   uint8_t cflags = 0;
   if (libewf_handle_get_media_size(h, &media_size, &error) != 1 ||
       libewf_handle_get_bytes_per_sector(h, &bps, &error) != 1 ||
-      libewf_handle_get_sectors_per_chunk(h, &spc, &error) != 1 ||
-      libewf_handle_get_format(h, &format, &error) != 1 ||
+      libewf_handle_get_sectors_per_chunk(h, &spc, &error) != 1 || libewf_handle_get_format(h, &format, &error) != 1 ||
       libewf_handle_get_media_type(h, &media_type, &error) != 1 ||
       libewf_handle_get_media_flags(h, &media_flags, &error) != 1 ||
       libewf_handle_get_compression_values(h, &level, &cflags, &error) != 1) {

@@ -65,15 +65,18 @@ class SetCheck {
       if (!header && !volume && s.type != "hash" && s.type != "digest") continue;
       const uint64_t size = s.size - k_ewf_section_descriptor_size;
       const uint64_t at = s.offset + k_ewf_section_descriptor_size;
-      if (size > k_max_body || at + size > seg.file_size) return damaged(seg, s, "its size " + std::to_string(size) + " is impossible");
+      if (size > k_max_body || at + size > seg.file_size)
+        return damaged(seg, s, "its size " + std::to_string(size) + " is impossible");
       std::vector<unsigned char> body(size);
       if (util::pread_full(fd.get(), body.data(), body.size(), at) != static_cast<long long>(body.size())) {
         return Error::from_errno(ErrorCode::Io, "reading " + seg.path, errno);
       }
       if (header && !inflates(body)) return damaged(seg, s, "its compressed text does not decompress");
       if (volume) EXHIBIT_CHECK(check_volume(seg, s, body));
-      if (s.type == "hash" && !checksum_matches(body, k_hash_size)) return damaged(seg, s, "its checksum does not match");
-      if (s.type == "digest" && !checksum_matches(body, k_digest_size)) return damaged(seg, s, "its checksum does not match");
+      if (s.type == "hash" && !checksum_matches(body, k_hash_size))
+        return damaged(seg, s, "its checksum does not match");
+      if (s.type == "digest" && !checksum_matches(body, k_digest_size))
+        return damaged(seg, s, "its checksum does not match");
     }
     return Ok{};
   }
@@ -81,7 +84,8 @@ class SetCheck {
  private:
   Status check_volume(const SegmentLayout& seg, const SectionInfo& s, const std::vector<unsigned char>& body) {
     if (body.size() == k_smart_volume_size) {
-      return checksum_matches(body, k_smart_volume_size) ? Status(Ok{}) : Status(damaged(seg, s, "its checksum does not match"));
+      return checksum_matches(body, k_smart_volume_size) ? Status(Ok{})
+                                                         : Status(damaged(seg, s, "its checksum does not match"));
     }
     if (!checksum_matches(body, k_volume_size)) return damaged(seg, s, "its checksum does not match");
     // Every data section repeats segment 1's volume: its set identifier and its geometry (chunk
@@ -99,9 +103,10 @@ class SetCheck {
                                               "): the file belongs to another image");
     }
     if (geometry != m_first->geometry) {
-      return Error(ErrorCode::Corruption, seg.path + ": its " + s.type + " section at offset " + std::to_string(s.offset) +
-                                              " describes other media than " + m_first->path +
-                                              " (chunk count or sector count differs): the file belongs to another image");
+      return Error(ErrorCode::Corruption,
+                   seg.path + ": its " + s.type + " section at offset " + std::to_string(s.offset) +
+                       " describes other media than " + m_first->path +
+                       " (chunk count or sector count differs): the file belongs to another image");
     }
     return Ok{};
   }

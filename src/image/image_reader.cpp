@@ -25,8 +25,8 @@ struct ImageReader::Impl {
     next.reset();
     const ImageInfo& info = units->info();
     const uint64_t start = index * units->unit_bytes();
-    const std::string where = std::string(unit_name(info.unit)) + " " + std::to_string(index) + " (media bytes " + std::to_string(start) +
-                              "-" + std::to_string(start + data_size - 1) + ")";
+    const std::string where = std::string(unit_name(info.unit)) + " " + std::to_string(index) + " (media bytes " +
+                              std::to_string(start) + "-" + std::to_string(start + data_size - 1) + ")";
     auto unit = units->read_unit(stored.data(), stored.size(), data_size);
     if (!unit) return Error(ErrorCode::Corruption, where + " cannot be read: " + unit.error().message());
     if (!units->decode(*unit, data.data())) {

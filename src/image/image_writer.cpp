@@ -95,8 +95,12 @@ class RawPrefix final : public PrefixReader {
  public:
   RawPrefix(std::unique_ptr<RawReader> r, SpanDigests spans, std::vector<std::string> written, std::string base,
             uint64_t segment_size, uint64_t bytes)
-      : m_r(std::move(r)), m_spans(std::move(spans)), m_written(std::move(written)), m_base(std::move(base)),
-        m_segment_size(segment_size), m_bytes(bytes) {}
+      : m_r(std::move(r)),
+        m_spans(std::move(spans)),
+        m_written(std::move(written)),
+        m_base(std::move(base)),
+        m_segment_size(segment_size),
+        m_bytes(bytes) {}
   Result<size_t> read(uint64_t offset, size_t capacity, unsigned char*, size_t, unsigned char* data,
                       std::vector<EncodedChunk>&) override {
     const uint64_t end = std::min<uint64_t>(m_bytes, offset + capacity);
@@ -183,10 +187,11 @@ Result<SpanDigests> resumed_spans(const std::string& base, uint64_t segment_size
 class ZstPrefix final : public PrefixReader {
  public:
   ZstPrefix(util::UniqueFd fd, const ZstWriter* writer) : m_fd(std::move(fd)), m_writer(writer) {}
-  Result<size_t> read(uint64_t offset, size_t capacity, unsigned char* encoded, size_t encoded_capacity,
-                      unsigned char*, std::vector<EncodedChunk>& units) override {
+  Result<size_t> read(uint64_t offset, size_t capacity, unsigned char* encoded, size_t encoded_capacity, unsigned char*,
+                      std::vector<EncodedChunk>& units) override {
     const auto& entries = m_writer->entries();
-    if (m_frame >= entries.size()) return Error(ErrorCode::Corruption, "the image holds fewer frames than its resume state says");
+    if (m_frame >= entries.size())
+      return Error(ErrorCode::Corruption, "the image holds fewer frames than its resume state says");
     const auto& e = entries[m_frame];
     if (e.decompressed > capacity || e.compressed > encoded_capacity) return damaged_prefix(offset, e.decompressed);
     if (util::pread_full(m_fd.get(), encoded, e.compressed, m_frame_offset) != static_cast<long long>(e.compressed)) {
@@ -260,8 +265,7 @@ Result<std::unique_ptr<ImageWriter>> create_writer(const WriterSetup& s) {
       EXHIBIT_TRY(auto w, ZstWriter::create(s.base + ".zst", env_of(s)));
       return std::unique_ptr<ImageWriter>(new ZstImageWriter(std::move(w)));
     }
-    case ImageFormat::E01:
-      break;
+    case ImageFormat::E01: break;
   }
   EXHIBIT_TRY(auto w, E01Writer::create(named(s), env_of(s)));
   return std::unique_ptr<ImageWriter>(new E01ImageWriter(std::move(w), s.base, s.ewf.media_size));
@@ -279,8 +283,7 @@ Result<std::unique_ptr<ImageWriter>> resume_writer(const WriterSetup& s, const W
       EXHIBIT_TRY(auto w, ZstWriter::resume(s.base + ".zst", p.zst_file_size, p.zst_frames, env_of(s)));
       return std::unique_ptr<ImageWriter>(new ZstImageWriter(std::move(w)));
     }
-    case ImageFormat::E01:
-      break;
+    case ImageFormat::E01: break;
   }
   EXHIBIT_TRY(auto w, E01Writer::resume(named(s), p.e01, env_of(s)));
   for (const auto& r : unreadable) w->add_acquisition_error(r);

@@ -24,9 +24,9 @@ namespace exhibit::image {
 // Where a writer stood at its last checkpoint: what the resume state keeps of it. Each format
 // uses its own fields.
 struct WriterProgress {
-  E01Checkpoint e01;            // E01
-  uint64_t media_bytes = 0;     // raw and zst: media bytes written and synced
-  uint64_t zst_file_size = 0;   // zst: bytes of BASE.zst that count, and its frames
+  E01Checkpoint e01;           // E01
+  uint64_t media_bytes = 0;    // raw and zst: media bytes written and synced
+  uint64_t zst_file_size = 0;  // zst: bytes of BASE.zst that count, and its frames
   uint64_t zst_frames = 0;
   // raw: SHA-256 of each span_bytes of the media_bytes, the last span possibly shorter (see
   // image/written_spans.hpp); --resume compares the image with them.
@@ -39,10 +39,10 @@ uint64_t held_bytes(ImageFormat format, const WriterProgress& p, uint64_t chunk_
 
 struct WriterSetup {
   ImageFormat format = ImageFormat::E01;
-  std::string base;          // the files are named from it (BASE.incomplete while written)
-  EwfWriteOptions ewf;       // E01 settings; media_size for every format
-  uint64_t segment_size = 0; // raw: bytes per file, 0 for one file
-  io::Env* env = nullptr;    // every file is written through it (nullptr: the real file system)
+  std::string base;           // the files are named from it (BASE.incomplete while written)
+  EwfWriteOptions ewf;        // E01 settings; media_size for every format
+  uint64_t segment_size = 0;  // raw: bytes per file, 0 for one file
+  io::Env* env = nullptr;     // every file is written through it (nullptr: the real file system)
 };
 
 // One block of the stream, in stream order: its media bytes and, for the formats that store

@@ -25,7 +25,8 @@ Error libewf_failure(ErrorCode code, const std::string& context, libewf_error_t*
       const std::string marker = "unable to read section: ";
       for (const auto& l : lines) {
         const auto at = l.find(marker);
-        if (at != std::string::npos && &l != &lines.front()) message += " (in a " + l.substr(at + marker.size()) + " section)";
+        if (at != std::string::npos && &l != &lines.front())
+          message += " (in a " + l.substr(at + marker.size()) + " section)";
       }
     }
     libewf_error_free(&error);

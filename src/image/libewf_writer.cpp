@@ -10,7 +10,6 @@ namespace exhibit::image {
 
 namespace {
 
-
 struct CompressionValues {
   int8_t level;
   uint8_t flags;
@@ -18,14 +17,10 @@ struct CompressionValues {
 
 CompressionValues compression_values(Compression c) {
   switch (c) {
-    case Compression::None:
-      return {LIBEWF_COMPRESSION_NONE, 0};
-    case Compression::EmptyBlock:
-      return {LIBEWF_COMPRESSION_NONE, LIBEWF_COMPRESS_FLAG_USE_EMPTY_BLOCK_COMPRESSION};
-    case Compression::Fast:
-      return {LIBEWF_COMPRESSION_FAST, 0};
-    case Compression::Best:
-      return {LIBEWF_COMPRESSION_BEST, 0};
+    case Compression::None: return {LIBEWF_COMPRESSION_NONE, 0};
+    case Compression::EmptyBlock: return {LIBEWF_COMPRESSION_NONE, LIBEWF_COMPRESS_FLAG_USE_EMPTY_BLOCK_COMPRESSION};
+    case Compression::Fast: return {LIBEWF_COMPRESSION_FAST, 0};
+    case Compression::Best: return {LIBEWF_COMPRESSION_BEST, 0};
   }
   return {LIBEWF_COMPRESSION_FAST, 0};
 }

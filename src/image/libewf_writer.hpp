@@ -5,8 +5,8 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,7 +19,6 @@
 #include "image/libewf_handle.hpp"
 
 namespace exhibit::image {
-
 
 class LibewfWriter {
  public:

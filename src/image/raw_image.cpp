@@ -31,7 +31,9 @@ std::string raw_range_text(const std::string& base, uint64_t segment_size, uint6
   if (segment_size == 0) {
     return raw_segment_path(base, 0, 1) + " bytes " + std::to_string(first) + "-" + std::to_string(last);
   }
-  const auto file = [&](uint64_t at) { return raw_segment_path(base, segment_size, static_cast<uint32_t>(at / segment_size + 1)); };
+  const auto file = [&](uint64_t at) {
+    return raw_segment_path(base, segment_size, static_cast<uint32_t>(at / segment_size + 1));
+  };
   const auto part = [&](uint64_t from, uint64_t to) {
     return file(from) + " bytes " + std::to_string(from % segment_size) + "-" + std::to_string(to % segment_size);
   };
@@ -52,7 +54,7 @@ Result<std::unique_ptr<RawWriter>> RawWriter::create(const std::string& base, ui
 }
 
 Result<std::unique_ptr<RawWriter>> RawWriter::resume(const std::string& base, uint64_t segment_size, uint64_t bytes,
-                                                   io::Env& env) {
+                                                     io::Env& env) {
   std::unique_ptr<RawWriter> w(new RawWriter());
   w->m_env = &env;
   w->m_base = base;
@@ -68,7 +70,8 @@ Result<std::unique_ptr<RawWriter>> RawWriter::resume(const std::string& base, ui
     if (::stat(earlier.c_str(), &st) != 0) return Error::from_errno(ErrorCode::Corruption, earlier, errno);
     if (static_cast<uint64_t>(st.st_size) != segment_size) {
       return Error(ErrorCode::Corruption, earlier + " holds " + std::to_string(st.st_size) + " bytes, not the " +
-                                              std::to_string(segment_size) + " written before the interruption; not resumed");
+                                              std::to_string(segment_size) +
+                                              " written before the interruption; not resumed");
     }
   }
   const std::string path = raw_segment_path(base, segment_size, w->m_number);
@@ -103,7 +106,8 @@ Status RawWriter::open_next() {
 Status RawWriter::write(const unsigned char* data, size_t size) {
   while (size > 0) {
     if (m_segment_size != 0 && m_in_file == m_segment_size) EXHIBIT_CHECK(open_next());
-    const size_t n = m_segment_size == 0 ? size : static_cast<size_t>(std::min<uint64_t>(size, m_segment_size - m_in_file));
+    const size_t n = m_segment_size == 0 ? size
+                                         : static_cast<size_t>(std::min<uint64_t>(size, m_segment_size - m_in_file));
     EXHIBIT_CHECK(m_file->append(data, n));
     data += n;
     size -= n;
@@ -137,7 +141,8 @@ Result<std::unique_ptr<RawReader>> RawReader::open(const std::string& path) {
     util::UniqueFd fd(::open(f.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return Error::from_errno(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, f, errno);
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Error(ErrorCode::InvalidArgument, f + ": not a regular file");
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+      return Error(ErrorCode::InvalidArgument, f + ": not a regular file");
     r->m_starts.push_back(media);
     media += static_cast<uint64_t>(st.st_size);
     r->m_fds.push_back(std::move(fd));

@@ -49,7 +49,7 @@ class SpanDigests {
   hash::DigestSet m_fresh;  // an untouched SHA-256, cloned for each new span
   hash::DigestSet m_open;   // over the bytes of the span being filled
   std::vector<std::string> m_closed;
-  size_t m_compared = 0;    // spans already compared by first_difference
+  size_t m_compared = 0;  // spans already compared by first_difference
 };
 
 // Corruption: "BASE.incomplete.raw bytes A-B differ from what was written before the

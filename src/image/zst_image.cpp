@@ -40,8 +40,7 @@ Result<zst::SeekEntry> frame_extent(int fd, uint64_t offset, uint64_t limit) {
   const unsigned fhd = h[4], fcs = fhd >> 6, single = (fhd >> 5) & 1, did = fhd & 3;
   const size_t header = 5 + (single ? 0 : 1) + (did == 3 ? 4 : did) + (fcs == 0 ? single : 1u << fcs);
   const unsigned long long content = ZSTD_getFrameContentSize(h, n);
-  if (header > n || content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR ||
-      content > k_max_frame) {
+  if (header > n || content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR || content > k_max_frame) {
     return Error(ErrorCode::Corruption, "has a damaged header");
   }
   const bool checksum = (h[4] & 0x04) != 0;
@@ -67,19 +66,22 @@ Status entry_matches_frame(int fd, uint64_t offset, uint32_t compressed, uint32_
   unsigned char h[18];  // the largest frame header
   const auto n = std::min<size_t>(sizeof h, compressed);
   if (n < 8 || util::pread_full(fd, h, n, offset) != static_cast<long long>(n)) {
-    return Error(ErrorCode::Corruption, "it gives a frame of " + std::to_string(compressed) + " bytes, too short for one");
+    return Error(ErrorCode::Corruption,
+                 "it gives a frame of " + std::to_string(compressed) + " bytes, too short for one");
   }
   const uint32_t magic = load_le32(h);
   if ((magic & ZSTD_MAGIC_SKIPPABLE_MASK) == ZSTD_MAGIC_SKIPPABLE_START) {
     if (decompressed == 0) return Ok{};
-    return Error(ErrorCode::Corruption, "it gives " + std::to_string(decompressed) + " media bytes to a skippable frame");
+    return Error(ErrorCode::Corruption,
+                 "it gives " + std::to_string(decompressed) + " media bytes to a skippable frame");
   }
   if (magic != ZSTD_MAGICNUMBER) return Error(ErrorCode::Corruption, "no zstd frame starts there");
   const unsigned long long content = ZSTD_getFrameContentSize(h, n);
   if (content != decompressed) {
-    return Error(ErrorCode::Corruption, "the frame there holds " +
-                                            (content > k_max_frame ? std::string("an unknown number of") : std::to_string(content)) +
-                                            " media bytes, the table says " + std::to_string(decompressed));
+    return Error(ErrorCode::Corruption,
+                 "the frame there holds " +
+                     (content > k_max_frame ? std::string("an unknown number of") : std::to_string(content)) +
+                     " media bytes, the table says " + std::to_string(decompressed));
   }
   return Ok{};
 }
@@ -114,7 +116,7 @@ Result<std::unique_ptr<ZstWriter>> ZstWriter::create(const std::string& path, io
 }
 
 Result<std::unique_ptr<ZstWriter>> ZstWriter::resume(const std::string& path, uint64_t file_size, uint64_t frames,
-                                                   io::Env& env) {
+                                                     io::Env& env) {
   std::unique_ptr<ZstWriter> w(new ZstWriter());
   w->m_path = path;
   EXHIBIT_TRY(w->m_file, env.open(path, io::OpenMode::Existing));
@@ -188,11 +190,13 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
   r->m_fd = util::UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!r->m_fd) return Error::from_errno(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, path, errno);
   struct stat st {};
-  if (::fstat(r->m_fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Error(ErrorCode::InvalidArgument, path + ": not a regular file");
+  if (::fstat(r->m_fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return Error(ErrorCode::InvalidArgument, path + ": not a regular file");
   const auto file_size = static_cast<uint64_t>(st.st_size);
   unsigned char footer[zst::k_footer_size];
   if (file_size < 8 + zst::k_footer_size ||
-      util::pread_full(r->m_fd.get(), footer, sizeof footer, file_size - sizeof footer) != static_cast<long long>(sizeof footer)) {
+      util::pread_full(r->m_fd.get(), footer, sizeof footer, file_size - sizeof footer) !=
+          static_cast<long long>(sizeof footer)) {
     return damaged(path, "too short for a seekable zstd image");
   }
   if (load_le32(footer + 5) != zst::k_seekable_magic) {
@@ -226,7 +230,8 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
     }
     if (dsize == 0) {
       unsigned char head[8];
-      if (csize >= 8 && util::pread_full(r->m_fd.get(), head, 8, offset) == 8 && load_le32(head) == zst::k_record_magic) {
+      if (csize >= 8 && util::pread_full(r->m_fd.get(), head, 8, offset) == 8 &&
+          load_le32(head) == zst::k_record_magic) {
         const uint32_t n = load_le32(head + 4);
         if (n != csize - 8 || n > zst::k_max_record) return damaged(path, "the record frame's size is inconsistent");
         r->m_record.resize(n);
@@ -236,7 +241,8 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
       }
     } else {
       // Ours are 4 MiB (32 MiB at most, for the largest media); a reader must not trust more.
-      if (dsize > k_max_frame) return Error(ErrorCode::Unsupported, path + ": frame " + std::to_string(i) + " is larger than 64 MiB");
+      if (dsize > k_max_frame)
+        return Error(ErrorCode::Unsupported, path + ": frame " + std::to_string(i) + " is larger than 64 MiB");
       if (csize > ZSTD_compressBound(dsize)) {
         return damaged(path, "seek table entry " + std::to_string(i) + " gives " + std::to_string(csize) +
                                  " compressed bytes, more than any frame of " + std::to_string(dsize) + " bytes needs");
@@ -282,7 +288,8 @@ Result<std::unique_ptr<ZstReader>> ZstReader::open(const std::string& path) {
 }
 
 Status ZstReader::seek_unit(uint64_t index) {
-  if (index > m_offsets.size()) return Error(ErrorCode::InvalidArgument, "frame " + std::to_string(index) + " does not exist");
+  if (index > m_offsets.size())
+    return Error(ErrorCode::InvalidArgument, "frame " + std::to_string(index) + " does not exist");
   m_next = index;
   return Ok{};
 }

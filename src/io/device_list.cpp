@@ -43,7 +43,8 @@ std::vector<DeviceEntry> list_devices(const std::string& sysfs_root, const std::
     if (d.info.device_name.empty()) d.info.device_name = name;
     d.info.removable = read_sysfs_attribute((dir / "removable").string()) == "1";
     d.info.size = number(read_sysfs_attribute((dir / "size").string())) * 512;  // sysfs counts 512-byte units
-    d.info.logical_sector_size = static_cast<uint32_t>(number(read_sysfs_attribute((dir / "queue/logical_block_size").string())));
+    d.info.logical_sector_size =
+        static_cast<uint32_t>(number(read_sysfs_attribute((dir / "queue/logical_block_size").string())));
     d.info.physical_sector_size =
         static_cast<uint32_t>(number(read_sysfs_attribute((dir / "queue/physical_block_size").string())));
     d.read_only = read_sysfs_attribute((dir / "ro").string()) == "1";
@@ -59,7 +60,8 @@ std::vector<DeviceEntry> list_devices(const std::string& sysfs_root, const std::
     }
     out.push_back(std::move(d));
   }
-  std::sort(out.begin(), out.end(), [](const DeviceEntry& a, const DeviceEntry& b) { return a.info.path < b.info.path; });
+  std::sort(out.begin(), out.end(),
+            [](const DeviceEntry& a, const DeviceEntry& b) { return a.info.path < b.info.path; });
   return out;
 }
 

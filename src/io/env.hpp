@@ -72,8 +72,8 @@ class Env {
   // renamed to PATH once written: "creating a temporary file beside PATH".
   Result<std::unique_ptr<WritableFile>> create_temporary(const std::string& path);
   Status rename(const std::string& from, const std::string& to);  // "renaming FROM to TO"
-  Status remove(const std::string& path);  // "removing" (errno ENOENT when there was none)
-  Status sync_file(const std::string& path);  // fsync of an existing file: "syncing"
+  Status remove(const std::string& path);                         // "removing" (errno ENOENT when there was none)
+  Status sync_file(const std::string& path);                      // fsync of an existing file: "syncing"
   // fsync of a folder, which makes a rename or removal in it durable: "syncing the folder".
   Status sync_folder(const std::string& folder);
   // The clock the job's periodic saves (state, map) go by: steady time.

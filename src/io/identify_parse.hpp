@@ -14,11 +14,11 @@ namespace exhibit::io {
 
 struct AtaIdentity {
   std::string model, serial, firmware;
-  uint64_t user_sectors = 0;      // words 100-103 (48-bit) or 60-61
+  uint64_t user_sectors = 0;  // words 100-103 (48-bit) or 60-61
   bool lba48 = false;
-  bool hpa_supported = false;     // word 82 bit 10
-  bool hpa_enabled = false;       // word 85 bit 10
-  bool dco_supported = false;     // word 83 bit 11
+  bool hpa_supported = false;  // word 82 bit 10
+  bool hpa_enabled = false;    // word 85 bit 10
+  bool dco_supported = false;  // word 83 bit 11
   uint32_t logical_sector_size = 512;
   uint32_t physical_sector_size = 512;
 };

@@ -17,9 +17,9 @@ namespace {
 constexpr unsigned k_timeout_ms = 5000;
 
 struct Reply {
-  bool sent = false;        // the ioctl was accepted
-  bool ok = false;          // the device answered without error
-  std::string error;        // why not
+  bool sent = false;  // the ioctl was accepted
+  bool ok = false;    // the device answered without error
+  std::string error;  // why not
   std::array<uint8_t, 32> sense{};
   size_t sense_len = 0;
 };
@@ -94,10 +94,10 @@ void ask_nvme(int fd, DriveIdentity& id) {
   if (ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd) == 0) {
     if (auto n = parse_nvme_namespace(ns.data())) {
       id.user_sectors = n->size_blocks;
-      id.details.push_back("NVMe Identify Namespace " + std::to_string(nsid) + ": size " + std::to_string(n->size_blocks) +
-                           " blocks, capacity " + std::to_string(n->capacity_blocks) + ", in use " +
-                           std::to_string(n->used_blocks) + ", " + std::to_string(n->block_size) + "-byte blocks (" +
-                           std::to_string(n->formats) + " formats offered)");
+      id.details.push_back("NVMe Identify Namespace " + std::to_string(nsid) + ": size " +
+                           std::to_string(n->size_blocks) + " blocks, capacity " + std::to_string(n->capacity_blocks) +
+                           ", in use " + std::to_string(n->used_blocks) + ", " + std::to_string(n->block_size) +
+                           "-byte blocks (" + std::to_string(n->formats) + " formats offered)");
     }
   }
 }

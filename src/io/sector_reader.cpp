@@ -70,8 +70,8 @@ Status SectorReader::note_failure(uint64_t sectors) {
     }
     if (!r && is_device_gone(r.error().sys_errno())) break;
   }
-  return gone_error("the source stopped answering: after " + std::to_string(m_failed_run) +
-                    " failed sectors, sector " + std::to_string(*m_known_good / sector) +
+  return gone_error("the source stopped answering: after " + std::to_string(m_failed_run) + " failed sectors, sector " +
+                    std::to_string(*m_known_good / sector) +
                     ", which read fine earlier, fails too (device unplugged or reset?)");
 }
 

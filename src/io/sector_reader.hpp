@@ -19,9 +19,9 @@
 namespace exhibit::io {
 
 struct RegionRead {
-  size_t bytes = 0;                        // bytes of source data in the region
-  std::vector<SectorRange> unreadable;     // zero-filled in the buffer
-  std::vector<SectorRange> recovered;      // failed at first, read on a retry
+  size_t bytes = 0;                     // bytes of source data in the region
+  std::vector<SectorRange> unreadable;  // zero-filled in the buffer
+  std::vector<SectorRange> recovered;   // failed at first, read on a retry
 };
 
 // errno values that mean the device is gone rather than a sector being bad.

@@ -25,7 +25,8 @@ dev_t parse_dev(const std::string& text) {
   const auto colon = text.find(':');
   if (colon == std::string::npos) return 0;
   try {
-    return makedev(static_cast<unsigned>(std::stoul(text.substr(0, colon))), static_cast<unsigned>(std::stoul(text.substr(colon + 1))));
+    return makedev(static_cast<unsigned>(std::stoul(text.substr(0, colon))),
+                   static_cast<unsigned>(std::stoul(text.substr(colon + 1))));
   } catch (...) {
     return 0;
   }
@@ -68,7 +69,8 @@ const MountEntry* mount_of(const std::string& dir, const std::vector<MountEntry>
   const MountEntry* best = nullptr;
   for (const auto& m : mounts) {
     const std::string& mp = m.mount_point;
-    const bool inside = dir == mp || mp == "/" || (dir.rfind(mp, 0) == 0 && dir.size() > mp.size() && dir[mp.size()] == '/');
+    const bool inside = dir == mp || mp == "/" ||
+                        (dir.rfind(mp, 0) == 0 && dir.size() > mp.size() && dir[mp.size()] == '/');
     // Later lines of mountinfo are mounted over earlier ones at the same point.
     if (inside && (best == nullptr || mp.size() >= best->mount_point.size())) best = &m;
   }

@@ -53,9 +53,10 @@ std::string ranges_text(const std::vector<SectorRange>& ranges) {
 // The media as a 1000-unit strip; each marked range at least one unit wide so that a single
 // sector on a terabyte disk is still visible.
 std::string strip(uint64_t sectors, const std::vector<Marks>& marks) {
-  std::string svg = "<svg viewBox=\"0 0 1000 40\" width=\"100%\" height=\"40\" "
-                    "role=\"img\" aria-label=\"media map\"><rect x=\"0\" y=\"0\" width=\"1000\" height=\"40\" "
-                    "fill=\"#cfe8d4\" stroke=\"#555\"/>";
+  std::string svg =
+      "<svg viewBox=\"0 0 1000 40\" width=\"100%\" height=\"40\" "
+      "role=\"img\" aria-label=\"media map\"><rect x=\"0\" y=\"0\" width=\"1000\" height=\"40\" "
+      "fill=\"#cfe8d4\" stroke=\"#555\"/>";
   const double scale = sectors == 0 ? 0 : 1000.0 / static_cast<double>(sectors);
   char buf[160];
   for (const auto& m : marks) {
@@ -106,8 +107,10 @@ std::string acquire_html(const AcquireOptions& o, const AcquireResult& r) {
   std::string b = "<h1>Acquisition report</h1>\n<p>" + html_escape(r.segment_files.empty() ? "" : r.segment_files[0]) +
                   "</p>\n";
   const bool complete = r.complete();
-  b += std::string("<div class=\"verdict ") + (complete ? "pass\">Complete: every sector read" : "fail\">Complete with ") +
-       (complete ? "" : std::to_string(r.unreadable.size()) + " unreadable ranges, zero-filled and recorded") + "</div>\n";
+  b += std::string("<div class=\"verdict ") +
+       (complete ? "pass\">Complete: every sector read" : "fail\">Complete with ") +
+       (complete ? "" : std::to_string(r.unreadable.size()) + " unreadable ranges, zero-filled and recorded") +
+       "</div>\n";
   b += "<h2>Case</h2><table>\n" + row("Case number", o.metadata.case_number) +
        row("Evidence number", o.metadata.evidence_number) + row("Examiner", o.metadata.examiner) +
        row("Description", o.metadata.description) + row("Notes", o.metadata.notes) + "</table>\n";
@@ -117,11 +120,12 @@ std::string acquire_html(const AcquireOptions& o, const AcquireResult& r) {
        row("Sector size", std::to_string(s.logical_sector_size) + " logical, " +
                               std::to_string(s.physical_sector_size) + " physical") +
        row("Write-block", !r.write_block.applicable ? "not applicable (regular file, opened read-only)"
-                          : r.write_block.verified   ? "kernel read-only flag set and verified"
-                                                     : "opened read-only; read-only flag not verified") +
+                          : r.write_block.verified  ? "kernel read-only flag set and verified"
+                                                    : "opened read-only; read-only flag not verified") +
        "</table>\n";
   b += "<h2>Digests</h2><table>\n";
-  for (const auto& d : r.digests) b += "<tr><th>" + html_escape(d.algorithm) + "</th><td class=\"hex\">" + d.hex + "</td></tr>\n";
+  for (const auto& d : r.digests)
+    b += "<tr><th>" + html_escape(d.algorithm) + "</th><td class=\"hex\">" + d.hex + "</td></tr>\n";
   for (const auto& d : r.source_digests) {
     b += "<tr><th>" + html_escape(d.algorithm) + " (source bytes)</th><td class=\"hex\">" + d.hex + "</td></tr>\n";
   }
@@ -132,8 +136,8 @@ std::string acquire_html(const AcquireOptions& o, const AcquireResult& r) {
        row("Recovered sectors", ranges_text(r.recovered)) + "</table>\n";
   b += "<h2>Files</h2><table>\n";
   for (const auto& f : r.segments) b += row(f.path, std::to_string(f.size) + " bytes, SHA-256 " + f.sha256);
-  b += row("Log", r.log_file) + row("Record", r.record_file) + row("Signature", r.signature_file.empty() ? "none" : r.signature_file) +
-       "</table>\n";
+  b += row("Log", r.log_file) + row("Record", r.record_file) +
+       row("Signature", r.signature_file.empty() ? "none" : r.signature_file) + "</table>\n";
   return page("Acquisition report", b);
 }
 
@@ -153,8 +157,9 @@ std::string verify_html(const std::string& image, const VerifyReport& r) {
        row("Chunks", std::to_string(i.chunk_count) + " of " + std::to_string(i.sectors_per_chunk) + " sectors") +
        "</table>\n<h2>Digests</h2><table>\n<tr><th>Algorithm</th><th>Stored</th><th>Computed</th></tr>\n";
   for (const auto& c : r.checks) {
-    b += "<tr><td>" + html_escape(c.algorithm) + " <small>(" + html_escape(c.stored_in) + ")</small></td><td class=\"hex\">" +
-         html_escape(c.stored) + "</td><td class=\"hex " + (c.match() ? "ok" : "bad") + "\">" + html_escape(c.computed) +
+    b += "<tr><td>" + html_escape(c.algorithm) + " <small>(" + html_escape(c.stored_in) +
+         ")</small></td><td class=\"hex\">" + html_escape(c.stored) + "</td><td class=\"hex " +
+         (c.match() ? "ok" : "bad") + "\">" + html_escape(c.computed) +
          (c.match() ? " &#10003; match" : " &#10007; MISMATCH") + "</td></tr>\n";
   }
   b += "</table>\n<h2>Media map</h2>\n";
@@ -164,8 +169,8 @@ std::string verify_html(const std::string& image, const VerifyReport& r) {
     append_range(mismatched, {m.offset / bps, (m.length + bps - 1) / bps});
   }
   std::vector<Marks> marks = {{i.acquisition_errors, "#c62828", "unreadable at acquisition"},
-                               {r.bad_chunks, "#6a1b9a", "bad chunk"},
-                               {mismatched, "#ef6c00", "piece differs from the record"}};
+                              {r.bad_chunks, "#6a1b9a", "bad chunk"},
+                              {mismatched, "#ef6c00", "piece differs from the record"}};
   if (r.source) marks.push_back({r.source->differences, "#1565c0", "differs from the source"});
   b += strip(i.sector_count, marks);
   b += "<table>\n" + row("Bad chunks", ranges_text(r.bad_chunks), r.bad_chunks.empty() ? "ok" : "bad") +
@@ -173,7 +178,8 @@ std::string verify_html(const std::string& image, const VerifyReport& r) {
        row("Unreadable at acquisition", ranges_text(i.acquisition_errors));
   if (r.source) {
     b += row("Source re-read", r.source->path + ", " + std::to_string(r.source->compared) + " bytes compared") +
-         row("Differs from the source", ranges_text(r.source->differences), r.source->differences.empty() ? "ok" : "bad");
+         row("Differs from the source", ranges_text(r.source->differences),
+             r.source->differences.empty() ? "ok" : "bad");
   }
   b += "</table>\n";
   if (!r.segment_checks.empty() || !r.signatures.empty()) {

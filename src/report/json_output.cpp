@@ -44,12 +44,15 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
                 {"signature", r.signature_file},
                 {"timestamp_request", r.timestamp_request_file},
                 {"report", r.report_file}};
-  j["source"] = {{"path", r.source.path}, {"size", r.source.size}, {"model", r.source.model},
-                 {"serial", r.source.serial}, {"logical_sector_size", r.source.logical_sector_size}};
+  j["source"] = {{"path", r.source.path},
+                 {"size", r.source.size},
+                 {"model", r.source.model},
+                 {"serial", r.source.serial},
+                 {"logical_sector_size", r.source.logical_sector_size}};
   if (r.source.is_block_device) {
     const DriveIdentity& d = r.source.drive;
-    j["source"]["drive"] = {{"status", d.status},     {"method", d.method},
-                            {"hpa_sectors", d.hpa_sectors}, {"dco_sectors", d.dco_sectors}};
+    j["source"]["drive"] = {
+        {"status", d.status}, {"method", d.method}, {"hpa_sectors", d.hpa_sectors}, {"dco_sectors", d.dco_sectors}};
   }
   j["case"] = case_json(options.metadata);
   j["bytes"] = r.bytes;
@@ -64,7 +67,10 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
   for (const auto& c : r.copies) {
     ordered_json files = ordered_json::array();
     for (const auto& f : c.segments) files.push_back(f.path);
-    copies.push_back({{"base", c.base}, {"finished", c.finished()}, {"error", c.error}, {"segments", files},
+    copies.push_back({{"base", c.base},
+                      {"finished", c.finished()},
+                      {"error", c.error},
+                      {"segments", files},
                       {"record", c.record_file}});
   }
   j["copies"] = copies;
@@ -151,14 +157,10 @@ std::string info_json(const std::string& image, const ImageInfo& i, const std::o
   j["image"] = image;
   j["format"] = i.format;
   j["segments"] = i.segment_files;
-  j["media"] = {{"size", i.media_size},
-                {"bytes_per_sector", i.bytes_per_sector},
-                {"sectors", i.sector_count},
-                {"sectors_per_chunk", i.sectors_per_chunk},
-                {"chunks", i.chunk_count},
-                {"compression", i.compression},
-                {"media_type", i.media_type},
-                {"physical", i.physical}};
+  j["media"] = {{"size", i.media_size},       {"bytes_per_sector", i.bytes_per_sector},
+                {"sectors", i.sector_count},  {"sectors_per_chunk", i.sectors_per_chunk},
+                {"chunks", i.chunk_count},    {"compression", i.compression},
+                {"media_type", i.media_type}, {"physical", i.physical}};
   j["set_identifier"] = i.set_identifier;
   ordered_json headers = ordered_json::object();
   for (const auto& [k, v] : i.header_values) headers[k] = v;
@@ -181,7 +183,8 @@ std::string devices_json(const std::vector<DeviceEntry>& devices) {
   for (const auto& d : devices) {
     const SourceInfo& i = d.info;
     ordered_json mounts = ordered_json::array();
-    for (const auto& m : d.mounts) mounts.push_back({{"mount_point", m.mount_point}, {"device", m.device}, {"read_write", m.read_write}});
+    for (const auto& m : d.mounts)
+      mounts.push_back({{"mount_point", m.mount_point}, {"device", m.device}, {"read_write", m.read_write}});
     list.push_back({{"path", i.path},
                     {"name", i.device_name},
                     {"dev", d.dev},

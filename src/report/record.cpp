@@ -34,9 +34,12 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                  {"transport", s.transport},
                  {"removable", s.removable},
                  {"direct_io", s.direct_io}};
-  j["write_block"] = {{"applicable", wb.applicable},     {"exclusive_open", wb.exclusive_open},
-                      {"was_read_only", wb.was_read_only}, {"set_read_only", wb.set_read_only},
-                      {"verified", wb.verified},           {"restored", wb.restored},
+  j["write_block"] = {{"applicable", wb.applicable},
+                      {"exclusive_open", wb.exclusive_open},
+                      {"was_read_only", wb.was_read_only},
+                      {"set_read_only", wb.set_read_only},
+                      {"verified", wb.verified},
+                      {"restored", wb.restored},
                       {"cleared_during", wb.cleared_during}};
   j["options"] = {{"segment_size", result.segment_size},
                   {"chunk_sectors", result.chunk_sectors},
@@ -44,7 +47,8 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                   {"retries", options.retries},
                   {"allow_mounted", options.allow_mounted},
                   {"fixed_address_layout", options.fixed_address_layout},
-                  {"source_date_epoch", options.source_date_epoch ? ordered_json(*options.source_date_epoch) : ordered_json()}};
+                  {"source_date_epoch",
+                   options.source_date_epoch ? ordered_json(*options.source_date_epoch) : ordered_json()}};
   j["started"] = times.started;
   j["finished"] = times.finished;
   j["interruptions"] = result.resumed;
@@ -68,7 +72,8 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
     j["source"]["digests"] = exact;
   }
   ordered_json pieces = ordered_json::array();
-  for (const auto& p : result.pieces) pieces.push_back({{"offset", p.offset}, {"length", p.length}, {"sha256", p.sha256}});
+  for (const auto& p : result.pieces)
+    pieces.push_back({{"offset", p.offset}, {"length", p.length}, {"sha256", p.sha256}});
   j["pieces"] = {{"algorithm", "sha256"}, {"piece_size", options.piece_size}, {"list", pieces}};
   j["unreadable"] = ranges_json(result.unreadable);
   j["recovered"] = ranges_json(result.recovered);

@@ -15,7 +15,7 @@
 namespace exhibit::report {
 
 struct RecordTimes {
-  std::string started;   // ISO 8601 UTC
+  std::string started;  // ISO 8601 UTC
   std::string finished;
 };
 
@@ -32,18 +32,18 @@ struct RecordedImage {
   uint64_t source_size = 0;                    // 0 if absent
   uint64_t piece_size = 0;                     // 0: no pieces
   std::vector<Piece> pieces;
-  std::vector<SegmentFile> segments;           // path: the file name only
-  std::optional<DriveIdentity> drive;          // block-device sources: what the drive said
-  uint32_t bytes_per_sector = 0;               // 0 if absent
+  std::vector<SegmentFile> segments;   // path: the file name only
+  std::optional<DriveIdentity> drive;  // block-device sources: what the drive said
+  uint32_t bytes_per_sector = 0;       // 0 if absent
   std::vector<SectorRange> unreadable;
   std::vector<std::pair<std::string, std::string>> case_values;  // non-empty case fields, record names
   // For verify's comparison with the image (absent keys stay empty).
   int format_version = 0;
-  std::optional<uint64_t> media_size;          // media.size
-  std::optional<uint32_t> chunk_sectors;       // options.chunk_sectors
-  std::optional<std::string> model;            // source.model
-  std::optional<std::string> serial;           // source.serial
-  std::vector<std::string> segment_names;      // every file listed under image.segments (format 1 too)
+  std::optional<uint64_t> media_size;      // media.size
+  std::optional<uint32_t> chunk_sectors;   // options.chunk_sectors
+  std::optional<std::string> model;        // source.model
+  std::optional<std::string> serial;       // source.serial
+  std::vector<std::string> segment_names;  // every file listed under image.segments (format 1 too)
 };
 Result<RecordedImage> read_record(const std::string& path);
 // The same from text (`name` says where it came from, in errors).

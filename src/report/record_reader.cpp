@@ -41,8 +41,10 @@ Result<RecordedImage> parse_record(const std::string& text, const std::string& p
     if (!it.value().is_string()) return bad("digest " + it.key() + " is not text");
     r.digests[it.key()] = it.value().get<std::string>();
   }
-  if (const json* v = member(j, "format_version"); v && v->is_number_unsigned() && *v <= 1000) r.format_version = v->get<int>();
-  if (const json* size = member(*media, "size"); size && size->is_number_unsigned()) r.media_size = size->get<uint64_t>();
+  if (const json* v = member(j, "format_version"); v && v->is_number_unsigned() && *v <= 1000)
+    r.format_version = v->get<int>();
+  if (const json* size = member(*media, "size"); size && size->is_number_unsigned())
+    r.media_size = size->get<uint64_t>();
   if (const json* options = member(j, "options")) {
     if (const json* c = member(*options, "chunk_sectors"); c && c->is_number_unsigned() && *c <= 0xFFFFFFFFu) {
       r.chunk_sectors = c->get<uint32_t>();
@@ -108,7 +110,8 @@ Result<RecordedImage> parse_record(const std::string& text, const std::string& p
       const json* offset = member(p, "offset");
       const json* length = member(p, "length");
       const json* sha = member(p, "sha256");
-      if (!offset || !offset->is_number_unsigned() || !length || !length->is_number_unsigned() || !sha || !is_hex(*sha)) {
+      if (!offset || !offset->is_number_unsigned() || !length || !length->is_number_unsigned() || !sha ||
+          !is_hex(*sha)) {
         return bad("piece " + std::to_string(r.pieces.size()) + " is malformed");
       }
       r.pieces.push_back({offset->get<uint64_t>(), length->get<uint64_t>(), sha->get<std::string>()});
@@ -129,7 +132,8 @@ Result<RecordedImage> parse_record(const std::string& text, const std::string& p
         return bad("segment entry " + std::to_string(r.segments.size()) + " is malformed");
       }
       const std::string name = file->get<std::string>();
-      if (name.empty() || name.find('/') != std::string::npos) return bad("segment file name '" + name + "' is not a plain name");
+      if (name.empty() || name.find('/') != std::string::npos)
+        return bad("segment file name '" + name + "' is not a plain name");
       r.segments.push_back({name, size->get<uint64_t>(), sha->get<std::string>()});
       r.segment_names.push_back(name);
     }

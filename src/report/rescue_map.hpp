@@ -12,8 +12,8 @@
 namespace exhibit::report {
 
 struct RescueMapState {
-  uint64_t size = 0;          // source bytes
-  uint64_t done = 0;          // bytes from the start that were read or found unreadable
+  uint64_t size = 0;  // source bytes
+  uint64_t done = 0;  // bytes from the start that were read or found unreadable
   uint32_t sector_size = 512;
   std::vector<SectorRange> bad;  // sorted, within [0, done)
   bool finished = false;

@@ -105,7 +105,8 @@ Result<Signer> Signer::load(const std::string& key_pem, const std::string& cert_
   }
   const int id = EVP_PKEY_get_base_id(impl->key.get());
   if (id != EVP_PKEY_RSA && id != EVP_PKEY_EC && id != EVP_PKEY_ED25519 && id != EVP_PKEY_ED448) {
-    return Error(ErrorCode::InvalidArgument, "signing key " + key_pem + ": only RSA, EC and Ed25519/Ed448 keys are supported");
+    return Error(ErrorCode::InvalidArgument,
+                 "signing key " + key_pem + ": only RSA, EC and Ed25519/Ed448 keys are supported");
   }
   if (!cert_pem.empty()) {
     BioPtr cb(BIO_new_file(cert_pem.c_str(), "r"));
@@ -182,8 +183,8 @@ Result<std::string> Signer::sign_plain(const std::string& data) const {
   MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t len = 0;
   const auto* msg = reinterpret_cast<const unsigned char*>(data.data());
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, message_digest_for(m_impl->key.get()), nullptr,
-                                 m_impl->key.get()) != 1 ||
+  if (!ctx ||
+      EVP_DigestSignInit(ctx.get(), nullptr, message_digest_for(m_impl->key.get()), nullptr, m_impl->key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &len, msg, data.size()) != 1) {
     return Error(ErrorCode::Io, "signing failed: " + openssl_error());
   }
@@ -209,7 +210,8 @@ Result<std::string> timestamp_request(const std::string& data) {
             TS_MSG_IMPRINT_set_algo(imprint.get(), algorithm.get()) == 1 &&
             TS_MSG_IMPRINT_set_msg(imprint.get(), reinterpret_cast<unsigned char*>(digest.data()),
                                    static_cast<int>(digest.size())) == 1 &&
-            TS_REQ_set_msg_imprint(req.get(), imprint.get()) == 1 && BN_rand(bn.get(), 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1;
+            TS_REQ_set_msg_imprint(req.get(), imprint.get()) == 1 &&
+            BN_rand(bn.get(), 64, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) == 1;
   if (ok) {
     nonce.reset(BN_to_ASN1_INTEGER(bn.get(), nullptr));
     ok = nonce && TS_REQ_set_nonce(req.get(), nonce.get()) == 1 && TS_REQ_set_cert_req(req.get(), 1) == 1;
@@ -221,7 +223,8 @@ Result<std::string> timestamp_request(const std::string& data) {
   return bio_contents(out.get());
 }
 
-SignatureCheck verify_cms(const std::string& record_path, const std::string& data, const std::string& p7s_path, const std::string& trust_pem) {
+SignatureCheck verify_cms(const std::string& record_path, const std::string& data, const std::string& p7s_path,
+                          const std::string& trust_pem) {
   SignatureCheck c{"CMS signature", p7s_path, false, !trust_pem.empty(), "", ""};
   c.repeat = "openssl cms -verify -binary -inform DER -in " + util::shell_quote(p7s_path) + " -content " +
              util::shell_quote(record_path) + " -out /dev/null " +
@@ -253,11 +256,13 @@ SignatureCheck verify_cms(const std::string& record_path, const std::string& dat
   if (signers != nullptr && sk_X509_num(signers) > 0) c.detail = "signed by " + subject_of(sk_X509_value(signers, 0));
   sk_X509_free(signers);
   // Without a trust anchor anyone could have made that certificate: say so with the name.
-  if (trust_pem.empty()) c.detail += (c.detail.empty() ? "" : ", ") + std::string("certificate NOT checked: give --trust");
+  if (trust_pem.empty())
+    c.detail += (c.detail.empty() ? "" : ", ") + std::string("certificate NOT checked: give --trust");
   return c;
 }
 
-SignatureCheck verify_plain(const std::string& record_path, const std::string& data, const std::string& sig_path, const std::string& pubkey_pem) {
+SignatureCheck verify_plain(const std::string& record_path, const std::string& data, const std::string& sig_path,
+                            const std::string& pubkey_pem) {
   SignatureCheck c{"signature", sig_path, false, true, "", ""};
   BioPtr kb(BIO_new_file(pubkey_pem.c_str(), "r"));
   KeyPtr key(kb ? PEM_read_bio_PUBKEY(kb.get(), nullptr, nullptr, nullptr) : nullptr);
@@ -339,7 +344,8 @@ SignatureCheck verify_timestamp(const std::string& data, const std::string& tsq_
     c.detail = "time " + util::sanitize_for_terminal(g);
   }
   if (trust_pem.empty()) {
-    c.detail += std::string(c.detail.empty() ? "" : ", ") + "answers the request for this record, but the TSA's "
+    c.detail += std::string(c.detail.empty() ? "" : ", ") +
+                "answers the request for this record, but the TSA's "
                 "signature was NOT checked: give --trust";
   }
   return c;

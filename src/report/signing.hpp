@@ -22,8 +22,8 @@ class Signer {
   ~Signer();
 
   bool has_certificate() const;
-  std::string key_type() const;          // "RSA 3072", "EC prime256v1", "ED25519"
-  std::string key_fingerprint() const;   // SHA-256 of the public key (DER SubjectPublicKeyInfo), hex
+  std::string key_type() const;         // "RSA 3072", "EC prime256v1", "ED25519"
+  std::string key_fingerprint() const;  // SHA-256 of the public key (DER SubjectPublicKeyInfo), hex
   std::string certificate_subject() const;
 
   // Detached CMS SignedData over `data` (DER, signer certificate included).

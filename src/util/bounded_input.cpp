@@ -95,11 +95,13 @@ Result<std::string> read_small_file(const std::string& path, const std::string& 
   // O_NONBLOCK: a FIFO put in the file's place must not hang us; it is refused below.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!fd) {
-    return Error::from_errno(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, "reading the " + what + " " + path, errno);
+    return Error::from_errno(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io, "reading the " + what + " " + path,
+                             errno);
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Error::from_errno(ErrorCode::Io, "reading the " + what + " " + path, errno);
-  if (!S_ISREG(st.st_mode)) return Error(ErrorCode::Corruption, path + ": not a regular file, so not a " + what + " exhibit wrote");
+  if (!S_ISREG(st.st_mode))
+    return Error(ErrorCode::Corruption, path + ": not a regular file, so not a " + what + " exhibit wrote");
   const auto size = static_cast<uint64_t>(st.st_size);
   if (size > limit) {
     return Error(ErrorCode::Corruption, path + " is " + std::to_string(size) + " bytes, more than a " + what +
@@ -122,8 +124,11 @@ Result<nlohmann::json> parse_bounded_json(const std::string& text, const std::st
   } catch (const std::exception& e) {
     return Error(ErrorCode::Corruption, where + ": not valid JSON (" + e.what() + ")");
   }
-  if (!doc.refusal.empty()) return Error(ErrorCode::Corruption, where + ": " + doc.refusal + ", more than exhibit writes");
-  if (!ok) return Error(ErrorCode::Corruption, where + ": not valid JSON" + (doc.error().empty() ? "" : " (" + doc.error() + ")"));
+  if (!doc.refusal.empty())
+    return Error(ErrorCode::Corruption, where + ": " + doc.refusal + ", more than exhibit writes");
+  if (!ok)
+    return Error(ErrorCode::Corruption,
+                 where + ": not valid JSON" + (doc.error().empty() ? "" : " (" + doc.error() + ")"));
   return std::move(doc.root);
 }
 

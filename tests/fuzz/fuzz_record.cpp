@@ -11,7 +11,9 @@
 
 namespace {
 
-bool plain_hex(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string::npos; }
+bool plain_hex(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
 
 }  // namespace
 

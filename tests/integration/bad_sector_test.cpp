@@ -11,7 +11,6 @@
 using namespace exhibit;
 using namespace exhibit::test;
 
-
 TEST(BadSectors, OnlyUnreadableSectorsAreZeroFilledAndListed) {
   if (!have_nbd_rig()) GTEST_SKIP() << "needs root, loop devices, FUSE, nbdkit and nbdfuse";
   TempDir tmp;
@@ -23,8 +22,7 @@ TEST(BadSectors, OnlyUnreadableSectorsAreZeroFilledAndListed) {
   const std::string before = digest_of("sha256sum", source);
   // The first sector, one in the middle of a chunk, a run inside one 4 KiB page, a run across a
   // chunk and a read boundary, an 8 MiB bad region, and the last sector.
-  const std::vector<SectorRange> bad = {
-      {0, 1}, {2048 + 37, 1}, {4097, 6}, {8190, 9}, {16384, 16384}, {last_sector, 1}};
+  const std::vector<SectorRange> bad = {{0, 1}, {2048 + 37, 1}, {4097, 6}, {8190, 9}, {16384, 16384}, {last_sector, 1}};
 
   std::string expected = data;
   for (const auto& r : bad) expected.replace(r.first * 512, r.count * 512, std::string(r.count * 512, '\0'));
@@ -38,8 +36,7 @@ TEST(BadSectors, OnlyUnreadableSectorsAreZeroFilledAndListed) {
     const std::string base = tmp / "bad";
     auto r = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(base) + " -q --retries 1");
     ASSERT_EQ(r.exit_code, 4) << r.out << r.err;
-    EXPECT_NE(r.out.find("0-0, 2085-2085, 4097-4102, 8190-8198, 16384-32767, 49151-49151"), std::string::npos)
-        << r.out;
+    EXPECT_NE(r.out.find("0-0, 2085-2085, 4097-4102, 8190-8198, 16384-32767, 49151-49151"), std::string::npos) << r.out;
 
     auto info = run("ewfinfo -e " + sh_quote(base + ".E01"));
     ASSERT_EQ(info.exit_code, 0) << info.err;

@@ -36,8 +36,10 @@ TEST(CourtDemo, TheWalkThroughRunsAsWritten) {
   write_file(tmp / "demo.sh", script);
   // If a step fails, the loop device is detached anyway.
   const std::string bin = fs::path(exhibit_bin()).parent_path().string();
-  auto r = run("cd " + sh_quote(tmp.path()) + " && PATH=" + sh_quote(bin) + ":$PATH bash demo.sh; code=$?;"
-               " losetup -j " + sh_quote(tmp / "disk.img") + " -O NAME -n | xargs -r -n1 losetup -d; exit $code");
+  auto r = run("cd " + sh_quote(tmp.path()) + " && PATH=" + sh_quote(bin) +
+               ":$PATH bash demo.sh; code=$?;"
+               " losetup -j " +
+               sh_quote(tmp / "disk.img") + " -O NAME -n | xargs -r -n1 losetup -d; exit $code");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("VERIFIED"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("the same digest"), std::string::npos) << r.out;

@@ -62,7 +62,8 @@ class DamagedE01 : public ::testing::Test {
   // The copy of image a in `dir`, every segment.
   std::string copy_of_a(const std::string& dir) {
     fs::create_directories(tmp / dir);
-    for (const char* ext : {"E01", "E02", "E03", "E04"}) fs::copy_file(tmp / (std::string("a.") + ext), tmp / (dir + "/a." + ext));
+    for (const char* ext : {"E01", "E02", "E03", "E04"})
+      fs::copy_file(tmp / (std::string("a.") + ext), tmp / (dir + "/a." + ext));
     return tmp / (dir + "/a.E01");
   }
   TempDir tmp;
@@ -91,9 +92,9 @@ TEST_F(DamagedE01, EachSectionNamedWithItsFile) {
     const char* section;
     int nth;  // header2 is written twice
   };
-  for (const Target& t : {Target{"E01", "header2", 0}, Target{"E01", "header2", 1}, Target{"E01", "header", 0},
-                          Target{"E01", "volume", 0}, Target{"E03", "data", 0}, Target{"E04", "digest", 0},
-                          Target{"E04", "hash", 0}}) {
+  for (const Target& t :
+       {Target{"E01", "header2", 0}, Target{"E01", "header2", 1}, Target{"E01", "header", 0},
+        Target{"E01", "volume", 0}, Target{"E03", "data", 0}, Target{"E04", "digest", 0}, Target{"E04", "hash", 0}}) {
     for (const bool descriptor : {false, true}) {
       const std::string dir = std::string(t.section) + std::to_string(t.nth) + (descriptor ? "-descriptor" : "-body");
       SCOPED_TRACE(dir);
@@ -110,7 +111,8 @@ TEST_F(DamagedE01, EachSectionNamedWithItsFile) {
       // Descriptor: a byte of its "next" field; body: its 10th byte.
       flip(segment, offset + (descriptor ? 20 : image::k_ewf_section_descriptor_size + 9));
       const std::string at = " section at offset " + std::to_string(offset);
-      expect_damaged(first, {segment + ": the " + (descriptor ? std::string("descriptor of the ") : "") + t.section + at});
+      expect_damaged(first,
+                     {segment + ": the " + (descriptor ? std::string("descriptor of the ") : "") + t.section + at});
     }
   }
 }
@@ -127,7 +129,9 @@ TEST(DamagedImage, NotAnEwfFileNamedE01IsDamaged) {
 TEST(DamagedImage, ZstForgedOrTruncatedSeekTable) {
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(13 << 20, 5));
-  ASSERT_EQ(exhibit_run("acquire " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "z") + " -q --format zst").exit_code, 0);
+  ASSERT_EQ(
+      exhibit_run("acquire " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "z") + " -q --format zst").exit_code,
+      0);
   const std::string z = read_file(tmp / "z.zst");
   const uint32_t count = get32(z, z.size() - 9);
   ASSERT_GE(count, 4u);  // 4 data frames and the record
@@ -144,23 +148,23 @@ TEST(DamagedImage, ZstForgedOrTruncatedSeekTable) {
     edit(b);
     cases.push_back({name, b, says});
   };
-  forged("smaller-media", "seek table entry 1 disagrees with the frame", [&](std::string& b) {
-    put32(b, entry(1) + 4, get32(b, entry(1) + 4) - 4096);
-  });
-  forged("larger-media", "seek table entry 1 disagrees with the frame", [&](std::string& b) {
-    put32(b, entry(1) + 4, get32(b, entry(1) + 4) + 4096);
-  });
-  forged("overflowing-media", "seek table entry 0 disagrees with the frame", [&](std::string& b) {
-    put32(b, entry(0) + 4, 0xFFFFFFFFu);
-  });
+  forged("smaller-media", "seek table entry 1 disagrees with the frame",
+         [&](std::string& b) { put32(b, entry(1) + 4, get32(b, entry(1) + 4) - 4096); });
+  forged("larger-media", "seek table entry 1 disagrees with the frame",
+         [&](std::string& b) { put32(b, entry(1) + 4, get32(b, entry(1) + 4) + 4096); });
+  forged("overflowing-media", "seek table entry 0 disagrees with the frame",
+         [&](std::string& b) { put32(b, entry(0) + 4, 0xFFFFFFFFu); });
   forged("shifted-frames", "seek table entry 1 disagrees with the frame", [&](std::string& b) {
     put32(b, entry(0), get32(b, entry(0)) + 100);
     put32(b, entry(1), get32(b, entry(1)) - 100);
   });
   forged("past-the-end", "frame 1 runs past the seek table", [&](std::string& b) { put32(b, entry(1), 0xFFFFFFF0u); });
-  forged("huge-count", "the seek table claims more frames", [&](std::string& b) { put32(b, b.size() - 9, 0x7FFFFFFFu); });
-  forged("reserved-bits", "reserved bits", [&](std::string& b) { b[b.size() - 5] = static_cast<char>(b[b.size() - 5] | 0x10); });
-  forged("media-to-record", "media bytes to a skippable frame", [&](std::string& b) { put32(b, entry(count - 1) + 4, 4096); });
+  forged("huge-count", "the seek table claims more frames",
+         [&](std::string& b) { put32(b, b.size() - 9, 0x7FFFFFFFu); });
+  forged("reserved-bits", "reserved bits",
+         [&](std::string& b) { b[b.size() - 5] = static_cast<char>(b[b.size() - 5] | 0x10); });
+  forged("media-to-record", "media bytes to a skippable frame",
+         [&](std::string& b) { put32(b, entry(count - 1) + 4, 4096); });
   cases.push_back({"cut-in-half", z.substr(0, z.size() / 2), "no seek table at the end"});
   cases.push_back({"cut-short", z.substr(0, z.size() - 3), "no seek table at the end"});
   for (const auto& c : cases) {

@@ -36,16 +36,17 @@ TEST(Downstream, InstallGivesTheBinaryTheLibraryTheHeadersAndThePackage) {
   const std::string prefix = tmp / "prefix";
   auto installed = install_into(prefix);
   ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
-  for (const char* file : {"bin/exhibit", "lib/libexhibit.a", "include/exhibit/reader.hpp", "include/exhibit/verify.hpp",
-                           "lib/cmake/exhibit/exhibitConfig.cmake", "lib/cmake/exhibit/exhibitConfigVersion.cmake",
-                           "lib/cmake/exhibit/exhibitTargets.cmake"}) {
+  for (const char* file : {"bin/exhibit", "lib/libexhibit.a", "include/exhibit/reader.hpp",
+                           "include/exhibit/verify.hpp", "lib/cmake/exhibit/exhibitConfig.cmake",
+                           "lib/cmake/exhibit/exhibitConfigVersion.cmake", "lib/cmake/exhibit/exhibitTargets.cmake"}) {
     EXPECT_TRUE(fs::is_regular_file(prefix + "/" + file)) << file;
   }
   auto version = run(sh_quote(prefix + "/bin/exhibit") + " --version");
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out, std::string("exhibit ") + EXHIBIT_VERSION + "\n");
   // The installed headers stand alone: each includes only the standard library and its siblings.
-  auto foreign = run("grep -h '#include' " + sh_quote(prefix) + "/include/exhibit/*.hpp | grep -v '#include <' | "
+  auto foreign = run("grep -h '#include' " + sh_quote(prefix) +
+                     "/include/exhibit/*.hpp | grep -v '#include <' | "
                      "grep -v '#include \"exhibit/'");
   EXPECT_EQ(foreign.out, "");
   EXPECT_FALSE(fs::exists(prefix + "/include/exhibit/exit_code.hpp")) << "exit codes are the CLI's";
@@ -56,9 +57,10 @@ TEST(Downstream, FindPackageProgramReadsEveryFormatAsExportDoes) {
   const std::string prefix = tmp / "prefix", build = tmp / "downstream";
   auto installed = install_into(prefix);
   ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
-  auto configured = run(sh_quote(EXHIBIT_CMAKE_COMMAND) + " -S " + sh_quote(std::string(EXHIBIT_SOURCE_DIR) + "/tests/downstream") +
-                        " -B " + sh_quote(build) + " -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXPORT_COMPILE_COMMANDS=ON" +
-                        " -DCMAKE_PREFIX_PATH=" + sh_quote(prefix) + " -DCMAKE_CXX_COMPILER=" + sh_quote(EXHIBIT_CXX_COMPILER));
+  auto configured =
+      run(sh_quote(EXHIBIT_CMAKE_COMMAND) + " -S " + sh_quote(std::string(EXHIBIT_SOURCE_DIR) + "/tests/downstream") +
+          " -B " + sh_quote(build) + " -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXPORT_COMPILE_COMMANDS=ON" +
+          " -DCMAKE_PREFIX_PATH=" + sh_quote(prefix) + " -DCMAKE_CXX_COMPILER=" + sh_quote(EXHIBIT_CXX_COMPILER));
   ASSERT_EQ(configured.exit_code, 0) << configured.out << configured.err;
   auto built = run(sh_quote(EXHIBIT_CMAKE_COMMAND) + " --build " + sh_quote(build));
   ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
@@ -74,7 +76,8 @@ TEST(Downstream, FindPackageProgramReadsEveryFormatAsExportDoes) {
   write_file(tmp / "src.bin", random_bytes(size, 131));
   const std::string src = sh_quote(tmp / "src.bin");
   ASSERT_EQ(run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "e") + " -S 1MiB")).exit_code, 0);
-  ASSERT_EQ(run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "r") + " -S 1MiB --format raw")).exit_code, 0);
+  ASSERT_EQ(run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "r") + " -S 1MiB --format raw")).exit_code,
+            0);
   ASSERT_EQ(run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "z") + " --format zst")).exit_code, 0);
   for (const char* first : {"e.E01", "r.001", "z.zst"}) {
     SCOPED_TRACE(first);
@@ -95,7 +98,8 @@ TEST(Downstream, FindPackageProgramReadsEveryFormatAsExportDoes) {
   // before it still reads.
   const std::string data = random_bytes(2 << 20, 132);
   write_file(tmp / "d.bin", data);
-  ASSERT_EQ(run(exhibit_cmd("acquire -q -c none " + sh_quote(tmp / "d.bin") + " -o " + sh_quote(tmp / "d"))).exit_code, 0);
+  ASSERT_EQ(run(exhibit_cmd("acquire -q -c none " + sh_quote(tmp / "d.bin") + " -o " + sh_quote(tmp / "d"))).exit_code,
+            0);
   std::string stored = read_file(tmp / "d.E01");
   const auto at = stored.find(data.substr(200 * 512, 64));  // sector 200: chunk 3 of 64-sector chunks
   ASSERT_NE(at, std::string::npos);
@@ -104,7 +108,8 @@ TEST(Downstream, FindPackageProgramReadsEveryFormatAsExportDoes) {
   auto damaged = run(read_image + " " + sh_quote(tmp / "d.E01"));
   EXPECT_EQ(damaged.exit_code, 1);
   EXPECT_EQ(damaged.out, "");
-  EXPECT_EQ(damaged.err, "read_image: chunk 3 (media bytes 98304-131071) is damaged (checksum or decompression failed)\n");
+  EXPECT_EQ(damaged.err,
+            "read_image: chunk 3 (media bytes 98304-131071) is damaged (checksum or decompression failed)\n");
   auto before = run(read_image + " " + sh_quote(tmp / "d.E01") + " 0 98304");
   EXPECT_EQ(before.exit_code, 0) << before.err;
   write_file(tmp / "prefix.bin", data.substr(0, 98304));

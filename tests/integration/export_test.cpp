@@ -21,9 +21,9 @@ std::string exhibit_cmd(const std::string& args) { return sh_quote(exhibit_bin()
 TEST(Export, WholeMediaAndRangesEqualTheSource) {
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(5 << 20, 71) + std::string(1 << 20, '\0'));
-  ASSERT_EQ(run(exhibit_cmd("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") + " -S 2MiB"))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run(exhibit_cmd("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") + " -S 2MiB")).exit_code,
+      0);
   auto whole = run(exhibit_cmd("export -q " + sh_quote(tmp / "x.E01") + " -o - | sha256sum"));
   EXPECT_EQ(whole.out.substr(0, 64), digest_of("sha256sum", tmp / "src.bin"));
   auto file = run(exhibit_cmd("export -q " + sh_quote(tmp / "x.E01") + " -o " + sh_quote(tmp / "out.raw")));
@@ -31,10 +31,10 @@ TEST(Export, WholeMediaAndRangesEqualTheSource) {
   EXPECT_EQ(run("cmp " + sh_quote(tmp / "out.raw") + " " + sh_quote(tmp / "src.bin")).exit_code, 0);
   EXPECT_FALSE(fs::exists(tmp / "out.raw.partial"));
   // A range across chunk and segment boundaries, against dd.
-  auto range = run("bash -c " + sh_quote(exhibit_cmd("export -q " + sh_quote(tmp / "x.E01") +
-                                                    " -o - --offset 2000000 --length 1500001") +
-                                        " | cmp - <(dd if=" + sh_quote(tmp / "src.bin") +
-                                        " bs=1 skip=2000000 count=1500001 status=none)"));
+  auto range =
+      run("bash -c " +
+          sh_quote(exhibit_cmd("export -q " + sh_quote(tmp / "x.E01") + " -o - --offset 2000000 --length 1500001") +
+                   " | cmp - <(dd if=" + sh_quote(tmp / "src.bin") + " bs=1 skip=2000000 count=1500001 status=none)"));
   EXPECT_EQ(range.exit_code, 0) << range.out << range.err;
   // Bad requests.
   auto past = run(exhibit_cmd("export -q " + sh_quote(tmp / "x.E01") + " -o - --offset 7MiB"));
@@ -57,9 +57,8 @@ TEST(Export, ADamagedChunkStopsTheExportInsteadOfZeroFilling) {
   TempDir tmp;
   const std::string data = random_bytes(2 << 20, 72);
   write_file(tmp / "src.bin", data);
-  ASSERT_EQ(run(exhibit_cmd("acquire -q -c none " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x")))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run(exhibit_cmd("acquire -q -c none " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x"))).exit_code, 0);
   // Change a byte of sector 200 (chunk 3, sectors 192-255) where it is stored.
   std::string image = read_file(tmp / "x.E01");
   const auto at = image.find(data.substr(200 * 512, 64));
@@ -75,8 +74,8 @@ TEST(Export, ADamagedChunkStopsTheExportInsteadOfZeroFilling) {
   EXPECT_EQ(fs::file_size(tmp / "out.raw.partial"), 3u * 32768) << "exactly the chunks before the damage";
   EXPECT_EQ(read_file(tmp / "out.raw.partial"), data.substr(0, 3 * 32768));
   // To stdout: the exit code says it, and nothing after the damage was written.
-  auto piped =
-      run("bash -c " + sh_quote(exhibit_cmd("export -q " + sh_quote(tmp / "x.E01") + " -o -") + " | wc -c; exit ${PIPESTATUS[0]}"));
+  auto piped = run("bash -c " + sh_quote(exhibit_cmd("export -q " + sh_quote(tmp / "x.E01") + " -o -") +
+                                         " | wc -c; exit ${PIPESTATUS[0]}"));
   EXPECT_EQ(piped.exit_code, 1);
   EXPECT_EQ(piped.out, std::to_string(3 * 32768) + "\n");
 }
@@ -87,7 +86,8 @@ TEST(Export, InteropImagesMatchTheirReadmeAndEwfexport) {
   for (const auto& row : interop_rows(dir)) {
     SCOPED_TRACE(row.first_file);
     const std::string image = sh_quote(dir + "/" + row.first_file);
-    auto r = run("bash -c " + sh_quote(exhibit_cmd("export -q " + image + " -o -") + " | md5sum; exit ${PIPESTATUS[0]}"));
+    auto r =
+        run("bash -c " + sh_quote(exhibit_cmd("export -q " + image + " -o -") + " | md5sum; exit ${PIPESTATUS[0]}"));
     EXPECT_EQ(r.signal, 0) << "crashed";
     if (row.expected == "verifies") {
       EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const k_points[] = {"finish:closed", "finish:hashed",  "finish:staged",  "finish:state",
+const char* const k_points[] = {"finish:closed",       "finish:hashed", "finish:staged",  "finish:state",
                                 "finish:first-rename", "finish:rename", "finish:renamed", "finish:state-removed"};
 
 std::vector<std::string> leftovers(const std::string& dir) {
@@ -54,8 +54,11 @@ TEST(Finishing, AKillAtEachStepLeavesASetThatResumeFinishesOrACompleteOne) {
   const std::string source = tmp / "src.bin";
   write_file(source, random_bytes(6 << 20, 31));
   const std::string md5 = digest_of("md5sum", source), sha = digest_of("sha256sum", source);
-  ASSERT_EQ(run("cd " + sh_quote(tmp.path()) + " && openssl genpkey -algorithm ED25519 -out k.pem 2>/dev/null && "
-                "openssl pkey -in k.pem -pubout -out pub.pem").exit_code, 0);
+  ASSERT_EQ(run("cd " + sh_quote(tmp.path()) +
+                " && openssl genpkey -algorithm ED25519 -out k.pem 2>/dev/null && "
+                "openssl pkey -in k.pem -pubout -out pub.pem")
+                .exit_code,
+            0);
   int resumed = 0, complete = 0;
   for (const char* point : k_points) {
     SCOPED_TRACE(point);
@@ -74,7 +77,8 @@ TEST(Finishing, AKillAtEachStepLeavesASetThatResumeFinishesOrACompleteOne) {
         EXPECT_NE(v.exit_code, 0) << "an unfinished set verified: " << v.out;
       }
       // The signing key is never saved: the resumed run is given it again (and refuses to go on without it).
-      auto unsigned_resume = run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(b) + " --resume");
+      auto unsigned_resume =
+          run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(b) + " --resume");
       if (unsigned_resume.exit_code != 0) {
         EXPECT_EQ(unsigned_resume.exit_code, 2) << unsigned_resume.err;
         EXPECT_NE(unsigned_resume.err.find("give --sign-key"), std::string::npos) << unsigned_resume.err;
@@ -84,7 +88,8 @@ TEST(Finishing, AKillAtEachStepLeavesASetThatResumeFinishesOrACompleteOne) {
       }
       ++resumed;
     } else {
-      auto again = run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(a) + " --resume");
+      auto again =
+          run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(a) + " --resume");
       EXPECT_EQ(again.exit_code, 2) << again.err;
       EXPECT_NE(again.err.find("already finished"), std::string::npos) << again.err;
       ++complete;
@@ -94,8 +99,8 @@ TEST(Finishing, AKillAtEachStepLeavesASetThatResumeFinishesOrACompleteOne) {
       if (state_left) {
         expect_complete_set(base, tmp / "pub.pem", md5);
       } else {
-        auto v = run(sh_quote(exhibit_bin()) + " verify --require-signature --pubkey " + sh_quote(tmp / "pub.pem") + " " +
-                     sh_quote(base + ".E01"));
+        auto v = run(sh_quote(exhibit_bin()) + " verify --require-signature --pubkey " + sh_quote(tmp / "pub.pem") +
+                     " " + sh_quote(base + ".E01"));
         EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
       }
     }
@@ -118,8 +123,12 @@ TEST(Finishing, ASegmentChangedBeforeTheResumedFinishIsRefused) {
                " -o " + sh_quote(tmp / "x"));
   ASSERT_EQ(r.signal, 9);
   ASSERT_TRUE(fs::exists(tmp / "x.incomplete.E01"));
-  ASSERT_EQ(run("printf 'X' | dd of=" + sh_quote(tmp / "x.incomplete.E01") + " bs=1 seek=100000 conv=notrunc 2>/dev/null").exit_code, 0);
-  auto again = run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(tmp / "x") + " --resume");
+  ASSERT_EQ(run("printf 'X' | dd of=" + sh_quote(tmp / "x.incomplete.E01") +
+                " bs=1 seek=100000 conv=notrunc 2>/dev/null")
+                .exit_code,
+            0);
+  auto again =
+      run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(tmp / "x") + " --resume");
   EXPECT_EQ(again.exit_code, 1) << again.err;
   EXPECT_EQ(line_count(again.err), 1u) << again.err;
   EXPECT_NE(again.err.find("x.incomplete.E01 changed since it was written"), std::string::npos) << again.err;
@@ -139,10 +148,11 @@ TEST(Finishing, RawAndZstSetsFinishOrAreNamedFinished) {
     for (const char* point : {"finish:staged", "finish:renamed", "finish:state-removed"}) {
       SCOPED_TRACE(format + " " + point);
       const std::string base = tmp / (format + "-" + std::string(point + 7));
-      auto r = run("EXHIBIT_FAULT_POINT=" + std::string(point) + " " + sh_quote(exhibit_bin()) + " acquire -q --format " +
-                   format + " " + sh_quote(source) + " -o " + sh_quote(base));
+      auto r = run("EXHIBIT_FAULT_POINT=" + std::string(point) + " " + sh_quote(exhibit_bin()) +
+                   " acquire -q --format " + format + " " + sh_quote(source) + " -o " + sh_quote(base));
       ASSERT_EQ(r.signal, 9) << r.err;
-      auto again = run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(base) + " --resume");
+      auto again =
+          run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(base) + " --resume");
       const std::string image = base + (format == "zst" ? ".zst" : ".001");
       if (std::string(point) == "finish:state-removed") {
         EXPECT_EQ(again.exit_code, 2) << again.err;
@@ -153,7 +163,8 @@ TEST(Finishing, RawAndZstSetsFinishOrAreNamedFinished) {
       EXPECT_FALSE(fs::exists(base + ".resume"));
       auto v = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(image));
       EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-      auto media = run("bash -c " + sh_quote((format == "zst" ? "zstd -dc " : "cat ") + sh_quote(image) + " | sha256sum"));
+      auto media =
+          run("bash -c " + sh_quote((format == "zst" ? "zstd -dc " : "cat ") + sh_quote(image) + " | sha256sum"));
       EXPECT_EQ(media.out.substr(0, 64), sha);
     }
   }

@@ -35,7 +35,8 @@ std::string export_sha256(const std::string& image) {
 
 uint32_t le32(const std::string& s, size_t at) {
   return static_cast<unsigned char>(s[at]) | static_cast<unsigned char>(s[at + 1]) << 8 |
-         static_cast<unsigned char>(s[at + 2]) << 16 | static_cast<uint32_t>(static_cast<unsigned char>(s[at + 3])) << 24;
+         static_cast<unsigned char>(s[at + 2]) << 16 |
+         static_cast<uint32_t>(static_cast<unsigned char>(s[at + 3])) << 24;
 }
 
 struct Frame {
@@ -69,7 +70,8 @@ TEST(Formats, RawSplitAndOneFileAreTheSourceBytes) {
   ASSERT_TRUE(fs::exists(tmp / "split.001"));
   EXPECT_EQ(fs::file_size(tmp / "split.001"), 4000000u);
   EXPECT_TRUE(fs::exists(tmp / "split.005"));
-  EXPECT_EQ(run("bash -c " + sh_quote("cat " + sh_quote(tmp.path()) + "/split.0* | cmp - " + sh_quote(source))).exit_code, 0)
+  EXPECT_EQ(
+      run("bash -c " + sh_quote("cat " + sh_quote(tmp.path()) + "/split.0* | cmp - " + sh_quote(source))).exit_code, 0)
       << "cat BASE.0* must equal the source byte for byte";
   auto sums = run("cd " + sh_quote(tmp.path()) + " && sha256sum -c split.sha256sums");
   EXPECT_EQ(sums.exit_code, 0) << sums.out << sums.err;
@@ -117,8 +119,8 @@ TEST(Formats, SeekableZstdDecompressesWithZstdAndSeeks) {
   EXPECT_NE(record.find(sha), std::string::npos) << "the embedded record holds the SHA-256";
   // One frame cut out with dd and inflated by zstd is exactly its range of the source.
   const Frame& f = frames[2];
-  auto one = run("bash -c " + sh_quote("tail -c +" + std::to_string(f.offset + 1) + " " + sh_quote(zst) + " | head -c " +
-                                       std::to_string(f.compressed) + " | zstd -dc | sha256sum"));
+  auto one = run("bash -c " + sh_quote("tail -c +" + std::to_string(f.offset + 1) + " " + sh_quote(zst) +
+                                       " | head -c " + std::to_string(f.compressed) + " | zstd -dc | sha256sum"));
   write_file(tmp / "slice", data.substr(2 * frame_bytes, f.decompressed));
   EXPECT_EQ(one.out.substr(0, 64), digest_of("sha256sum", tmp / "slice"));
 
@@ -127,15 +129,15 @@ TEST(Formats, SeekableZstdDecompressesWithZstdAndSeeks) {
   run("printf 'Q' | dd of=" + sh_quote(zst) + " bs=1 seek=" + std::to_string(frames[0].compressed / 2) +
       " conv=notrunc status=none");
   const uint64_t offset = 2 * frame_bytes + 12345, length = frame_bytes + 999;
-  auto part = run(sh_quote(exhibit_bin()) + " export " + sh_quote(zst) + " -o " + sh_quote(tmp / "part") + " --offset " +
-                  std::to_string(offset) + " --length " + std::to_string(length));
+  auto part = run(sh_quote(exhibit_bin()) + " export " + sh_quote(zst) + " -o " + sh_quote(tmp / "part") +
+                  " --offset " + std::to_string(offset) + " --length " + std::to_string(length));
   ASSERT_EQ(part.exit_code, 0) << part.err;
   EXPECT_TRUE(read_file(tmp / "part") == data.substr(offset, length));
   // verify names the damaged frame and its range.
   auto v = run(sh_quote(exhibit_bin()) + " verify " + sh_quote(zst));
   EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
-  EXPECT_NE(v.out.find("BAD FRAME            frame 0: sectors 0-" + std::to_string(frame_bytes / 512 - 1) + " (bytes 0-" +
-                       std::to_string(frame_bytes - 1) + ")"),
+  EXPECT_NE(v.out.find("BAD FRAME            frame 0: sectors 0-" + std::to_string(frame_bytes / 512 - 1) +
+                       " (bytes 0-" + std::to_string(frame_bytes - 1) + ")"),
             std::string::npos)
       << v.out;
   // And export stops there instead of inventing bytes.
@@ -151,8 +153,8 @@ TEST(Formats, ExportOfEveryFormatEqualsTheSource) {
   const std::string sha = digest_of("sha256sum", source);
   // E01 pads the last sector: its export is the source and then the padding.
   acquire(source, tmp / "e", "");
-  auto e = run("bash -c " + sh_quote(sh_quote(exhibit_bin()) + " export " + sh_quote(tmp / "e.E01") + " -o - | head -c " +
-                                     std::to_string(fs::file_size(source)) + " | sha256sum"));
+  auto e = run("bash -c " + sh_quote(sh_quote(exhibit_bin()) + " export " + sh_quote(tmp / "e.E01") +
+                                     " -o - | head -c " + std::to_string(fs::file_size(source)) + " | sha256sum"));
   EXPECT_EQ(e.out.substr(0, 64), sha);
   acquire(source, tmp / "r", "--format raw");
   EXPECT_EQ(export_sha256(tmp / "r.001"), sha);

@@ -1,9 +1,9 @@
 // A source that stops answering (issue 12, item 9): the folder and the log exist before the first
 // read; a read that gets no answer is said in the log and on the progress line; Ctrl-C is logged
 // at once and the work saved while the kernel still holds the read (the process itself cannot end
-// before the kernel gives the read back); --resume then finishes the image. nbdkit's pause filter holds every read for as long as
-// the test wants, so nothing here depends on timing: EXHIBIT_STALL_SECONDS=1 only shortens the
-// 30 s after which an unanswered read is reported.
+// before the kernel gives the read back); --resume then finishes the image. nbdkit's pause filter holds every read for
+// as long as the test wants, so nothing here depends on timing: EXHIBIT_STALL_SECONDS=1 only shortens the 30 s after
+// which an unanswered read is reported.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -19,9 +19,10 @@ namespace {
 
 // Sends one command byte to the pause filter's control socket; returns its answer.
 std::string pause_control(const std::string& socket, char command) {
-  auto r = run("python3 -c \"import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); "
-               "s.sendall(sys.argv[2].encode()); print(s.recv(1).decode())\" " +
-               sh_quote(socket) + " " + std::string(1, command));
+  auto r =
+      run("python3 -c \"import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); "
+          "s.sendall(sys.argv[2].encode()); print(s.recv(1).decode())\" " +
+          sh_quote(socket) + " " + std::string(1, command));
   return r.out.substr(0, 1);
 }
 
@@ -40,7 +41,8 @@ bool contains(const std::string& path, const std::string& text) {
 
 // The exhibit process whose command line holds `pattern` (not the shells around it).
 std::string pid_of(const std::string& pattern) {
-  auto r = run("for p in $(pgrep -f " + sh_quote(pattern) + "); do [ \"$(readlink /proc/$p/exe)\" = " + sh_quote(exhibit_bin()) + " ] && echo $p; done");
+  auto r = run("for p in $(pgrep -f " + sh_quote(pattern) +
+               "); do [ \"$(readlink /proc/$p/exe)\" = " + sh_quote(exhibit_bin()) + " ] && echo $p; done");
   return r.out.substr(0, r.out.find('\n'));
 }
 
@@ -56,7 +58,8 @@ struct PausedSource {
   explicit PausedSource(TempDir& t) : tmp(t) {
     write_file(file, random_bytes(24 << 20, 41) + std::string(8 << 20, '\0'));
     md5 = digest_of("md5sum", file);
-    disk = std::make_unique<NbdDisk>(file, "--filter=pause --filter=rate", "rate=20M pause-control=" + socket, tmp.path());
+    disk = std::make_unique<NbdDisk>(file, "--filter=pause --filter=rate", "rate=20M pause-control=" + socket,
+                                     tmp.path());
     if (disk->ok()) loop = std::make_unique<LoopDevice>(disk->file(), /*read_only=*/true, 512, /*direct_io=*/true);
   }
   ~PausedSource() {
@@ -70,7 +73,8 @@ struct PausedSource {
 }  // namespace
 
 TEST(Hang, AnUnansweredReadIsReportedAndCtrlCIsLoggedAtOnce) {
-  if (!have_nbd_rig() || !have_tool("script") || !have_tool("python3")) GTEST_SKIP() << "needs the nbdkit rig, script and python3";
+  if (!have_nbd_rig() || !have_tool("script") || !have_tool("python3"))
+    GTEST_SKIP() << "needs the nbdkit rig, script and python3";
   TempDir tmp;
   PausedSource src(tmp);
   ASSERT_TRUE(src.ok());
@@ -85,7 +89,8 @@ TEST(Hang, AnUnansweredReadIsReportedAndCtrlCIsLoggedAtOnce) {
   ASSERT_EQ(pause_control(src.socket, 'p'), "P");
   const std::string pid = pid_of("acquire " + src.loop->path() + " -o " + base);
   ASSERT_TRUE(alive(pid));
-  EXPECT_TRUE(eventually([&] { return contains(base + ".log", "NO ANSWER from the source for"); })) << read_file(base + ".log");
+  EXPECT_TRUE(eventually([&] { return contains(base + ".log", "NO ANSWER from the source for"); }))
+      << read_file(base + ".log");
   EXPECT_TRUE(eventually([&] { return contains(tmp / "tty.txt", "NO ANSWER from the source for"); }));
   // It answers again: the log says so and the acquisition goes on; then it stops answering again.
   ASSERT_EQ(pause_control(src.socket, 'r'), "R");
@@ -120,10 +125,12 @@ TEST(Hang, TheLogExistsBeforeTheFirstRead) {
   ASSERT_EQ(pause_control(src.socket, 'p'), "P");  // not one read is answered
   const std::string base = tmp / "new/folder/x";
   const std::string command = sh_quote(exhibit_bin()) + " acquire -q " + src.loop->path() + " -o " + sh_quote(base);
-  run("(EXHIBIT_STALL_SECONDS=1 sh -c " + sh_quote(command + " 2>" + sh_quote(tmp / "err") + "; echo $? > " + sh_quote(tmp / "rc")) +
+  run("(EXHIBIT_STALL_SECONDS=1 sh -c " +
+      sh_quote(command + " 2>" + sh_quote(tmp / "err") + "; echo $? > " + sh_quote(tmp / "rc")) +
       " >/dev/null 2>&1 &)");
   EXPECT_TRUE(eventually([&] { return contains(base + ".log", "acquisition started"); }));
-  EXPECT_TRUE(eventually([&] { return contains(base + ".log", "NO ANSWER from the source for"); })) << read_file(base + ".log");
+  EXPECT_TRUE(eventually([&] { return contains(base + ".log", "NO ANSWER from the source for"); }))
+      << read_file(base + ".log");
   EXPECT_TRUE(contains(base + ".log", "a read of bytes 0-")) << read_file(base + ".log");
   const std::string pid = pid_of("acquire -q " + src.loop->path() + " -o " + base);
   ASSERT_TRUE(alive(pid));

@@ -41,8 +41,8 @@ void expect_self_contained(const std::string& html) {
   }
   const auto style = html.find("<style>");
   if (style != std::string::npos) markup += html.substr(style, html.find("</style>") - style);
-  for (const char* needle : {"http:", "https:", "src=", "href=", "url(", "@import", "<script", "<link", "<iframe",
-                             "<img", "onerror"}) {
+  for (const char* needle :
+       {"http:", "https:", "src=", "href=", "url(", "@import", "<script", "<link", "<iframe", "<img", "onerror"}) {
     EXPECT_EQ(markup.find(needle), std::string::npos) << "found " << needle;
   }
 }

@@ -29,8 +29,11 @@ TEST(ImageReader, ReadsAnyOffsetInAnyOrderInEveryFormat) {
   const std::string data = random_bytes((1 << 20) + 5 * 512, 141);  // a short last unit
   write_file(tmp / "src.bin", data);
   const std::string src = sh_quote(tmp / "src.bin");
-  ASSERT_EQ(run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "e") + " --chunk-sectors 8 -S 256KiB")).exit_code, 0);
-  ASSERT_EQ(run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "r") + " --format raw -S 300000")).exit_code, 0);
+  ASSERT_EQ(
+      run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "e") + " --chunk-sectors 8 -S 256KiB")).exit_code,
+      0);
+  ASSERT_EQ(run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "r") + " --format raw -S 300000")).exit_code,
+            0);
   ASSERT_EQ(run(exhibit_cmd("acquire -q " + src + " -o " + sh_quote(tmp / "z") + " --format zst")).exit_code, 0);
   for (const char* first : {"e.E01", "r.001", "z.zst"}) {
     SCOPED_TRACE(first);
@@ -42,7 +45,8 @@ TEST(ImageReader, ReadsAnyOffsetInAnyOrderInEveryFormat) {
     for (int i = 0; i < 200; ++i) {  // backwards, forwards, within one unit and across several
       const uint64_t offset = rng() % data.size();
       const size_t size = static_cast<size_t>(rng() % 70000);
-      ASSERT_TRUE(read_at(*reader, offset, size) == data.substr(offset, size)) << "offset " << offset << " size " << size;
+      ASSERT_TRUE(read_at(*reader, offset, size) == data.substr(offset, size))
+          << "offset " << offset << " size " << size;
     }
     EXPECT_EQ(read_at(*reader, data.size() - 10, 100), data.substr(data.size() - 10)) << "short at the end";
     EXPECT_EQ(read_at(*reader, data.size(), 100), "");
@@ -58,7 +62,8 @@ TEST(ImageReader, ADamagedChunkIsAnErrorAndTheChunksAroundItStillRead) {
   TempDir tmp;
   const std::string data = random_bytes(1 << 20, 142);
   write_file(tmp / "src.bin", data);
-  ASSERT_EQ(run(exhibit_cmd("acquire -q -c none " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "d"))).exit_code, 0);
+  ASSERT_EQ(
+      run(exhibit_cmd("acquire -q -c none " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "d"))).exit_code, 0);
   std::string stored = read_file(tmp / "d.E01");
   const auto at = stored.find(data.substr(200 * 512, 64));  // sector 200: chunk 3 of 64-sector chunks
   ASSERT_NE(at, std::string::npos);

@@ -17,7 +17,8 @@ TEST(Interrupt, SigintStopsAndLeavesAnUnfinishedImage) {
   // SIGINT once the log exists: the handler is installed before it is made (earlier, a background
   // job of a non-interactive shell ignores SIGINT, whatever the machine's speed).
   auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(tmp / "big.img") + " -o " + sh_quote(base) +
-               " -q & pid=$!; i=0; while [ ! -s " + sh_quote(base + ".log") + " ] && [ $i -lt 1200 ]; do sleep 0.05; "
+               " -q & pid=$!; i=0; while [ ! -s " + sh_quote(base + ".log") +
+               " ] && [ $i -lt 1200 ]; do sleep 0.05; "
                "i=$((i+1)); done; kill -INT $pid; wait $pid; echo \"exit=$?\"");
   EXPECT_NE(r.out.find("exit=3"), std::string::npos) << r.out << r.err;
   EXPECT_EQ(line_count(r.err), 1u) << r.err;

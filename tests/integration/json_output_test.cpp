@@ -22,11 +22,12 @@ std::string schema_path() { return std::string(EXHIBIT_SOURCE_DIR) + "/docs/outp
 // Validates `document` with python3-jsonschema (Draft 2020-12); "" when valid, else the reason.
 std::string schema_errors(const std::string& document, const std::string& scratch) {
   write_file(scratch + "/doc.json", document);
-  auto r = run("python3 -c 'import json, sys, jsonschema\n"
-               "schema = json.load(open(sys.argv[1]))\n"
-               "jsonschema.Draft202012Validator.check_schema(schema)\n"
-               "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2], encoding=\"utf-8\")))' " +
-               sh_quote(schema_path()) + " " + sh_quote(scratch + "/doc.json"));
+  auto r =
+      run("python3 -c 'import json, sys, jsonschema\n"
+          "schema = json.load(open(sys.argv[1]))\n"
+          "jsonschema.Draft202012Validator.check_schema(schema)\n"
+          "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2], encoding=\"utf-8\")))' " +
+          sh_quote(schema_path()) + " " + sh_quote(scratch + "/doc.json"));
   return r.exit_code == 0 ? "" : r.out + r.err;
 }
 

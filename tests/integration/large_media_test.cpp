@@ -40,7 +40,8 @@ TEST_P(LargeMedia, DefaultChunkGrowsAndMemoryStaysBounded) {
   // Once a saved state holds written chunks (the pipeline is full by then), the peak resident
   // memory (kB), then Ctrl-C.
   auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(base) +
-               " -q & pid=$!; " + wait_for_chunks(base + ".resume", 1) + "hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
+               " -q & pid=$!; " + wait_for_chunks(base + ".resume", 1) +
+               "hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
                " kill -INT $pid; wait $pid; echo \"exit=$? hwm=$hwm\"");
   EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;
   const std::string hwm = field_after(r.out, "hwm=");
@@ -117,7 +118,8 @@ TEST(LargeMedia16T, FirstGiBWrittenCorrectlyAndResumable) {
   // Poll the saved state (up to 3 minutes, for slow sanitizer builds) until it covers 1 GiB.
   const std::string wait_for_gib = wait_for_chunks(state, gib / chunk);
   auto r = run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(disk.file()) + " -o " + sh_quote(base) +
-               " -q & pid=$!; " + wait_for_gib + " hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
+               " -q & pid=$!; " + wait_for_gib +
+               " hwm=$(awk '/^VmHWM:/ {print $2}' /proc/$pid/status);"
                " kill -INT $pid; wait $pid; echo \"exit=$? hwm=$hwm\"");
   EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.err.find(" --resume"), std::string::npos) << r.err;

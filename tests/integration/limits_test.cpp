@@ -114,8 +114,9 @@ TEST(Limits, PieceSizeBelowOneMiBIsRefused) {
   const std::string big = tmp / "big.img";
   write_file(big, "");
   fs::resize_file(big, (uint64_t{64} << 30) + 512);  // sparse
-  expect_one_line_error(run_measured("acquire -q " + sh_quote(big) + " -o " + sh_quote(tmp / "y") + " --piece-size 1MiB").result,
-                        2, "use --piece-size 2MiB or more, or 0 for none");
+  expect_one_line_error(
+      run_measured("acquire -q " + sh_quote(big) + " -o " + sh_quote(tmp / "y") + " --piece-size 1MiB").result, 2,
+      "use --piece-size 2MiB or more, or 0 for none");
   EXPECT_FALSE(fs::exists(tmp / "y.log"));
   EXPECT_FALSE(fs::exists(tmp / "x.E01"));
 }
@@ -124,7 +125,8 @@ TEST(Limits, RecordOfOneGiBIsRefusedUnread) {
   TempDir tmp;
   const std::string record = small_image(tmp);
   fs::resize_file(record, uint64_t{1} << 30);  // sparse: a gigabyte of zero bytes
-  const std::string why = "img.manifest.json is 1073741824 bytes, more than a record exhibit writes can be (32 MiB): not read";
+  const std::string why =
+      "img.manifest.json is 1073741824 bytes, more than a record exhibit writes can be (32 MiB): not read";
   auto verify = run_measured("verify -q " + sh_quote(tmp / "img.E01"));
   expect_one_line_error(verify.result, 1, why);
   EXPECT_NE(verify.result.out.find("verdict: FAILED"), std::string::npos) << verify.result.out;
@@ -156,7 +158,8 @@ TEST(Limits, ResumeStateOverTheLimitIsRefusedUnread) {
   write_file(tmp / "img.resume", "");
   fs::resize_file(tmp / "img.resume", uint64_t{1} << 30);
   auto r = run_measured("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "img") + " --resume");
-  expect_one_line_error(r.result, 1, "img.resume is 1073741824 bytes, more than a resume state exhibit writes can be (32 MiB): not read");
+  expect_one_line_error(
+      r.result, 1, "img.resume is 1073741824 bytes, more than a resume state exhibit writes can be (32 MiB): not read");
   EXPECT_LT(r.peak_kib, k_limit_kib);
 }
 
@@ -170,10 +173,11 @@ TEST(Limits, ManyThreadsAndLargestChunksStayUnder256MiB) {
     const char* options;
     const char* first;
   };
-  for (const Case& c : {Case{"e01", "-j 256", "e01.E01"}, Case{"zst", "--format zst -c best -j 256", "zst.zst"},
-                        Case{"big", "--chunk-sectors 65536 -j 256", "big.E01"},
-                        Case{"raw", "--format raw -j 256", "raw.001"}}) {
-    auto a = run_measured("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / c.name) + " " + c.options);
+  for (const Case& c :
+       {Case{"e01", "-j 256", "e01.E01"}, Case{"zst", "--format zst -c best -j 256", "zst.zst"},
+        Case{"big", "--chunk-sectors 65536 -j 256", "big.E01"}, Case{"raw", "--format raw -j 256", "raw.001"}}) {
+    auto a =
+        run_measured("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / c.name) + " " + c.options);
     EXPECT_EQ(a.result.exit_code, 0) << c.name << a.result.err;
     EXPECT_LT(a.peak_kib, k_limit_kib) << "acquire " << c.options;
     auto v = run_measured("verify -q -j 256 " + sh_quote(tmp / c.first));

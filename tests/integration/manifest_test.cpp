@@ -95,7 +95,8 @@ TEST(Manifest, ADifferentImageUnderTheRecordIsCaughtAndThePieceNamed) {
   // one a's record describes.
   for (const auto& e : fs::directory_iterator(tmp.path())) {
     const std::string name = e.path().filename().string();
-    if (name.rfind("b.E", 0) == 0) fs::copy_file(e.path(), tmp / "a" + name.substr(1), fs::copy_options::overwrite_existing);
+    if (name.rfind("b.E", 0) == 0)
+      fs::copy_file(e.path(), tmp / "a" + name.substr(1), fs::copy_options::overwrite_existing);
   }
   auto v = run(sh_quote(exhibit_bin()) + " verify " + sh_quote(tmp / "a.E01"));
   EXPECT_EQ(v.exit_code, 1) << v.out << v.err;

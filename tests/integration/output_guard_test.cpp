@@ -93,8 +93,8 @@ TEST(OutputGuard, CopiesThatAreTheSameFileAreRefusedBeforeAnythingIsCreated) {
   fs::create_directory(e.tmp / "out");
   fs::create_directory_symlink(e.tmp / "out", e.tmp / "alias");
   for (const std::string& second : {e.tmp / "out/./x", e.tmp / "alias/x", e.tmp / "out/sub/../x"}) {
-    expect_refused(exhibit_run("acquire -q " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "out/x") + " --second-output " +
-                               sh_quote(second)),
+    expect_refused(exhibit_run("acquire -q " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "out/x") +
+                               " --second-output " + sh_quote(second)),
                    "is the same file as");
     EXPECT_TRUE(fs::is_empty(e.tmp / "out")) << second;
   }
@@ -115,8 +115,8 @@ TEST(OutputGuard, VerifyReportNeverReplacesAFileOfTheImage) {
     EXPECT_EQ(digest_of("sha256sum", target), before) << name;
   }
   // Nor the source given with --source, nor an existing file without --force.
-  expect_refused(exhibit_run("verify -q -f " + sh_quote(e.tmp / "x.E01") + " --source " + sh_quote(e.src) + " --report " +
-                             sh_quote(e.src)),
+  expect_refused(exhibit_run("verify -q -f " + sh_quote(e.tmp / "x.E01") + " --source " + sh_quote(e.src) +
+                             " --report " + sh_quote(e.src)),
                  "it is the source");
   write_file(e.tmp / "old.html", "keep me");
   expect_refused(exhibit_run("verify -q " + sh_quote(e.tmp / "x.E01") + " --report " + sh_quote(e.tmp / "old.html")),
@@ -134,7 +134,8 @@ TEST(OutputGuard, ExportNeverWritesOverTheImageOrItsRecord) {
   Evidence e;
   ASSERT_EQ(exhibit_run("acquire -q " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "x")).exit_code, 0);
   const std::string before = digest_of("sha256sum", e.tmp / "x.manifest.json");
-  expect_refused(exhibit_run("export -q -f " + sh_quote(e.tmp / "x.E01") + " -o " + sh_quote(e.tmp / "x.manifest.json")),
+  expect_refused(exhibit_run("export -q -f " + sh_quote(e.tmp / "x.E01") + " -o " +
+                             sh_quote(e.tmp / "x.manifest.json")),
                  "it is a file of the image being exported");
   EXPECT_EQ(digest_of("sha256sum", e.tmp / "x.manifest.json"), before);
 }
@@ -145,9 +146,11 @@ TEST(OutputGuard, DeviceNodesAndTheLoopBackingFileAreNeverWritten) {
   LoopDevice loop(e.src, /*read_only=*/true);
   ASSERT_TRUE(loop.ok());
   for (const std::string& report : {loop.path(), e.src, std::string("/dev/null")}) {
-    expect_refused(exhibit_run("acquire -q -f " + sh_quote(loop.path()) + " -o " + sh_quote(e.tmp / "x") + " --report " +
-                               sh_quote(report)),
-                   report == "/dev/null" ? "it is a character device" : report == e.src ? "the file behind the source" : "it is the source");
+    expect_refused(exhibit_run("acquire -q -f " + sh_quote(loop.path()) + " -o " + sh_quote(e.tmp / "x") +
+                               " --report " + sh_quote(report)),
+                   report == "/dev/null" ? "it is a character device"
+                   : report == e.src     ? "the file behind the source"
+                                         : "it is the source");
   }
   struct stat st {};
   ASSERT_EQ(::stat(loop.path().c_str(), &st), 0);
@@ -184,7 +187,8 @@ TEST(OutputGuard, NothingIsWrittenOntoAFileSystemOfTheSourceEvenWithAllowMounted
     EXPECT_FALSE(fs::exists(tmp / "x.log"));
   }
   // A file system elsewhere is fine.
-  auto ok = exhibit_run("acquire -q --allow-mounted " + sh_quote(loop.path() + "p1") + " -o " + sh_quote(tmp / "elsewhere/x"));
+  auto ok = exhibit_run("acquire -q --allow-mounted " + sh_quote(loop.path() + "p1") + " -o " +
+                        sh_quote(tmp / "elsewhere/x"));
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(digest_of("sha256sum", disk), before);
 }

@@ -21,7 +21,8 @@ namespace {
 
 CommandResult acquire(const std::string& source, const std::string& base, const std::string& extra,
                       const std::string& env = "") {
-  return run(env + " " + sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(base) + " " + extra);
+  return run(env + " " + sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(base) + " " +
+             extra);
 }
 
 void expect_refused(const CommandResult& r, const std::string& message, const std::string& base) {
@@ -38,13 +39,15 @@ TEST(RefusedOptions, ChunkSectorsZero) {
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(1 << 20, 1));
   expect_refused(acquire(tmp / "src.bin", tmp / "x", "--chunk-sectors 0"),
-                 "--chunk-sectors 0 is not a chunk size: give a power of two from 1 to 65536, or leave it out", tmp / "x");
+                 "--chunk-sectors 0 is not a chunk size: give a power of two from 1 to 65536, or leave it out",
+                 tmp / "x");
 }
 
 TEST(RefusedOptions, SegmentSizeSmallerThanASegmentCanBe) {
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(3 << 20, 2));
-  const std::string e01 = "is smaller than a segment can be: the smallest is 49152 (one chunk of 32768 bytes and its sections)";
+  const std::string e01 =
+      "is smaller than a segment can be: the smallest is 49152 (one chunk of 32768 bytes and its sections)";
   expect_refused(acquire(tmp / "src.bin", tmp / "x", "-S 1"), "--segment-size 1 " + e01, tmp / "x");
   expect_refused(acquire(tmp / "src.bin", tmp / "x", "-S 49151 -c none"), "--segment-size 49151 " + e01, tmp / "x");
   expect_refused(acquire(tmp / "src.bin", tmp / "x", "-S 1MiB --chunk-sectors 65536"),

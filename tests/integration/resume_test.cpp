@@ -72,8 +72,8 @@ void expect_verified_copy_of(const std::string& base, const std::string& source)
   }
   auto ours = run(sh_quote(exhibit_bin()) + " verify -q " + sh_quote(image));
   EXPECT_EQ(ours.exit_code, 0) << ours.out << ours.err;
-  auto exported = run("bash -c " + sh_quote(sh_quote(exhibit_bin()) + " export " + sh_quote(image) +
-                                             " -o - | sha256sum"));
+  auto exported =
+      run("bash -c " + sh_quote(sh_quote(exhibit_bin()) + " export " + sh_quote(image) + " -o - | sha256sum"));
   EXPECT_EQ(exported.out.substr(0, 64), digest_of("sha256sum", source));
   EXPECT_FALSE(fs::exists(base + ".resume")) << "the resume state goes once the image is finished";
 }
@@ -190,8 +190,9 @@ TEST(Resume, KeepsEveryUnreadableSectorAcrossInterruptions) {
   ASSERT_TRUE(loop.ok());
   const std::string base = tmp / "img";
   // Ctrl-C once some bad sectors were met (and the state saved), so some come after it too.
-  auto r = run(acquire_cmd(loop.path(), base, "--retries 0") + " & pid=$!; " + wait_for_text(base + ".log", "UNREADABLE") +
-               wait_for_text(base + ".resume") + "kill -INT $pid; wait $pid; echo exit=$?");
+  auto r = run(acquire_cmd(loop.path(), base, "--retries 0") + " & pid=$!; " +
+               wait_for_text(base + ".log", "UNREADABLE") + wait_for_text(base + ".resume") +
+               "kill -INT $pid; wait $pid; echo exit=$?");
   ASSERT_EQ(field_after(r.out, "exit="), "3") << r.out << r.err;
   auto again = run(acquire_cmd(loop.path(), base, "--resume"));
   ASSERT_EQ(again.exit_code, 4) << again.out << again.err;
@@ -271,7 +272,8 @@ TEST(Resume, RefusesAnotherSourceAndBadRequests) {
   const std::string source = tmp / "source.img";
   run("truncate -s 2G " + sh_quote(source));
   const std::string base = tmp / "img";
-  run(acquire_cmd(source, base, "-j 1 -c best") + " & pid=$!; " + wait_for_text(base + ".resume") + "kill -INT $pid; wait $pid");
+  run(acquire_cmd(source, base, "-j 1 -c best") + " & pid=$!; " + wait_for_text(base + ".resume") +
+      "kill -INT $pid; wait $pid");
   ASSERT_TRUE(fs::exists(base + ".resume"));
   const std::string state = read_file(base + ".resume");
 
@@ -325,14 +327,16 @@ void PrintTo(const DamageCase& c, std::ostream* os) { *os << c.options << ", cha
 
 // Starts an acquisition through a rate-limited source and interrupts it with Ctrl-C once its
 // saved state holds at least `bytes` media bytes (no guess at how long that takes).
-std::string interrupt_after(const std::string& source, const std::string& base, const std::string& extra, uint64_t bytes) {
+std::string interrupt_after(const std::string& source, const std::string& base, const std::string& extra,
+                            uint64_t bytes) {
   const std::string state = sh_quote(base + ".resume");
   // Media bytes saved: raw and zst count them, E01 counts 32 KiB chunks.
   const std::string saved = "awk -F': ' '/\"media_bytes\"/{m=$2+0} /\"chunks\"/{c=$2*32768} END{print (m>c?m:c)+0}' " +
                             state + " 2>/dev/null";
-  auto r = run("bash -c " + sh_quote(acquire_cmd(source, base, extra) + " & pid=$!; while kill -0 $pid 2>/dev/null; do [ \"$(" +
-                                     saved + ")\" -ge " + std::to_string(bytes) +
-                                     " ] && break; sleep 0.1; done; kill -INT $pid; wait $pid; echo exit=$?"));
+  auto r = run("bash -c " +
+               sh_quote(acquire_cmd(source, base, extra) + " & pid=$!; while kill -0 $pid 2>/dev/null; do [ \"$(" +
+                        saved + ")\" -ge " + std::to_string(bytes) +
+                        " ] && break; sleep 0.1; done; kill -INT $pid; wait $pid; echo exit=$?"));
   return field_after(r.out, "exit=");
 }
 
@@ -378,9 +382,11 @@ TEST_P(ResumeDamage, ChangedWrittenByteRefusesTheResume) {
     EXPECT_EQ(copy.at("span_bytes"), 16u << 20);
     const std::string where = std::string(c.written_file) == "img.incomplete.raw"
                                   ? tmp / "img.incomplete.raw bytes 0-16777215"
-                                  : tmp / "img.incomplete.001 bytes 0-8388607 and " + tmp / "img.incomplete.002 bytes 0-8388607";
+                                  : tmp / "img.incomplete.001 bytes 0-8388607 and " +
+                                        tmp / "img.incomplete.002 bytes 0-8388607";
     EXPECT_NE(r.err.find(where + " differ from what was written before the interruption; not resumed"),
-              std::string::npos) << r.err;
+              std::string::npos)
+        << r.err;
   } else {
     EXPECT_NE(r.err.find("damaged at media bytes"), std::string::npos) << r.err;
   }
@@ -398,12 +404,15 @@ TEST_P(ResumeDamage, ChangedWrittenByteRefusesTheResume) {
     flip_byte(file, last);
     r = run(acquire_cmd(loop.path(), base, "--resume"));
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find(file + " bytes " + std::to_string(first) + "-" + std::to_string(std::min(first + span, written) - 1) +
-                         " differ from what was written"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(file + " bytes " + std::to_string(first) + "-" +
+                         std::to_string(std::min(first + span, written) - 1) + " differ from what was written"),
+              std::string::npos)
+        << r.err;
     flip_byte(file, last);
   }
   EXPECT_EQ(nlohmann::json::parse(read_file(base + ".resume")).at("progress").at("copies").at(0).at("media_bytes"),
-            written) << "a refused resume keeps the saved state: " << saved_state;
+            written)
+      << "a refused resume keeps the saved state: " << saved_state;
 
   r = run(acquire_cmd(loop.path(), base, "-j 2 --resume"));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -411,10 +420,9 @@ TEST_P(ResumeDamage, ChangedWrittenByteRefusesTheResume) {
   EXPECT_EQ(digest_of("sha256sum", source), before);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Formats, ResumeDamage,
-    ::testing::Values(DamageCase{"raw", "--format raw -S 0", "img.incomplete.raw"},
-                      DamageCase{"raw_split", "--format raw -S 8MiB", "img.incomplete.001"},
-                      DamageCase{"zst", "--format zst", "img.incomplete.zst"},
-                      DamageCase{"e01", "--format e01", "img.incomplete.E01"}),
-    [](const ::testing::TestParamInfo<DamageCase>& i) { return std::string(i.param.name); });
+INSTANTIATE_TEST_SUITE_P(Formats, ResumeDamage,
+                         ::testing::Values(DamageCase{"raw", "--format raw -S 0", "img.incomplete.raw"},
+                                           DamageCase{"raw_split", "--format raw -S 8MiB", "img.incomplete.001"},
+                                           DamageCase{"zst", "--format zst", "img.incomplete.zst"},
+                                           DamageCase{"e01", "--format e01", "img.incomplete.E01"}),
+                         [](const ::testing::TestParamInfo<DamageCase>& i) { return std::string(i.param.name); });

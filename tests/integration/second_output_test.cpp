@@ -106,7 +106,8 @@ TEST(SecondOutput, BothCopiesResumeTogether) {
     SCOPED_TRACE(from_second ? "resumed from the second copy" : "resumed from the first copy");
     const std::string a = tmp / (from_second ? "a2" : "a1"), b = tmp / (from_second ? "copies/b2" : "copies/b1");
     // kill -9 once the saved state holds chunks (polled, not guessed: the load of the machine does not matter).
-    const std::string chunks = "awk -F': ' '/\"chunks\"/{c=$2+0} END{print c+0}' " + sh_quote(a + ".resume") + " 2>/dev/null";
+    const std::string chunks = "awk -F': ' '/\"chunks\"/{c=$2+0} END{print c+0}' " + sh_quote(a + ".resume") +
+                               " 2>/dev/null";
     auto r = run("bash -c " + sh_quote(acquire_cmd(loop.path(), a, b, "-j 2") +
                                        " & pid=$!; while kill -0 $pid 2>/dev/null; do [ \"$(" + chunks +
                                        ")\" -gt 0 ] && break; sleep 0.1; done; kill -9 $pid; wait $pid; echo exit=$?"));

@@ -24,7 +24,8 @@ void make_pki(const std::string& dir) {
     auto r = run(cmd);
     ASSERT_EQ(r.exit_code, 0) << cmd << "\n" << r.err;
   };
-  must("cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -subj '/CN=Test Lab CA'"
+  must("cd " + d +
+       " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -subj '/CN=Test Lab CA'"
        " -days 30 -addext basicConstraints=critical,CA:true -addext keyUsage=critical,keyCertSign,cRLSign");
   const std::vector<std::pair<std::string, std::string>> kinds = {
       {"rsa", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048"},
@@ -33,22 +34,23 @@ void make_pki(const std::string& dir) {
   for (const auto& [kind, args] : kinds) {
     must("cd " + d + " && openssl genpkey " + args + " -out " + kind + ".key && openssl pkey -in " + kind +
          ".key -pubout -out " + kind + ".pub && openssl req -new -key " + kind + ".key -subj '/CN=Examiner " + kind +
-         "' -out " + kind + ".csr && openssl x509 -req -in " + kind + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial"
-         " -days 30 -out " + kind + ".pem");
+         "' -out " + kind + ".csr && openssl x509 -req -in " + kind +
+         ".csr -CA ca.pem -CAkey ca.key -CAcreateserial"
+         " -days 30 -out " +
+         kind + ".pem");
   }
-  write_file(dir + "/tsa.cnf",
-             "[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\nserial = " + dir +
-                 "/tsa.serial\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\n"
-                 "ess_cert_id_alg = sha256\n[ tsa_ext ]\nbasicConstraints = CA:false\n"
-                 "extendedKeyUsage = critical,timeStamping\n");
+  write_file(dir + "/tsa.cnf", "[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\nserial = " + dir +
+                                   "/tsa.serial\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\n"
+                                   "ess_cert_id_alg = sha256\n[ tsa_ext ]\nbasicConstraints = CA:false\n"
+                                   "extendedKeyUsage = critical,timeStamping\n");
   write_file(dir + "/tsa.serial", "01\n");
-  must("cd " + d + " && openssl req -newkey rsa:2048 -nodes -keyout tsa.key -subj '/CN=Test TSA' -out tsa.csr &&"
+  must("cd " + d +
+       " && openssl req -newkey rsa:2048 -nodes -keyout tsa.key -subj '/CN=Test TSA' -out tsa.csr &&"
        " openssl x509 -req -in tsa.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -out tsa.pem"
        " -extfile tsa.cnf -extensions tsa_ext");
 }
 
 CommandResult run_exhibit(const std::string& args) { return run(sh_quote(exhibit_bin()) + " " + args); }
-
 
 // The printed command that starts with `prefix`, run in `dir`.
 CommandResult run_printed(const std::string& verify_out, const std::string& prefix, const std::string& dir) {
@@ -108,7 +110,7 @@ TEST_P(CmsSigning, WithACertificateFromATestCa) {
   write_file(tmp / "src.bin", random_bytes(1 << 20, 31));
   const std::string kind = GetParam();
   auto a = run_exhibit("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") + " --sign-key " +
-                   sh_quote(pki(kind + ".key")) + " --sign-cert " + sh_quote(pki(kind + ".pem")));
+                       sh_quote(pki(kind + ".key")) + " --sign-cert " + sh_quote(pki(kind + ".pem")));
   ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
   ASSERT_TRUE(fs::exists(tmp / "x.manifest.json.p7s"));
   EXPECT_NE(read_file(tmp / "x.log").find("signer: /CN=Examiner " + kind), std::string::npos);
@@ -121,15 +123,17 @@ TEST_P(CmsSigning, WithACertificateFromATestCa) {
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   EXPECT_NE(ok.err.find("Verification successful"), std::string::npos) << ok.err;
   // Another CA is not trusted.
-  auto other = run("cd " + sh_quote(tmp.path()) + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1"
+  auto other = run("cd " + sh_quote(tmp.path()) +
+                   " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1"
                    " -nodes -keyout o.key -out other.pem -subj '/CN=Other CA' -days 1");
   ASSERT_EQ(other.exit_code, 0) << other.err;
   auto untrusted = run_exhibit("verify -q " + sh_quote(tmp / "x.E01") + " --trust " + sh_quote(tmp / "other.pem"));
   EXPECT_EQ(untrusted.exit_code, 1) << untrusted.out;
   EXPECT_NE(untrusted.out.find("x.manifest.json.p7s: INVALID"), std::string::npos) << untrusted.out;
 
-  const auto rejected = expect_rejected_after_one_byte(tmp.path(), trust, "x.manifest.json.p7s: INVALID (does not match",
-                                                      "openssl cms -verify");
+  const auto rejected = expect_rejected_after_one_byte(tmp.path(), trust,
+                                                       "x.manifest.json.p7s: INVALID (does not match",
+                                                       "openssl cms -verify");
   EXPECT_NE(rejected.err.find("Verification failure"), std::string::npos) << rejected.err;
 }
 
@@ -138,7 +142,7 @@ TEST_P(PlainSigning, WithoutACertificate) {
   write_file(tmp / "src.bin", random_bytes(1 << 20, 32));
   const std::string kind = GetParam();
   auto a = run_exhibit("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") + " --sign-key " +
-                   sh_quote(pki(kind + ".key")));
+                       sh_quote(pki(kind + ".key")));
   ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
   ASSERT_TRUE(fs::exists(tmp / "x.manifest.json.sig"));
   EXPECT_FALSE(fs::exists(tmp / "x.manifest.json.p7s"));
@@ -166,7 +170,7 @@ TEST_P(PlainSigning, WithoutACertificate) {
   EXPECT_NE(ok.out.find("Signature Verified Successfully"), std::string::npos) << ok.out << ok.err;
   // Another signer's public key does not verify it.
   auto wrong = run_exhibit("verify -q " + sh_quote(tmp / "x.E01") + " --pubkey " +
-                       sh_quote(pki((kind == "rsa" ? "ec" : "rsa") + std::string(".pub"))));
+                           sh_quote(pki((kind == "rsa" ? "ec" : "rsa") + std::string(".pub"))));
   EXPECT_EQ(wrong.exit_code, 1) << wrong.out;
 
   expect_rejected_after_one_byte(tmp.path(), pub, "x.manifest.json.sig: INVALID", "openssl pkeyutl -verify");
@@ -198,7 +202,8 @@ TEST_F(RequireSignature, OnlyACheckedSignaturePasses) {
   ASSERT_NE(os, std::string::npos);
   record.insert(os + 7, "forged ");
   write_file(tmp / "x.manifest.json", record);
-  auto forged = run("cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout evil.key -out evil.pem"
+  auto forged = run("cd " + d +
+                    " && openssl req -x509 -newkey rsa:2048 -nodes -keyout evil.key -out evil.pem"
                     " -subj '/CN=Examiner rsa' -days 1 && openssl cms -sign -binary -outform DER -in x.manifest.json"
                     " -signer evil.pem -inkey evil.key -out x.manifest.json.p7s");
   ASSERT_EQ(forged.exit_code, 0) << forged.err;
@@ -212,14 +217,20 @@ TEST_F(RequireSignature, OnlyACheckedSignaturePasses) {
       << no_trust.out;
   auto wrong_chain = run_exhibit("verify -q --require-signature" + image + trust);
   EXPECT_EQ(wrong_chain.exit_code, 1) << wrong_chain.out;
-  const std::string chain_fails = "x.manifest.json.p7s: matches the record, but its certificate does not lead to one "
-                                 "in " + pki("ca.pem");
+  const std::string chain_fails =
+      "x.manifest.json.p7s: matches the record, but its certificate does not lead to one "
+      "in " +
+      pki("ca.pem");
   EXPECT_NE(wrong_chain.out.find("problem              --require-signature: the record has no valid, checked "
-                                 "signature: " + chain_fails),
+                                 "signature: " +
+                                 chain_fails),
             std::string::npos)
       << wrong_chain.out;
-  EXPECT_NE(run("cd " + d + " && openssl cms -verify -binary -inform DER -in x.manifest.json.p7s -content "
-                "x.manifest.json -out /dev/null -CAfile " + sh_quote(pki("ca.pem"))).exit_code,
+  EXPECT_NE(run("cd " + d +
+                " && openssl cms -verify -binary -inform DER -in x.manifest.json.p7s -content "
+                "x.manifest.json -out /dev/null -CAfile " +
+                sh_quote(pki("ca.pem")))
+                .exit_code,
             0)
       << "openssl agrees";
 
@@ -235,13 +246,13 @@ TEST_F(RequireSignature, OnlyACheckedSignaturePasses) {
       << no_key.out;
   auto other_key = run_exhibit("verify -q --require-signature" + y + " --pubkey " + sh_quote(pki("rsa.pub")));
   EXPECT_EQ(other_key.exit_code, 1) << other_key.out;
-  EXPECT_NE(other_key.out.find("no valid, checked signature: y.manifest.json.sig: does not match the record and that key"),
+  EXPECT_NE(other_key.out.find(
+                "no valid, checked signature: y.manifest.json.sig: does not match the record and that key"),
             std::string::npos)
       << other_key.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Keys, CmsSigning, ::testing::Values("rsa", "ec"),
-                         [](const auto& p) { return p.param; });
+INSTANTIATE_TEST_SUITE_P(Keys, CmsSigning, ::testing::Values("rsa", "ec"), [](const auto& p) { return p.param; });
 INSTANTIATE_TEST_SUITE_P(Keys, PlainSigning, ::testing::Values("rsa", "ec", "ed25519"),
                          [](const auto& p) { return p.param; });
 
@@ -301,8 +312,10 @@ TEST_F(Timestamping, ResponseFromATestTsa) {
   EXPECT_EQ(bad.exit_code, 1) << bad.out;
   EXPECT_NE(bad.out.find("x.manifest.tsr: INVALID (the request"), std::string::npos) << bad.out;
   // openssl checks the response against the changed record itself and fails too.
-  auto rejected = run("cd " + sh_quote(tmp.path()) + " && openssl ts -verify -data x.manifest.json -in x.manifest.tsr"
-                      " -CAfile " + sh_quote(pki("ca.pem")));
+  auto rejected = run("cd " + sh_quote(tmp.path()) +
+                      " && openssl ts -verify -data x.manifest.json -in x.manifest.tsr"
+                      " -CAfile " +
+                      sh_quote(pki("ca.pem")));
   EXPECT_NE(rejected.exit_code, 0) << rejected.out;
 }
 
@@ -311,22 +324,23 @@ TEST(SigningInput, BadKeysFailBeforeAnythingIsRead) {
   write_file(tmp / "src.bin", random_bytes(1 << 20, 34));
   write_file(tmp / "not-a-key.pem", "hello\n");
   auto r = run_exhibit("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") + " --sign-key " +
-                   sh_quote(tmp / "not-a-key.pem"));
+                       sh_quote(tmp / "not-a-key.pem"));
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_EQ(line_count(r.err), 1u) << r.err;
   EXPECT_NE(r.err.find("not an unencrypted PEM private key"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(tmp / "x.log"));
   // A certificate that belongs to another key.
-  ASSERT_EQ(run("cd " + sh_quote(tmp.path()) + " && openssl genpkey -algorithm ED25519 -out a.key && openssl genpkey"
+  ASSERT_EQ(run("cd " + sh_quote(tmp.path()) +
+                " && openssl genpkey -algorithm ED25519 -out a.key && openssl genpkey"
                 " -algorithm ED25519 -out b.key && openssl req -x509 -key b.key -subj /CN=b -days 1 -out b.pem")
                 .exit_code,
             0);
-  auto mismatch = run_exhibit("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") + " --sign-key " +
-                          sh_quote(tmp / "a.key") + " --sign-cert " + sh_quote(tmp / "b.pem"));
+  auto mismatch = run_exhibit("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") +
+                              " --sign-key " + sh_quote(tmp / "a.key") + " --sign-cert " + sh_quote(tmp / "b.pem"));
   EXPECT_EQ(mismatch.exit_code, 2) << mismatch.err;
   EXPECT_NE(mismatch.err.find("does not belong to the key"), std::string::npos) << mismatch.err;
   EXPECT_FALSE(fs::exists(tmp / "x.log"));
   auto cert_only = run_exhibit("acquire -q " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") +
-                           " --sign-cert " + sh_quote(tmp / "b.pem"));
+                               " --sign-cert " + sh_quote(tmp / "b.pem"));
   EXPECT_EQ(cert_only.exit_code, 2) << cert_only.err;
 }

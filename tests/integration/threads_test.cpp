@@ -39,12 +39,14 @@ TEST(Threads, SameImageBytesWhateverTheThreadCount) {
   EXPECT_GE(digests[0].size(), 65u * 3) << "expected several segments: " << digests[0];
   // On a difference, say where: the first differing bytes of each segment pair.
   auto where = [&](int a, int b) {
-    std::string out = "media md5 " + field_after(read_file(tmp / "t" + std::to_string(a) + ".log"), "md5:") +
-                      " vs " + field_after(read_file(tmp / "t" + std::to_string(b) + ".log"), "md5:") + "\n";
+    std::string out = "media md5 " + field_after(read_file(tmp / "t" + std::to_string(a) + ".log"), "md5:") + " vs " +
+                      field_after(read_file(tmp / "t" + std::to_string(b) + ".log"), "md5:") + "\n";
     for (int n = 1; fs::exists(tmp / ("t1.E0" + std::to_string(n))); ++n) {
       const std::string ext = ".E0" + std::to_string(n);
-      out += ext + ": " + run("cmp -l " + sh_quote(tmp / "t" + std::to_string(a) + ext) + " " +
-                              sh_quote(tmp / "t" + std::to_string(b) + ext) + " | head -5").out;
+      out += ext + ": " +
+             run("cmp -l " + sh_quote(tmp / "t" + std::to_string(a) + ext) + " " +
+                 sh_quote(tmp / "t" + std::to_string(b) + ext) + " | head -5")
+                 .out;
     }
     return out;
   };

@@ -22,8 +22,8 @@ TEST(Vanish, PulledCableStopsWithAnUnfinishedImageThatResumes) {
   // error is the outer filter: once triggered, reads fail at once; before that the source reads
   // at about 10 MB/s (rate is in bits per second), so the cable is pulled mid-stream once a
   // saved state holds some of it (the first comes after 2 s of reading; the whole takes about 5 s).
-  NbdDisk disk(source, "--filter=error --filter=rate",
-               "error-rate=100% error-file=" + sh_quote(trigger) + " rate=80M", tmp.path());
+  NbdDisk disk(source, "--filter=error --filter=rate", "error-rate=100% error-file=" + sh_quote(trigger) + " rate=80M",
+               tmp.path());
   ASSERT_TRUE(disk.ok());
   const std::string base = tmp / "img";
   auto check_unfinished = [&] {
@@ -43,8 +43,8 @@ TEST(Vanish, PulledCableStopsWithAnUnfinishedImageThatResumes) {
   {
     LoopDevice loop(disk.file(), /*read_only=*/true, 512, /*direct_io=*/true);
     ASSERT_TRUE(loop.ok());
-    auto r = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(base) +
-                 " -q & pid=$!; " + wait_for_chunks(base + ".resume", 100) + "touch " + sh_quote(trigger) +
+    auto r = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(base) + " -q & pid=$!; " +
+                 wait_for_chunks(base + ".resume", 100) + "touch " + sh_quote(trigger) +
                  "; start=$(date +%s%N); wait $pid; code=$?;"
                  " echo \"exit=$code ms=$(( ($(date +%s%N) - start) / 1000000 ))\"");
     EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;
@@ -62,7 +62,8 @@ TEST(Vanish, PulledCableStopsWithAnUnfinishedImageThatResumes) {
   EXPECT_NE(ewf.out.find("ewfverify: SUCCESS"), std::string::npos) << ewf.out;
   EXPECT_NE(ewf.out.find(digest_of("md5sum", source)), std::string::npos) << ewf.out;
   EXPECT_NE(ewf.out.find(digest_of("sha1sum", source)), std::string::npos) << ewf.out;
-  EXPECT_NE(read_file(base + ".manifest.json").find(before), std::string::npos) << "the record holds the source's SHA-256";
+  EXPECT_NE(read_file(base + ".manifest.json").find(before), std::string::npos)
+      << "the record holds the source's SHA-256";
   EXPECT_NE(read_file(base + ".log").find("ACQUISITION COMPLETE: every sector read"), std::string::npos);
   EXPECT_EQ(digest_of("sha256sum", source), before);
 }

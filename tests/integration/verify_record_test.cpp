@@ -32,8 +32,9 @@ class RecordVsImage : public ::testing::Test {
     s_dir = new TempDir;
     write_file(*s_dir / "src.bin", random_bytes(k_size, 77));
     // Tabs, a line break and non-ASCII text: the E01 header keeps them its own way.
-    const std::string common = " -q --piece-size 1MiB -C 42 -E ev-7 -e Alice -D 'USB stick' -N \"$(printf "
-                               "'seized at desk\\tdrawer 2\\nmarked M\\303\\274ller \\342\\202\\254')\"";
+    const std::string common =
+        " -q --piece-size 1MiB -C 42 -E ev-7 -e Alice -D 'USB stick' -N \"$(printf "
+        "'seized at desk\\tdrawer 2\\nmarked M\\303\\274ller \\342\\202\\254')\"";
     for (const auto& [format, extra] : std::map<std::string, std::string>{
              {"e01", " -S 1MiB"}, {"raw", " --format raw -S 1MiB"}, {"zst", " --format zst"}}) {
       auto a = run_exhibit("acquire " + sh_quote(*s_dir / "src.bin") + " -o " + sh_quote(*s_dir / (format + "/x")) +
@@ -70,7 +71,7 @@ struct FieldEdit {
   std::string name;
   std::string pointer;  // JSON pointer into the record
   json value;
-  std::string field;    // as verify names it
+  std::string field;  // as verify names it
 };
 // gtest prints the parameter beside each test name (and ctest lists it): the field and its new value.
 void PrintTo(const FieldEdit& e, std::ostream* os) { *os << e.field << " = " << e.value.dump(); }

@@ -17,8 +17,12 @@ class FaultFile : public io::WritableFile {
   int do_write_at(uint64_t offset, const void* data, size_t size) override {
     return fail_or(FaultOp::Write, [&] { return m_real->write_at(offset, data, size); });
   }
-  int do_sync_data() override { return fail_or(FaultOp::SyncData, [&] { return m_real->sync_data(); }); }
-  int do_sync() override { return fail_or(FaultOp::Sync, [&] { return m_real->sync(); }); }
+  int do_sync_data() override {
+    return fail_or(FaultOp::SyncData, [&] { return m_real->sync_data(); });
+  }
+  int do_sync() override {
+    return fail_or(FaultOp::Sync, [&] { return m_real->sync(); });
+  }
   int do_truncate(uint64_t size) override {
     return fail_or(FaultOp::Truncate, [&] { return m_real->truncate(size); });
   }
@@ -28,7 +32,9 @@ class FaultFile : public io::WritableFile {
     size = *s;
     return 0;
   }
-  int do_close() override { return fail_or(FaultOp::Close, [&] { return m_real->close(); }); }
+  int do_close() override {
+    return fail_or(FaultOp::Close, [&] { return m_real->close(); });
+  }
 
  private:
   template <typename F>

@@ -19,7 +19,8 @@ namespace exhibit::test {
 namespace fs = std::filesystem;
 
 std::string wait_for_text(const std::string& file, const std::string& text) {
-  const std::string test = text.empty() ? "[ -s " + sh_quote(file) + " ]" : "grep -qF -- " + sh_quote(text) + " " + sh_quote(file) + " 2>/dev/null";
+  const std::string test = text.empty() ? "[ -s " + sh_quote(file) + " ]"
+                                        : "grep -qF -- " + sh_quote(text) + " " + sh_quote(file) + " 2>/dev/null";
   return "i=0; until " + test + " || [ $i -ge 1200 ]; do sleep 0.1; i=$((i+1)); done; ";
 }
 
@@ -47,8 +48,8 @@ void write_file(const std::string& path, const std::string& bytes) {
 
 CommandResult run(const std::string& command) {
   static int counter = 0;
-  std::string err_path = fs::temp_directory_path() / ("exhibit-test-err-" + std::to_string(getpid()) + "-" +
-                                                       std::to_string(counter++));
+  std::string err_path = fs::temp_directory_path() /
+                         ("exhibit-test-err-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
   std::string full = "(" + command + ") 2>" + sh_quote(err_path);
   CommandResult r;
   FILE* p = popen(full.c_str(), "r");
@@ -78,9 +79,7 @@ std::string interop_dir() {
 
 bool have_tool(const std::string& name) { return run("command -v " + name + " >/dev/null").exit_code == 0; }
 
-bool have_loop_devices() {
-  return geteuid() == 0 && fs::exists("/dev/loop-control") && have_tool("losetup");
-}
+bool have_loop_devices() { return geteuid() == 0 && fs::exists("/dev/loop-control") && have_tool("losetup"); }
 
 bool have_nbd_rig() {
   return have_loop_devices() && fs::exists("/dev/fuse") && have_tool("nbdkit") && have_tool("nbdfuse") &&

@@ -10,7 +10,7 @@
 namespace exhibit::test {
 
 struct CommandResult {
-  int exit_code = -1;       // -1 when killed by a signal
+  int exit_code = -1;  // -1 when killed by a signal
   int signal = 0;
   std::string out;
   std::string err;

@@ -22,7 +22,8 @@ TEST(BoundedInput, FileOverTheLimitIsRefusedUnread) {
   auto r = util::read_small_file(path, "record");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::Corruption);
-  EXPECT_EQ(r.error().message(), path + " is 1073741824 bytes, more than a record exhibit writes can be (32 MiB): not read");
+  EXPECT_EQ(r.error().message(),
+            path + " is 1073741824 bytes, more than a record exhibit writes can be (32 MiB): not read");
   test::write_file(path, "{\"a\": 1}");
   ASSERT_TRUE(util::read_small_file(path, "record"));
   EXPECT_EQ(*util::read_small_file(path, "record"), "{\"a\": 1}");
@@ -65,7 +66,8 @@ TEST(PieceSize, AtLeastOneMiBAndAtMost65536Pieces) {
   // Asked for: refused, naming the size that works.
   auto given = core::choose_piece_size(16 * TiB, 64 * MiB, true);
   ASSERT_FALSE(given);
-  EXPECT_NE(given.error().message().find("use --piece-size 256MiB or more"), std::string::npos) << given.error().message();
+  EXPECT_NE(given.error().message().find("use --piece-size 256MiB or more"), std::string::npos)
+      << given.error().message();
   EXPECT_TRUE(core::piece_size_bounded(16 * TiB, 256 * MiB));
   EXPECT_FALSE(core::piece_size_bounded(16 * TiB, 64 * MiB));
   EXPECT_FALSE(core::piece_size_bounded(MiB, 4096));
@@ -81,7 +83,8 @@ TEST(SourceDateEpoch, DigitsUpToTheEndOf9999) {
     auto r = core::parse_source_date_epoch(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code(), ErrorCode::InvalidArgument);
-    EXPECT_EQ(r.error().message(), "SOURCE_DATE_EPOCH='" + std::string(bad) + "' is not a number of seconds since 1970");
+    EXPECT_EQ(r.error().message(),
+              "SOURCE_DATE_EPOCH='" + std::string(bad) + "' is not a number of seconds since 1970");
   }
   for (const char* late : {"253402300800", "9223372036854775808", "99999999999999999999999999"}) {
     auto r = core::parse_source_date_epoch(late);

@@ -44,8 +44,9 @@ class EncoderByCompression : public ::testing::TestWithParam<Compression> {};
 TEST_P(EncoderByCompression, RoundTripsThroughZlibAndOurDecoder) {
   ChunkEncoder enc(GetParam(), k_chunk);
   std::vector<unsigned char> out(k_chunk);
-  const std::vector<std::string> inputs = {text_chunk(k_chunk), std::string(k_chunk, '\0'), std::string(k_chunk, 'A'),
-                                           test::random_bytes(k_chunk, 1), text_chunk(1000), std::string(512, '\0')};
+  const std::vector<std::string> inputs = {text_chunk(k_chunk),       std::string(k_chunk, '\0'),
+                                           std::string(k_chunk, 'A'), test::random_bytes(k_chunk, 1),
+                                           text_chunk(1000),          std::string(512, '\0')};
   for (const auto& in : inputs) {
     const auto* data = reinterpret_cast<const unsigned char*>(in.data());
     image::EncodedChunk c = enc.encode(data, in.size(), out.data());

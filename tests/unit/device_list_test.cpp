@@ -63,14 +63,62 @@ const io::DeviceEntry* find(const std::vector<io::DeviceEntry>& list, const std:
 TEST(DeviceList, ReadsIdentityGeometryAndMountsFromSysfs) {
   test::TempDir tmp;
   const std::string sys = tmp / "sys";
-  build(sys, {"sda", "8:0", "pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0", 3907029168, 512, 4096, false, true,
-              false, "ST2000DM008-2FR102", "ATA", "ZFL0ABCD", "0001", {{"sda1", "8:1"}, {"sda2", "8:2"}}});
-  build(sys, {"sdb", "8:16", "pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0", 60063744, 512, 512,
-              true, false, false, "Cruzer Blade", "SanDisk", "4C530001", "1.00", {}});
-  build(sys, {"nvme0n1", "259:0", "pci0000:00/0000:00:1d.0/0000:3d:00.0/nvme/nvme0", 2000409264, 4096, 4096, false,
-              false, false, "Samsung SSD 980 1TB", "", "S64ANS0T123456", "2B4QFXO7", {}});
-  build(sys, {"mmcblk0", "179:0", "platform/soc/mmc0/mmc0:aaaa", 62333952, 512, 512, true, false, false, "SD64G", "",
-              "0x1234abcd", "", {{"mmcblk0p1", "179:1"}}});
+  build(sys, {"sda",
+              "8:0",
+              "pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0",
+              3907029168,
+              512,
+              4096,
+              false,
+              true,
+              false,
+              "ST2000DM008-2FR102",
+              "ATA",
+              "ZFL0ABCD",
+              "0001",
+              {{"sda1", "8:1"}, {"sda2", "8:2"}}});
+  build(sys, {"sdb",
+              "8:16",
+              "pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0",
+              60063744,
+              512,
+              512,
+              true,
+              false,
+              false,
+              "Cruzer Blade",
+              "SanDisk",
+              "4C530001",
+              "1.00",
+              {}});
+  build(sys, {"nvme0n1",
+              "259:0",
+              "pci0000:00/0000:00:1d.0/0000:3d:00.0/nvme/nvme0",
+              2000409264,
+              4096,
+              4096,
+              false,
+              false,
+              false,
+              "Samsung SSD 980 1TB",
+              "",
+              "S64ANS0T123456",
+              "2B4QFXO7",
+              {}});
+  build(sys, {"mmcblk0",
+              "179:0",
+              "platform/soc/mmc0/mmc0:aaaa",
+              62333952,
+              512,
+              512,
+              true,
+              false,
+              false,
+              "SD64G",
+              "",
+              "0x1234abcd",
+              "",
+              {{"mmcblk0p1", "179:1"}}});
   build(sys, {"loop0", "7:0", "virtual", 131072, 4096, 4096, false, false, true, "", "", "", "", {}});
   test::write_file(tmp / "mountinfo",
                    "22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw\n"

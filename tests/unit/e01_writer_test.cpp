@@ -41,8 +41,7 @@ std::string media(uint64_t size, uint32_t seed) {
       case 1:
         for (uint64_t i = 0; i < run; ++i) m[pos + i] = "forensic image text "[i % 20];
         break;
-      default:
-        break;
+      default: break;
     }
     pos += run;
   }
@@ -57,11 +56,18 @@ EwfWriteOptions options_for(const Case& c, const std::string& base) {
   o.segment_size = c.segment_size;
   o.compression = c.compression;
   o.physical = false;
-  o.header_values = {{"case_number", "2026-117"}, {"evidence_number", "HD-3"}, {"examiner_name", "Jürgen Ø. Examiner"},
-                     {"description", "laptop disk"}, {"notes", "seized 2026-11-29 日本"}, {"model", "WDC WD10"},
-                     {"serial_number", "WX12345"}, {"acquiry_operating_system", "Linux"},
-                     {"acquiry_software", "exhibit"}, {"acquiry_software_version", "0.1.0"},
-                     {"acquiry_date", "2026 11 29 10 00 00"}, {"system_date", "2026 11 29 10 00 00"}};
+  o.header_values = {{"case_number", "2026-117"},
+                     {"evidence_number", "HD-3"},
+                     {"examiner_name", "Jürgen Ø. Examiner"},
+                     {"description", "laptop disk"},
+                     {"notes", "seized 2026-11-29 日本"},
+                     {"model", "WDC WD10"},
+                     {"serial_number", "WX12345"},
+                     {"acquiry_operating_system", "Linux"},
+                     {"acquiry_software", "exhibit"},
+                     {"acquiry_software_version", "0.1.0"},
+                     {"acquiry_date", "2026 11 29 10 00 00"},
+                     {"system_date", "2026 11 29 10 00 00"}};
   o.set_identifier = std::array<uint8_t, 16>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
   return o;
 }
@@ -124,7 +130,8 @@ TEST_P(SameAsLibewf, ByteForByte) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, SameAsLibewf,
     ::testing::Values(Case{"fast_one_segment", Compression::Fast, 5 << 20, 64, 1 << 30, {}, true},
-                      Case{"best_errors", Compression::Best, 3 << 20, 64, 1 << 30, {{0, 1}, {100, 28}, {6143, 1}}, true},
+                      Case{
+                          "best_errors", Compression::Best, 3 << 20, 64, 1 << 30, {{0, 1}, {100, 28}, {6143, 1}}, true},
                       Case{"none_no_sha1", Compression::None, 2 << 20, 8, 1 << 30, {}, false},
                       Case{"empty_block_segments", Compression::EmptyBlock, 6 << 20, 64, 1 << 20, {{7, 3}}, true},
                       Case{"fast_many_segments", Compression::Fast, 24 << 20, 16, 1 << 20, {{8000, 8}}, true},
@@ -162,8 +169,8 @@ TEST(E01WriterResume, ResumedImageEqualsUninterruptedOne) {
           cp = *got;
         }
         if (i == std::min(chunks, stop_at + 500)) break;  // the crash: later chunks were written, then lost
-        ASSERT_TRUE((*w)->write_chunk(enc.encode(reinterpret_cast<const unsigned char*>(data.data()) + i * chunk,
-                                                 chunk, out.data())));
+        ASSERT_TRUE((*w)->write_chunk(
+            enc.encode(reinterpret_cast<const unsigned char*>(data.data()) + i * chunk, chunk, out.data())));
       }
     }
     ASSERT_EQ(cp.chunks, stop_at);

@@ -45,8 +45,10 @@ EwfWriteOptions small_image(const std::string& base, std::optional<int64_t> acqu
   o.base = base;
   o.media_size = 64 * 1024;
   o.segment_size = 1 << 30;
-  o.header_values = {{"case_number", "2026-117"}, {"examiner_name", "J. Examiner"},
-                     {"acquiry_operating_system", "Linux"}, {"acquiry_software_version", "0.1.0"}};
+  o.header_values = {{"case_number", "2026-117"},
+                     {"examiner_name", "J. Examiner"},
+                     {"acquiry_operating_system", "Linux"},
+                     {"acquiry_software_version", "0.1.0"}};
   o.acquisition_time = acquired;
   o.set_identifier = std::array<uint8_t, 16>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
   return o;
@@ -57,7 +59,8 @@ void write_zeros(Writer& w, const EwfWriteOptions& o) {
   const size_t chunk = size_t{o.sectors_per_chunk} * o.bytes_per_sector;
   ChunkEncoder enc(o.compression, chunk);
   std::vector<unsigned char> data(chunk, 0), out(chunk + 16);
-  for (uint64_t pos = 0; pos < o.media_size; pos += chunk) ASSERT_TRUE(w.write_chunk(enc.encode(data.data(), chunk, out.data())));
+  for (uint64_t pos = 0; pos < o.media_size; pos += chunk)
+    ASSERT_TRUE(w.write_chunk(enc.encode(data.data(), chunk, out.data())));
   ASSERT_TRUE(w.finish("00112233445566778899aabbccddeeff", ""));
 }
 

@@ -49,11 +49,11 @@ AtaBlock drive(uint64_t user_sectors) {
   b.text(10, 10, "WD-WCC4E1234567");
   b.text(23, 4, "82.00A82");
   b.text(27, 20, "WDC WD5000AAKX-00ERMA0");
-  b.word(82, 1u << 10);                // HPA feature set supported
-  b.word(83, (1u << 10) | (1u << 11)); // 48-bit addresses, DCO supported
-  b.word(85, 1u << 10);                // HPA enabled
+  b.word(82, 1u << 10);                 // HPA feature set supported
+  b.word(83, (1u << 10) | (1u << 11));  // 48-bit addresses, DCO supported
+  b.word(85, 1u << 10);                 // HPA enabled
   b.word(60, 0xFFFF);
-  b.word(61, 0x0FFF);                  // 28-bit field saturated, as on drives over 128 GiB
+  b.word(61, 0x0FFF);  // 28-bit field saturated, as on drives over 128 GiB
   b.sectors48(user_sectors);
   b.word(106, 0x4000 | (1u << 13) | 3);  // valid; 8 logical sectors per physical (512e)
   return b;

@@ -44,7 +44,8 @@ Result<PipelineResult> run_pipeline(PipelineRun& r, size_t pool, const std::vect
     size_t n = std::min(r.block, r.data.size() - offset);
     b.offset = offset;
     // Verify-style blocks arrive scrambled and are put right by the transform.
-    for (size_t i = 0; i < n; ++i) b.data.data()[i] = static_cast<unsigned char>(r.data[offset + i] ^ (after_transform ? 0x5A : 0));
+    for (size_t i = 0; i < n; ++i)
+      b.data.data()[i] = static_cast<unsigned char>(r.data[offset + i] ^ (after_transform ? 0x5A : 0));
     b.size = b.source_size = n;
     offset += n;
     if (offset == r.data.size() && padding > 0) {

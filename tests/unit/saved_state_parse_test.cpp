@@ -65,10 +65,10 @@ TEST(SavedStateNumbers, ProgressWithANumberNoStateHoldsIsRefused) {
 TEST(SavedStateNumbers, FinishingStateWithANumberNoStateHoldsIsRefused) {
   const std::string good = finishing_state();
   ASSERT_TRUE(core::parse_finishing_state(good));
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"\"bytes\": 4096", "\"bytes\": 1e300"},
-           {"\"exhibit_finishing\": 1", "\"exhibit_finishing\": 1.0"},
-           {"1000,", "18446744073709551616,"}}) {  // the segment's size
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{{"\"bytes\": 4096", "\"bytes\": 1e300"},
+                                                        {"\"exhibit_finishing\": 1", "\"exhibit_finishing\": 1.0"},
+                                                        {"1000,", "18446744073709551616,"}}) {  // the segment's size
     SCOPED_TRACE(to);
     auto s = core::parse_finishing_state(with(good, from, to));
     ASSERT_FALSE(s);

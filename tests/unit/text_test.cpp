@@ -13,11 +13,15 @@ TEST(SanitizeForTerminal, RemovesEscapeSequencesAndControls) {
   EXPECT_EQ(sanitize_for_terminal("a\x1b[2Jb"), "a?[2Jb");
   EXPECT_EQ(sanitize_for_terminal("x\x07y\x7fz"), "x?y?z");
   EXPECT_EQ(sanitize_for_terminal("l1\nl2\tc"), "l1 l2 c");
-  EXPECT_EQ(sanitize_for_terminal("\xc2\x9b" "31m"), "?31m");  // C1 CSI
+  EXPECT_EQ(sanitize_for_terminal("\xc2\x9b"
+                                  "31m"),
+            "?31m");  // C1 CSI
 }
 
 TEST(SanitizeForTerminal, InvalidUtf8BecomesQuestionMarks) {
-  EXPECT_EQ(sanitize_for_terminal("a\xff\xfe" "b"), "a??b");
+  EXPECT_EQ(sanitize_for_terminal("a\xff\xfe"
+                                  "b"),
+            "a??b");
   EXPECT_EQ(sanitize_for_terminal("\xe2\x82"), "??");  // truncated sequence
 }
 

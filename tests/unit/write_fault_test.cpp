@@ -107,7 +107,8 @@ TEST_P(WriteFault, EnospcOnAnImageWriteWithTheDiskStayingFull) {
 // The third checkpoint's fdatasync (after the second block) fails: the second one's state stands.
 TEST_P(WriteFault, FailingSyncAtACheckpoint) {
   const auto calls = clean_calls();
-  ASSERT_GE(calls_before(calls, calls.size(), FaultOp::SyncData, segment_name()), 4u) << "a checkpoint after every block";
+  ASSERT_GE(calls_before(calls, calls.size(), FaultOp::SyncData, segment_name()), 4u)
+      << "a checkpoint after every block";
   FaultEnv env;
   env.add({FaultOp::SyncData, 3, EIO, segment_name()});
   auto r = acquire_through(env, options());
@@ -157,7 +158,8 @@ TEST_P(WriteFault, FailingRenameOfTheRecord) {
   FaultEnv env;
   env.add({FaultOp::Rename, nth, EIO, record});
   auto r = acquire_through(env, options());
-  expect_failed(r, "renaming " + m_base + ".incomplete.manifest.json to " + m_base + ".manifest.json: Input/output error");
+  expect_failed(r,
+                "renaming " + m_base + ".incomplete.manifest.json to " + m_base + ".manifest.json: Input/output error");
   EXPECT_TRUE(exists(finished())) << "the image was complete and named before the record";
   EXPECT_FALSE(exists(m_base + ".manifest.json"));
   EXPECT_TRUE(exists(m_base + ".incomplete.manifest.json"));
@@ -177,9 +179,9 @@ TEST_P(WriteFault, WithoutFaultsTheImageIsTheSame) {
   ASSERT_TRUE(through.ok()) << through.error().message();
   EXPECT_GT(env.count(FaultOp::SyncData, segment_name()), 3u);
   EXPECT_EQ(env.calls().size(), env.count(FaultOp::Open) + env.count(FaultOp::Write) + env.count(FaultOp::SyncData) +
-                                    env.count(FaultOp::Sync) + env.count(FaultOp::Truncate) + env.count(FaultOp::Close) +
-                                    env.count(FaultOp::Rename) + env.count(FaultOp::Remove) +
-                                    env.count(FaultOp::SyncFolder));
+                                    env.count(FaultOp::Sync) + env.count(FaultOp::Truncate) +
+                                    env.count(FaultOp::Close) + env.count(FaultOp::Rename) +
+                                    env.count(FaultOp::Remove) + env.count(FaultOp::SyncFolder));
   ASSERT_EQ(plain->segment_files.size(), through->segment_files.size());
   for (size_t i = 0; i < plain->segment_files.size(); ++i) {
     std::string a = read_file(plain->segment_files[i]), b = read_file(through->segment_files[i]);

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/resume_state.hpp"
-#include "image/written_spans.hpp"
 #include "image/raw_image.hpp"
+#include "image/written_spans.hpp"
 #include "oracles.hpp"
 #include "test_support.hpp"
 
