@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   if (exit_now >= 0) return exit_now;
   if (cl.command == cli::Command::Acquire) cl.acquire.fixed_address_layout = fix_address_layout(argv);
   install_signal_handlers();
+  set_setting_wording(cli::flag_of);  // messages name settings by their flags
   try {
     switch (cl.command) {
       case cli::Command::Acquire: return cli::run_acquire(cl, g_cancel);

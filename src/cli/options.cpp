@@ -252,4 +252,31 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   return cl;
 }
 
+std::string flag_of(Setting s) {
+  switch (s) {
+    case Setting::Force: return "--force";
+    case Setting::Resume: return "--resume";
+    case Setting::AllowMounted: return "--allow-mounted";
+    case Setting::SectorSize: return "--sector-size";
+    case Setting::ChunkSectors: return "--chunk-sectors";
+    case Setting::SegmentSize: return "--segment-size";
+    case Setting::PieceSize: return "--piece-size";
+    case Setting::Threads: return "--threads";
+    case Setting::CaseNumber: return "--case-number";
+    case Setting::EvidenceNumber: return "--evidence-number";
+    case Setting::Examiner: return "--examiner";
+    case Setting::Description: return "--description";
+    case Setting::Notes: return "--notes";
+    case Setting::SignKey: return "--sign-key";
+    case Setting::SignCert: return "--sign-cert";
+    case Setting::Report: return "--report";
+    case Setting::Trust: return "--trust";
+    case Setting::PublicKey: return "--pubkey";
+    case Setting::RequireSignature: return "--require-signature";
+    case Setting::Offset: return "--offset";
+    case Setting::Length: return "--length";
+  }
+  return "?";
+}
+
 }  // namespace exhibit::cli

@@ -5,6 +5,7 @@
 
 #include "exhibit/acquire.hpp"
 #include "exhibit/export.hpp"
+#include "exhibit/setting.hpp"
 #include "exhibit/verify.hpp"
 
 namespace exhibit::cli {
@@ -27,5 +28,9 @@ struct CommandLine {
 CommandLine parse_command_line(int argc, char** argv, int& exit_now);
 
 extern const char* const k_exit_code_help;
+
+// The flag that sets a setting ("--chunk-sectors"): how the library's messages name settings
+// in this program (main installs it with set_setting_wording before any job).
+std::string flag_of(Setting s);
 
 }  // namespace exhibit::cli

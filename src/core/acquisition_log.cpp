@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <ctime>
 
+#include "exhibit/setting.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
 
@@ -12,7 +13,8 @@ Result<AcquisitionLog> AcquisitionLog::create(const std::string& path, bool repl
   auto file = env.open(path, replace ? io::OpenMode::Truncate : io::OpenMode::New);
   if (!file) {
     if (file.error().sys_errno() == EEXIST) {
-      return Error(ErrorCode::AlreadyExists, path + " already exists (use --force to replace it)");
+      return Error(ErrorCode::AlreadyExists,
+                   path + " already exists (use " + setting_text(Setting::Force) + " to replace it)");
     }
     return file.error();
   }

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "exhibit/setting.hpp"
 #include "image/chunk_codec.hpp"
 #include "image/unit_reader.hpp"
 #include "io/env.hpp"
@@ -38,13 +39,13 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
   EXHIBIT_TRY(auto reader, image::open_image(o.image));
   const ImageInfo& info = reader->info();
   if (o.offset > info.media_size) {
-    return Error(ErrorCode::InvalidArgument, "--offset " + std::to_string(o.offset) +
+    return Error(ErrorCode::InvalidArgument, setting_text(Setting::Offset) + " " + std::to_string(o.offset) +
                                                  " is past the end of the media (" + std::to_string(info.media_size) +
                                                  " bytes)");
   }
   const uint64_t available = info.media_size - o.offset;
   if (o.length && *o.length > available) {
-    return Error(ErrorCode::InvalidArgument, "--length " + std::to_string(*o.length) +
+    return Error(ErrorCode::InvalidArgument, setting_text(Setting::Length) + " " + std::to_string(*o.length) +
                                                  " runs past the end of the media (" + std::to_string(available) +
                                                  " bytes from the offset)");
   }

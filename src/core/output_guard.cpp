@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/output_set.hpp"
+#include "exhibit/setting.hpp"
 #include "image/unit_reader.hpp"
 #include "io/device_info.hpp"
 
@@ -144,8 +145,8 @@ Status OutputGuard::check(bool force) const {
       if (same_file || r.location == s.location) return refuse(o.path, "it is the same file as " + other);
     }
     if (r.existing && !o.may_exist && !force) {
-      return Error(ErrorCode::AlreadyExists,
-                   o.path + " already exists (use --force to replace it; nothing was written)");
+      return Error(ErrorCode::AlreadyExists, o.path + " already exists (use " + setting_text(Setting::Force) +
+                                                 " to replace it; nothing was written)");
     }
     seen.emplace_back(o.path, std::move(r));
   }

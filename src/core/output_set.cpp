@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "exhibit/setting.hpp"
 #include "image/image_files.hpp"
 #include "image/raw_image.hpp"
 #include "image/segment_names.hpp"
@@ -70,7 +71,8 @@ Status OutputSet::prepare(bool force, io::Env& env) const {
   }
   auto existing = existing_files();
   if (!existing.empty() && !force) {
-    return Error(ErrorCode::AlreadyExists, existing.front() + " already exists (use --force to replace the image)");
+    return Error(ErrorCode::AlreadyExists,
+                 existing.front() + " already exists (use " + setting_text(Setting::Force) + " to replace the image)");
   }
   for (const auto& p : existing) EXHIBIT_CHECK(env.remove(p));
   return Ok{};

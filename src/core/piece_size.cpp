@@ -1,5 +1,7 @@
 #include "core/piece_size.hpp"
 
+#include "exhibit/setting.hpp"
+
 namespace exhibit::core {
 
 namespace {
@@ -21,16 +23,17 @@ bool piece_size_bounded(uint64_t source_size, uint64_t piece_size) {
 Result<PieceSize> choose_piece_size(uint64_t source_size, uint64_t requested, bool given) {
   if (requested == 0) return PieceSize{};
   if (requested < k_min_piece_size) {
-    return Error(ErrorCode::InvalidArgument, "--piece-size " + std::to_string(requested) +
+    return Error(ErrorCode::InvalidArgument, setting_text(Setting::PieceSize) + " " + std::to_string(requested) +
                                                  " is smaller than the smallest piece, 1MiB (0: no pieces)");
   }
   uint64_t size = requested;
   while (pieces_of(source_size, size) > k_max_pieces) size *= 2;
   if (size == requested) return PieceSize{size, ""};
   if (given) {
-    return Error(ErrorCode::InvalidArgument, "--piece-size " + mib_text(requested) + " makes more than " +
-                                                 std::to_string(k_max_pieces) + " pieces of this " +
-                                                 std::to_string(source_size) + "-byte source: use --piece-size " +
+    return Error(ErrorCode::InvalidArgument, setting_text(Setting::PieceSize) + " " + mib_text(requested) +
+                                                 " makes more than " + std::to_string(k_max_pieces) +
+                                                 " pieces of this " + std::to_string(source_size) +
+                                                 "-byte source: use " + setting_text(Setting::PieceSize) + " " +
                                                  mib_text(size) + " or more, or 0 for none");
   }
   return PieceSize{size, mib_text(requested) + " would make more than " + std::to_string(k_max_pieces) + " pieces"};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "exhibit/setting.hpp"
 #include "report/record.hpp"
 #include "util/bounded_input.hpp"
 #include "util/text.hpp"
@@ -41,12 +42,13 @@ std::string unchecked_signature_reason(const std::vector<SignatureCheck>& checks
     if (!c.valid) {
       reasons.push_back(name + ": " + c.detail);
     } else {
-      reasons.push_back(name + " matches the record, but its certificate was not checked: give --trust CA.pem");
+      reasons.push_back(name + " matches the record, but its certificate was not checked: give " +
+                        setting_text(Setting::Trust) + " CA.pem");
     }
   }
   if (!sig.empty() &&
       std::none_of(checks.begin(), checks.end(), [&](const SignatureCheck& c) { return c.file == sig; })) {
-    reasons.push_back(util::file_name(sig) + " was not checked: give --pubkey KEY.pem");
+    reasons.push_back(util::file_name(sig) + " was not checked: give " + setting_text(Setting::PublicKey) + " KEY.pem");
   }
   if (p7s.empty() && sig.empty()) reasons.push_back("the record is not signed");
   std::string out;
@@ -80,10 +82,11 @@ void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport
     if (!keys.pubkey_pem.empty()) {
       report.signatures.push_back(report::verify_plain(report.record_file, data, sig, keys.pubkey_pem));
     } else {
-      report.notes.push_back(sig + " was not checked: give --pubkey with the signer's public key");
+      report.notes.push_back(sig + " was not checked: give " + setting_text(Setting::PublicKey) +
+                             " with the signer's public key");
     }
   } else if (!keys.pubkey_pem.empty()) {
-    report.problems.push_back("--pubkey was given but there is no signature " + sig);
+    report.problems.push_back(setting_text(Setting::PublicKey) + " was given but there is no signature " + sig);
   }
   if (exists(tsr)) {
     if (exists(tsq)) {
@@ -93,7 +96,8 @@ void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport
     }
   }
   if (!keys.trust_pem.empty() && !exists(p7s) && !exists(tsr)) {
-    report.problems.push_back("--trust was given but there is neither a CMS signature nor a timestamp response");
+    report.problems.push_back(setting_text(Setting::Trust) +
+                              " was given but there is neither a CMS signature nor a timestamp response");
   }
   // A deleted signature must not pass as an unsigned record that happens to verify: whoever
   // expects a signed record says so, and then only a valid, checked signature passes.
@@ -101,7 +105,8 @@ void check_seal(const std::string& base, const VerifyOptions& keys, VerifyReport
     const std::string why = unchecked_signature_reason(report.signatures, exists(p7s) ? p7s : "",
                                                        exists(sig) ? sig : "");
     if (!why.empty())
-      report.problems.push_back("--require-signature: the record has no valid, checked signature: " + why);
+      report.problems.push_back(setting_text(Setting::RequireSignature) +
+                                ": the record has no valid, checked signature: " + why);
   }
   if (!exists(p7s) && !exists(sig)) report.notes.push_back("the record is not signed");
 }

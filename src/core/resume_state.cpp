@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/piece_size.hpp"
+#include "exhibit/setting.hpp"
 #include "report/record.hpp"
 #include "util/bounded_input.hpp"
 #include "util/endian.hpp"
@@ -164,7 +165,8 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
       return Error(ErrorCode::Unsupported,
                    "resume state of an older exhibit (version 2), which kept no digests of the "
                    "raw image it wrote: what was written cannot be checked, so it is not "
-                   "resumed (start again with --force)");
+                   "resumed (start again with " +
+                       setting_text(Setting::Force) + ")");
     }
     s.one_file = im.at("one_file");
     s.removable = im.at("removable");

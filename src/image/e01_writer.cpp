@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstring>
 
+#include "exhibit/setting.hpp"
 #include "image/segment_names.hpp"
 #include "util/endian.hpp"
 
@@ -109,7 +110,8 @@ Status E01Writer::append_section(const std::string& type, const ewf::Bytes& body
 
 Status E01Writer::open_segment(uint32_t number) {
   if (!segment_extension(number)) {
-    return Error(ErrorCode::InvalidArgument, "more segment files than names up to .ZZZ: use a larger --segment-size");
+    return Error(ErrorCode::InvalidArgument,
+                 "more segment files than names up to .ZZZ: use a larger " + setting_text(Setting::SegmentSize));
   }
   m_segment = number;
   const std::string path = segment_path(number);

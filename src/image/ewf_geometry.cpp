@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "exhibit/setting.hpp"
+
 namespace exhibit::image {
 
 namespace {
@@ -22,8 +24,8 @@ Result<uint32_t> choose_chunk_sectors(uint64_t media_size, uint32_t sector_size,
   // Chunks of at most 32 MiB whatever the sector size (readers, ours included, refuse larger).
   const uint64_t max_spc = std::min<uint64_t>(k_max_chunk_sectors, k_max_chunk_bytes / sector_size);
   if (requested > max_spc) {
-    return Error(ErrorCode::InvalidArgument, "--chunk-sectors " + std::to_string(requested) + " of " +
-                                                 std::to_string(sector_size) + " bytes makes chunks over " +
+    return Error(ErrorCode::InvalidArgument, setting_text(Setting::ChunkSectors) + " " + std::to_string(requested) +
+                                                 " of " + std::to_string(sector_size) + " bytes makes chunks over " +
                                                  std::to_string(k_max_chunk_bytes >> 20) + " MiB; use " +
                                                  std::to_string(max_spc) + " or fewer");
   }
@@ -42,8 +44,9 @@ Result<uint32_t> choose_chunk_sectors(uint64_t media_size, uint32_t sector_size,
   }
   return Error(ErrorCode::InvalidArgument, "media of " + std::to_string(media_size) + " bytes needs more than " +
                                                std::to_string(limit) + " chunks of " + std::to_string(spc) +
-                                               " sectors, more than libewf can write: use --chunk-sectors " +
-                                               std::to_string(need) + " or more, or leave the option out");
+                                               " sectors, more than libewf can write: use " +
+                                               setting_text(Setting::ChunkSectors) + " " + std::to_string(need) +
+                                               " or more, or leave the option out");
 }
 
 }  // namespace
@@ -61,7 +64,7 @@ Result<EwfGeometry> choose_geometry(uint64_t media_size, uint32_t sector_size, u
     const uint64_t smallest = raw ? sector_size : chunk_bytes + k_segment_overhead;
     if (segment_size < smallest) {
       return Error(ErrorCode::InvalidArgument,
-                   "--segment-size " + std::to_string(segment_size) +
+                   setting_text(Setting::SegmentSize) + " " + std::to_string(segment_size) +
                        " is smaller than a segment can be: the smallest is " + std::to_string(smallest) +
                        (raw ? " (one sector)"
                             : " (one chunk of " + std::to_string(chunk_bytes) + " bytes and its sections)"));
@@ -72,7 +75,8 @@ Result<EwfGeometry> choose_geometry(uint64_t media_size, uint32_t sector_size, u
       return Error(ErrorCode::InvalidArgument,
                    "media of " + std::to_string(media_size) + " bytes could need more than " +
                        std::to_string(k_max_segments) + " segment files of " + std::to_string(segment_size) +
-                       " bytes, the most an E01 can have: use --segment-size " + std::to_string(need) + " or more");
+                       " bytes, the most an E01 can have: use " + setting_text(Setting::SegmentSize) + " " +
+                       std::to_string(need) + " or more");
     }
     g.segment_size = segment_size;
     return g;

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "exhibit/setting.hpp"
 #include "io/block_source.hpp"
 #include "io/device_info.hpp"
 #include "io/identify_query.hpp"
@@ -87,7 +88,8 @@ Result<std::unique_ptr<BlockSource>> open_source(const std::string& path, const 
       for (const auto& m : mounts) {
         if (m.read_write) {
           return Error(ErrorCode::InvalidArgument, "source " + path + " is mounted read-write at " + m.mount_point +
-                                                       " (unmount it, or pass --allow-mounted to image it live)");
+                                                       " (unmount it, or pass " + setting_text(Setting::AllowMounted) +
+                                                       " to image it live)");
         }
       }
     }
@@ -121,8 +123,8 @@ Result<std::unique_ptr<BlockSource>> open_source(const std::string& path, const 
     info.physical_sector_size = info.logical_sector_size;
   }
   if (options.sector_size && is_block && options.sector_size != info.logical_sector_size) {
-    return Error(ErrorCode::InvalidArgument, "--sector-size applies to files only; " + path + " has " +
-                                                 std::to_string(info.logical_sector_size) + "-byte sectors");
+    return Error(ErrorCode::InvalidArgument, setting_text(Setting::SectorSize) + " applies to files only; " + path +
+                                                 " has " + std::to_string(info.logical_sector_size) + "-byte sectors");
   }
 
   // Some file systems (tmpfs) refuse O_DIRECT reads; fall back to buffered reads there. (Block

@@ -10,6 +10,7 @@
 #include <openssl/ts.h>
 #include <openssl/x509.h>
 
+#include "exhibit/setting.hpp"
 #include "util/text.hpp"
 
 namespace exhibit::report {
@@ -126,10 +127,10 @@ Result<Signer> Signer::load(const std::string& key_pem, const std::string& cert_
   Signer signer(std::move(impl));
   auto trial = signer.has_certificate() ? signer.sign_cms("exhibit key check") : signer.sign_plain("exhibit key check");
   if (!trial && signer.has_certificate() && message_digest_for(signer.m_impl->key.get()) == nullptr) {
-    return Error(ErrorCode::InvalidArgument, "signing key " + key_pem + ": this OpenSSL (" +
-                                                 OpenSSL_version(OPENSSL_VERSION) +
-                                                 ") cannot make CMS signatures with Ed25519/Ed448 keys; leave out "
-                                                 "--sign-cert for a plain signature, or use an RSA or EC key");
+    return Error(ErrorCode::InvalidArgument,
+                 "signing key " + key_pem + ": this OpenSSL (" + OpenSSL_version(OPENSSL_VERSION) +
+                     ") cannot make CMS signatures with Ed25519/Ed448 keys; leave out " +
+                     setting_text(Setting::SignCert) + " for a plain signature, or use an RSA or EC key");
   }
   if (!trial) return Error(ErrorCode::InvalidArgument, "signing key " + key_pem + ": " + trial.error().message());
   return signer;
@@ -257,7 +258,8 @@ SignatureCheck verify_cms(const std::string& record_path, const std::string& dat
   sk_X509_free(signers);
   // Without a trust anchor anyone could have made that certificate: say so with the name.
   if (trust_pem.empty())
-    c.detail += (c.detail.empty() ? "" : ", ") + std::string("certificate NOT checked: give --trust");
+    c.detail += std::string(c.detail.empty() ? "" : ", ") + "certificate NOT checked: give " +
+                setting_text(Setting::Trust);
   return c;
 }
 
@@ -346,7 +348,8 @@ SignatureCheck verify_timestamp(const std::string& data, const std::string& tsq_
   if (trust_pem.empty()) {
     c.detail += std::string(c.detail.empty() ? "" : ", ") +
                 "answers the request for this record, but the TSA's "
-                "signature was NOT checked: give --trust";
+                "signature was NOT checked: give " +
+                setting_text(Setting::Trust);
   }
   return c;
 }

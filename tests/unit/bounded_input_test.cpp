@@ -9,6 +9,7 @@
 
 #include "core/piece_size.hpp"
 #include "core/reproducible_time.hpp"
+#include "exhibit/setting.hpp"
 #include "test_support.hpp"
 #include "util/bounded_input.hpp"
 
@@ -66,7 +67,8 @@ TEST(PieceSize, AtLeastOneMiBAndAtMost65536Pieces) {
   // Asked for: refused, naming the size that works.
   auto given = core::choose_piece_size(16 * TiB, 64 * MiB, true);
   ASSERT_FALSE(given);
-  EXPECT_NE(given.error().message().find("use --piece-size 256MiB or more"), std::string::npos)
+  EXPECT_NE(given.error().message().find("use " + setting_text(Setting::PieceSize) + " 256MiB or more"),
+            std::string::npos)
       << given.error().message();
   EXPECT_TRUE(core::piece_size_bounded(16 * TiB, 256 * MiB));
   EXPECT_FALSE(core::piece_size_bounded(16 * TiB, 64 * MiB));

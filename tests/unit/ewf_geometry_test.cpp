@@ -1,6 +1,7 @@
 // Chunk and segment sizes for media up to and past what libewf 20140813 can write.
 #include <gtest/gtest.h>
 
+#include "exhibit/setting.hpp"
 #include "image/ewf_geometry.hpp"
 
 using namespace exhibit::image;
@@ -51,7 +52,9 @@ TEST(EwfGeometry, AnExplicitChunkIsKeptUpTo2To26Chunks) {
   EXPECT_TRUE(g->chunk_reason.empty());
   auto too_many = choose_geometry(4 * TiB, 512, 64, 0);
   ASSERT_FALSE(too_many.ok());
-  EXPECT_NE(too_many.error().message().find("use --chunk-sectors 128 or more"), std::string::npos)
+  EXPECT_NE(too_many.error().message().find("use " + exhibit::setting_text(exhibit::Setting::ChunkSectors) +
+                                            " 128 or more"),
+            std::string::npos)
       << too_many.error().message();
 }
 
@@ -59,9 +62,10 @@ TEST(EwfGeometry, AnExplicitSegmentSizeTooSmallIsRefusedWithOneThatWorks) {
   auto g = choose_geometry(32 * TiB, 512, 0, k_default_segment_size);
   ASSERT_FALSE(g.ok());
   const std::string m = g.error().message();
-  const auto at = m.find("use --segment-size ");
+  const std::string use = "use " + exhibit::setting_text(exhibit::Setting::SegmentSize) + " ";
+  const auto at = m.find(use);
   ASSERT_NE(at, std::string::npos) << m;
-  const uint64_t suggested = std::stoull(m.substr(at + 19));
+  const uint64_t suggested = std::stoull(m.substr(at + use.size()));
   EXPECT_TRUE(choose_geometry(32 * TiB, 512, 0, suggested).ok()) << m;
   EXPECT_TRUE(choose_geometry(20 * TiB, 512, 0, k_default_segment_size).ok());
   // Smaller than one chunk and its sections: refused, naming the smallest; that one works.

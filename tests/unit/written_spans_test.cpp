@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/resume_state.hpp"
+#include "exhibit/setting.hpp"
 #include "image/raw_image.hpp"
 #include "image/written_spans.hpp"
 #include "oracles.hpp"
@@ -110,7 +111,7 @@ TEST(ResumeState, KeepsTheRawSpanDigestsAndRefusesOldRawStates) {
   auto refused = core::parse_resume_state(old.dump());
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), ErrorCode::Unsupported);
-  EXPECT_NE(refused.error().message().find("start again with --force"), std::string::npos);
+  EXPECT_NE(refused.error().message().find("start again with " + setting_text(Setting::Force)), std::string::npos);
   old["image"]["format"] = "e01";
   EXPECT_TRUE(core::parse_resume_state(old.dump()));
   old["exhibit_resume"] = 1;
