@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/pause_point.hpp"
 #include "util/bounded_queue.hpp"
 
 namespace exhibit::core {
@@ -244,6 +245,7 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
     if (b == nullptr) break;
     auto st = consume(*b);
     recycle(b);
+    if (seq == 0) pause_point("pipeline:first-block");
     if (!st) {
       stop_all(st.error());
       break;

@@ -215,23 +215,21 @@ TEST(Resume, KeepsEveryUnreadableSectorAcrossInterruptions) {
 TEST(Resume, AfterCtrlCContinuesWhereItStopped) {
   TempDir tmp;
   const std::string source = tmp / "big.img";
-  run("truncate -s 1G " + sh_quote(source));
+  run("truncate -s 192M " + sh_quote(source));
   write_file(tmp / "head.bin", random_bytes(4 << 20, 9));
   run("dd if=" + sh_quote(tmp / "head.bin") + " of=" + sh_quote(source) + " bs=1M seek=100 conv=notrunc status=none");
   const std::string base = tmp / "img";
   for (int round = 0; round < 2; ++round) {
-    // Ctrl-C once the run writes (its state saved; for the resumed one, once it logged its resumption).
-    const std::string ready = round > 0 ? wait_for_text(base + ".log", "RESUMED (after interruption 1)")
-                                        : wait_for_text(base + ".resume");
-    auto r = run(acquire_cmd(source, base, round > 0 ? "-j 1 --resume" : "-j 1 -c best") + " & pid=$!; " + ready +
-                 "kill -INT $pid; wait $pid; echo exit=$?");
+    // Ctrl-C while the run is held at its first block (written; for the resumed one, read back).
+    auto r = run(pause_at("pipeline:first-block") + acquire_cmd(source, base, round > 0 ? "--resume" : "") +
+                 " & pid=$!; " + at_pause_point("kill -INT $pid") + "wait $pid; echo exit=$?");
     ASSERT_EQ(field_after(r.out, "exit="), "3") << r.out << r.err;
     EXPECT_EQ(line_count(r.err), 1u) << r.err;
     EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(" --resume"), std::string::npos) << "the message says how to go on: " << r.err;
     EXPECT_FALSE(fs::exists(base + ".E01"));
   }
-  auto r = run(acquire_cmd(source, base, "-j 1 --resume"));
+  auto r = run(acquire_cmd(source, base, "--resume"));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   expect_verified_copy_of(base, source);
   const std::string log = read_file(base + ".log");
@@ -272,8 +270,8 @@ TEST(Resume, RefusesAnotherSourceAndBadRequests) {
   const std::string source = tmp / "source.img";
   run("truncate -s 2G " + sh_quote(source));
   const std::string base = tmp / "img";
-  run(acquire_cmd(source, base, "-j 1 -c best") + " & pid=$!; " + wait_for_text(base + ".resume") +
-      "kill -INT $pid; wait $pid");
+  run(pause_at("pipeline:first-block") + acquire_cmd(source, base, "") + " & pid=$!; " +
+      at_pause_point("kill -INT $pid") + "wait $pid");
   ASSERT_TRUE(fs::exists(base + ".resume"));
   const std::string state = read_file(base + ".resume");
 

@@ -29,6 +29,14 @@ std::string wait_for_chunks(const std::string& state, uint64_t chunks) {
          " 2>/dev/null | grep -o '[0-9]*$'); [ \"${c:-0}\" -ge " + std::to_string(chunks) + " ] && break; done; ";
 }
 
+std::string at_pause_point(const std::string& act) {
+  return "i=0; while [ -e /proc/$pid ] && [ \"$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null)\" != T ] && "
+         "[ $i -lt 1800 ]; do sleep 0.1; i=$((i+1)); done; " +
+         act + "; kill -CONT $pid; ";
+}
+
+std::string pause_at(const std::string& point) { return "EXHIBIT_PAUSE_POINT=" + sh_quote(point) + " "; }
+
 std::string sh_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);

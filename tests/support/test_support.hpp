@@ -27,6 +27,12 @@ std::string wait_for_text(const std::string& file, const std::string& text = "")
 // Shell text: waits (up to 3 minutes, for slow sanitizer builds) until the E01 resume state
 // `state` says at least `chunks` chunks are safely written: a point in the stream, not a time.
 std::string wait_for_chunks(const std::string& state, uint64_t chunks);
+// Shell text for a run started with `EXHIBIT_PAUSE_POINT=POINT ... & pid=$!`: waits until the
+// process $pid stopped itself at its pause point (core/pause_point.hpp; up to 3 minutes, or
+// until it exits), runs `act` (a signal, a change of the source) and continues it (SIGCONT).
+std::string at_pause_point(const std::string& act);
+// The environment assignment that stops a run at its pause point `point`.
+std::string pause_at(const std::string& point);
 // Path of the built exhibit binary (set by CMake).
 std::string exhibit_bin();
 // The shared interop folder (../shared/interop beside the repository), or "" if absent.
