@@ -1,199 +1,103 @@
-// The acquisition job: source -> sector reader -> digests -> image writer (E01, raw or zst), with
-// the log and record.
+// The acquisition: the passes of the job (core/acquire_job.hpp) in order, and how a failure is
+// reported once the log exists.
 #include "exhibit/acquire.hpp"
 
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
+#include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <future>
 
-#include "core/acquisition_log.hpp"
-#include "core/destination.hpp"
-#include "core/finishing.hpp"
+#include "core/acquire_job.hpp"
 #include "core/header_notes.hpp"
 #include "core/output_guard.hpp"
-#include "core/output_set.hpp"
 #include "core/piece_size.hpp"
-#include "core/pipeline.hpp"
 #include "core/pool_size.hpp"
-#include "core/read_watch.hpp"
 #include "core/record_seal.hpp"
-#include "core/resume_state.hpp"
 #include "core/written_prefix.hpp"
 #include "hash/digest.hpp"
-#include "hash/file_digest.hpp"
 #include "image/block_encoder.hpp"
 #include "image/e01_writer.hpp"
 #include "image/ewf_geometry.hpp"
-#include "image/image_writer.hpp"
-#include "image/raw_image.hpp"
-#include "image/segment_names.hpp"
+#include "image/ewf_sections.hpp"
 #include "image/zst_image.hpp"
-#include "io/block_source.hpp"
-#include "io/env.hpp"
 #include "io/sector_reader.hpp"
 #include "report/html_report.hpp"
 #include "report/record.hpp"
-#include "report/rescue_map.hpp"
-#include "report/signing.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/bounded_input.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
 
-namespace exhibit {
+// acquire_request:
+// The request checked before anything is read or written: options, metadata text, the signing
+// key, every output path (one output guard); then the source opened and the image's geometry chosen.
 
-namespace {
+namespace exhibit::core {
 
-constexpr size_t k_read_size = 4 << 20;  // bytes per source read (rounded down to whole chunks)
-
-std::string host_os() {
-  struct utsname u {};
-  if (uname(&u) != 0) return "Linux";
-  return std::string(u.sysname) + " " + u.release + " " + u.machine;
+Status AcquireJob::check_request() {
+  if (m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
+    return Error(ErrorCode::InvalidArgument, "--chunk-sectors must be a power of two from 1 to 65536");
+  }
+  // MD5 always: every E01 stores it (and SHA-1 when it was asked for).
+  std::vector<std::string>& digests = m_plan.digests;
+  digests = {"md5"};
+  for (const auto& name : m_opt.digests) {
+    EXHIBIT_TRY(std::string canonical, hash::canonical_algorithm(name));
+    if (std::find(digests.begin(), digests.end(), canonical) == digests.end()) digests.push_back(canonical);
+  }
+  if (m_opt.threads == 0) return Error(ErrorCode::InvalidArgument, "--threads must be at least 1");
+  // E01 headers hold text as UTF-8/UTF-16: text in another encoding would be refused by libewf
+  // half-way, or stored as something the examiner did not type.
+  const CaseMetadata& md = m_opt.metadata;
+  for (const auto& [option, value] : {std::pair{"--case-number", &md.case_number},
+                                      {"--evidence-number", &md.evidence_number},
+                                      {"--examiner", &md.examiner},
+                                      {"--description", &md.description},
+                                      {"--notes", &md.notes}}) {
+    if (auto at = util::first_invalid_utf8(*value)) {
+      return Error(ErrorCode::InvalidArgument, std::string(option) + " is not valid UTF-8 (byte " +
+                                                   std::to_string(*at) + "); give the text in UTF-8");
+    }
+  }
+  return check_signing();
 }
 
-std::string range_text(const SectorRange& r, uint32_t sector_size) {
-  return "sectors " + std::to_string(r.first) + "-" + std::to_string(r.last()) + " (" + std::to_string(r.count) +
-         " sectors, bytes " + std::to_string(r.first * sector_size) + "-" +
-         std::to_string((r.last() + 1) * sector_size - 1) + ")";
-}
-
-class Job {
- public:
-  Job(const AcquireOptions& o, const JobHooks& h)
-      : m_opt(o), m_hooks(h), m_env(h.env != nullptr ? *h.env : io::posix_env()) {
-    m_dests.emplace_back(o.output_base, o, m_env);
-    for (const auto& base : o.second_outputs) m_dests.emplace_back(base, o, m_env);
+Status AcquireJob::check_signing() {
+  if (!m_opt.sign_cert.empty() && m_opt.sign_key.empty()) {
+    return Error(ErrorCode::InvalidArgument, "--sign-cert needs --sign-key (the certificate's private key)");
   }
-  Result<AcquireResult> run();
-
- private:
-  Result<core::PipelineResult> copy_media(io::BlockSource& source, const std::vector<std::string>& digests);
-  // Hands a block to every copy still written (on the consuming thread, in order).
-  Status write_block(const core::Block& b);
-  // `d` failed with `e`: it is given up, the others go on. The error comes back only when no copy is left.
-  Status give_up(core::Destination& d, const Error& e);
-  // Applies `f` to every copy still written, giving up those it fails for.
-  Status for_each_copy(const std::function<Status(core::Destination&)>& f);
-  // Checksums, record, signature and report of a copy, under temporary names; what to rename.
-  Result<core::FinishingCopy> publish(core::Destination& d, CopyResult& c, std::time_t started);
-  // --resume: the interrupted run's state, its settings taken over, the source checked.
-  Status load_resume();
-  // The one output guard: every file of every copy, and --report (see core/output_guard.hpp).
-  Status check_outputs() const;
-  Status check_same_source(io::BlockSource& source);
-  // --resume of a run stopped in its finishing phase: the files checked and given their names.
-  Result<AcquireResult> finish_interrupted();
-  Result<core::SourceIdentity> identify(io::BlockSource& source);
-  // On the main thread while it waits for the source: a read unanswered for the stall threshold
-  // is logged and shown; Ctrl-C is logged at once and the work saved, even while the kernel holds
-  // a read (the Cancelled error then stops the run as soon as the read returns).
-  Status while_waiting(const SourceInfo& s);
-  // A read logged as unanswered has returned: the log says so (main thread).
-  void note_answer(const std::optional<core::ReadWatch::Pending>& pending);
-  // Syncs the image and rewrites BASE.resume: now if `now`, else if the last save is 2 s old.
-  Status save_state(bool now);
-  // After --resume: the media bytes the interrupted run had safely written.
-  uint64_t resumed_bytes(uint64_t chunk, uint64_t media_size) const {
-    return std::min(media_size, image::held_bytes(m_opt.format, m_state.copies.front().writer, chunk));
+  if (!m_opt.sign_key.empty()) {
+    // Checked before anything is read, so a bad key fails now, not after hours of imaging.
+    EXHIBIT_TRY(report::Signer signer, report::Signer::load(m_opt.sign_key, m_opt.sign_cert));
+    m_signer.emplace(std::move(signer));
   }
-  Status record_unreadable(const SectorRange& r, uint32_t sector_size);
-  // Writes BASE.map now if `now`, or if the last write is a few seconds old.
-  Status save_map(bool now);
-  // After the log exists: record the failure and say where the unfinished image lies.
-  Error fail(const Error& e) {
-    // Copies whose writing failed were given up; the others are sound and save where they stand.
-    // If none is, the last state saved stands.
-    const bool committed = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.committed(); });
-    const auto writing = std::find_if(m_dests.begin(), m_dests.end(),
-                                      [](const auto& d) { return d.alive() && d.writing(); });
-    // A resumed run that found the written part damaged saves nothing: the state stays as it was.
-    const bool damaged = m_opt.resume && e.code() == ErrorCode::Corruption;
-    if (!m_finishing && !damaged && writing != m_dests.end() && m_state_written) (void)save_state(true);
-    // The copy to name in the command: the first still written, else the first with a saved state.
-    const core::Destination* named = nullptr;
-    for (const auto& d : m_dests) {
-      if (!named && (d.alive() || ::access(d.out().resume_path().c_str(), F_OK) == 0)) named = &d;
+  if (m_opt.resume && !m_finish_only) {
+    // The record is signed as the interrupted run would have signed it, or not at all.
+    const std::string given = m_signer ? m_signer->key_fingerprint() : "";
+    if (given != m_state.sign_key_fingerprint || (m_signer && m_signer->has_certificate() != m_state.sign_cms)) {
+      return Error(ErrorCode::InvalidArgument,
+                   m_state.sign_key_fingerprint.empty()
+                       ? "the interrupted acquisition did not sign its record: resume it without --sign-key"
+                       : "the interrupted acquisition signs its record with the key whose public key SHA-256 is " +
+                             m_state.sign_key_fingerprint + (m_state.sign_cms ? " and its certificate" : "") +
+                             ": give --sign-key" + (m_state.sign_cms ? " and --sign-cert" : "") + " again");
     }
-    const bool resumable = !damaged && (m_finishing_saved || !committed) && m_state_written && named != nullptr &&
-                           ::access(named->out().resume_path().c_str(), F_OK) == 0;
-    std::string where;
-    for (const auto& d : m_dests) {
-      if (!where.empty()) where += "; ";
-      where += m_finishing_saved ? "the image " + d.out().base() + " was being given its final names"
-                                 : "the unfinished image keeps the name " + d.out().partial_first_segment();
+    if (!m_opt.report.empty() && m_opt.report != m_state.report) {
+      return Error(ErrorCode::InvalidArgument,
+                   "the interrupted acquisition writes its report to " +
+                       (m_state.report.empty() ? std::string("BASE.report.html") : m_state.report) +
+                       ": resume it without --report");
     }
-    if (damaged) {
-      where += "; what was written cannot be continued: start again with --force";
-    } else if (resumable) {
-      where += "; to continue " + std::string(m_dests.size() > 1 ? "every copy still written" : "it") +
-               ": exhibit acquire " + util::shell_quote(m_opt.source) + " -o " +
-               util::shell_quote(named->out().base()) + " --resume";
-    }
-    (void)save_map(true);
-    m_log->line("ACQUISITION FAILED: " + e.message());
-    m_log->line(where);
-    m_log->sync();
-    return Error(e.code(), e.message() + "; " + where + " (see " + m_log->path() + ")", e.sys_errno());
+    m_opt.report = m_state.report;
   }
-
-  AcquireOptions m_opt;  // a copy: --resume takes settings over from the interrupted run
-  const JobHooks& m_hooks;
-  io::Env& m_env;                          // every file written goes through it
-  std::vector<core::Destination> m_dests;  // -o first, then each --second-output
-  const core::OutputSet& m_out() const { return m_dests.front().out(); }
-  std::optional<core::AcquisitionLog> m_log;
-  AcquireResult m_result;
-  std::optional<SectorRange> m_pending_bad;  // a bad run that may continue into the next block
-  report::RescueMapState m_map;
-  std::chrono::steady_clock::time_point m_map_saved;
-  std::optional<report::Signer> m_signer;
-  core::ResumeState m_state;       // of the first copy (E01): the only one --resume continues
-  bool m_state_written = false;    // this run saved BASE.resume (or found one to resume)
-  bool m_finishing = false;        // the images are being closed: the saved progress is final
-  bool m_finishing_saved = false;  // BASE.resume holds the finishing state: --resume completes the renames
-  std::optional<core::FinishingState> m_finish_only;  // --resume of a run stopped while finishing
-  core::ReadWatch m_watch;                            // the read in flight, for while_waiting
-  bool m_interrupt_logged = false;
-  int64_t m_stall_reported = 0;  // the read (ReadWatch::Pending::since) already logged as unanswered
-  double m_stall_seconds = 0;    // how long it had waited when last seen
-  uint64_t m_stall_offset = 0;
-  std::chrono::steady_clock::time_point m_state_saved;
-};
-
-Status Job::save_state(bool now) {
-  const auto t = m_env.now();
-  if (!now && t - m_state_saved < std::chrono::seconds(2)) return Ok{};
-  m_state.copies.resize(m_dests.size());
-  // Every copy synced at the same block first; then the one state, beside each copy.
-  for (size_t i = 0; i < m_dests.size(); ++i) {
-    core::Destination& d = m_dests[i];
-    m_state.copies[i].base = d.out().base();
-    if (d.alive() && d.writing()) {
-      if (auto st = d.checkpoint(m_state.copies[i]); !st) EXHIBIT_CHECK(give_up(d, st.error()));
-    }
-    m_state.copies[i].given_up = !d.alive();
-  }
-  m_state.unreadable = m_result.unreadable;
-  m_state.recovered = m_result.recovered;
-  m_state.pending_bad = m_pending_bad;
-  const std::string text = core::render_resume_state(m_state);
-  EXHIBIT_CHECK(for_each_copy([&](core::Destination& d) {
-    return d.writing() ? report::write_file_atomically(d.out().resume_path(), text, m_env) : Status(Ok{});
-  }));
-  m_state_saved = t;
-  m_state_written = true;
   return Ok{};
 }
 
-Status Job::check_outputs() const {
+Status AcquireJob::check_outputs() const {
   core::OutputGuard guard;
   EXHIBIT_CHECK(guard.protect_source(m_opt.source));
   for (const auto& d : m_dests) {
@@ -206,7 +110,39 @@ Status Job::check_outputs() const {
   return guard.check(m_opt.force);
 }
 
-Status Job::load_resume() {
+Status AcquireJob::open_source() {
+  io::OpenOptions open_options;
+  open_options.allow_mounted = m_opt.allow_mounted;
+  open_options.sector_size = m_opt.file_sector_size;
+  EXHIBIT_TRY(m_source, io::open_source(m_opt.source, open_options));
+  const SourceInfo& s = m_source->info();
+  m_result.source = s;
+  if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
+  EXHIBIT_TRY(const image::EwfGeometry geometry,
+              image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors, m_opt.segment_size,
+                                     !image::traits(m_opt.format).chunked));
+  m_result.chunk_sectors = geometry.chunk_sectors;
+  m_result.segment_size = geometry.segment_size;
+  m_plan.segment_reason = geometry.segment_reason;
+  m_plan.chunk_reason = geometry.chunk_reason;
+  if (!m_opt.resume) {
+    EXHIBIT_TRY(const core::PieceSize pieces,
+                core::choose_piece_size(s.size, m_opt.piece_size, m_opt.piece_size_given));
+    m_opt.piece_size = pieces.size;
+    m_plan.piece_reason = pieces.reason;
+  }
+  return Ok{};
+}
+
+}  // namespace exhibit::core
+
+// acquire_resume:
+// --resume: the interrupted run's saved state taken over (or, stopped while finishing, its renames
+// completed), and the source compared with the one it read. A new run identifies its source here.
+
+namespace exhibit::core {
+
+Status AcquireJob::load_resume() {
   // Stopped while its files were given their names: what is left is in a finishing state.
   if (auto text = util::read_small_file(m_out().resume_path(), "resume state");
       text && core::is_finishing_state(*text)) {
@@ -269,7 +205,7 @@ Status Job::load_resume() {
   return Ok{};
 }
 
-Result<AcquireResult> Job::finish_interrupted() {
+Result<AcquireResult> AcquireJob::finish_interrupted() {
   const core::FinishingState& f = *m_finish_only;
   auto mine = std::find_if(f.copies.begin(), f.copies.end(),
                            [&](const auto& c) { return c.base == m_opt.output_base; });
@@ -332,7 +268,571 @@ Result<AcquireResult> Job::finish_interrupted() {
   return m_result;
 }
 
-void Job::note_answer(const std::optional<core::ReadWatch::Pending>& pending) {
+Result<core::SourceIdentity> AcquireJob::identify(io::BlockSource& source) {
+  const SourceInfo& s = source.info();
+  core::SourceIdentity id{s.path, s.size, s.logical_sector_size, s.model, s.serial, 0, ""};
+  // The first MiB (or the whole of a smaller source), as read now.
+  const uint64_t sector = s.logical_sector_size;
+  id.head_bytes = std::min<uint64_t>((uint64_t{1} << 20) / sector * sector, (s.size + sector - 1) / sector * sector);
+  util::AlignedBuffer head(id.head_bytes);
+  io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
+  // On a thread of its own, so that a source that does not answer is noticed (while_waiting).
+  auto read = std::async(std::launch::async, [&]() -> Result<io::RegionRead> {
+    m_watch.begin(0, id.head_bytes);
+    auto r = reader.read(0, head.data(), id.head_bytes);
+    m_watch.end();
+    return r;
+  });
+  std::optional<Error> stopped;
+  while (read.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
+    if (stopped) continue;  // the kernel still holds the read: it must return before its buffer goes
+    if (auto st = while_waiting(s); !st) stopped = st.error();
+  }
+  if (stopped) return *stopped;
+  EXHIBIT_TRY(io::RegionRead got, read.get());
+  EXHIBIT_TRY(auto sha, hash::DigestSet::create({"sha256"}));
+  sha.update(head.data(), got.bytes);
+  id.head_bytes = got.bytes;
+  id.head_sha256 = sha.finish().front().hex;
+  return id;
+}
+
+Status AcquireJob::check_same_source(io::BlockSource& source) {
+  EXHIBIT_TRY(const core::SourceIdentity now, identify(source));
+  const core::SourceIdentity& then = m_state.source;
+  auto differs = [&](const std::string& what, const std::string& a, const std::string& b) {
+    return Error(ErrorCode::InvalidArgument, "not the source of the interrupted acquisition: its " + what + " was " +
+                                                 a + ", now " + b + " (the image was not touched)");
+  };
+  if (now.size != then.size) return differs("size", std::to_string(then.size), std::to_string(now.size));
+  if (now.sector_size != then.sector_size) {
+    return differs("sector size", std::to_string(then.sector_size), std::to_string(now.sector_size));
+  }
+  if (core::as_stored(now.serial) != then.serial) {
+    return differs("serial number", "'" + then.serial + "'", "'" + util::sanitize_for_terminal(now.serial) + "'");
+  }
+  if (core::as_stored(now.model) != then.model) {
+    return differs("model", "'" + then.model + "'", "'" + util::sanitize_for_terminal(now.model) + "'");
+  }
+  if (now.head_bytes != then.head_bytes || now.head_sha256 != then.head_sha256) {
+    return differs("first " + std::to_string(then.head_bytes) + " bytes' SHA-256", then.head_sha256, now.head_sha256);
+  }
+  return Ok{};
+}
+
+Status AcquireJob::check_source() {
+  if (!m_opt.resume) {
+    auto id = identify(*m_source);
+    if (!id) return fail(id.error());
+    m_state.source = std::move(*id);
+    return Ok{};
+  }
+  if (auto st = check_same_source(*m_source); !st) {
+    if (st.error().code() == ErrorCode::Cancelled) return fail(st.error());  // the saved state stands
+    m_log->line("RESUME REFUSED: " + st.error().message());
+    m_log->sync();
+    return st.error();
+  }
+  m_log->field("same source", "size, sector size, model, serial number and the SHA-256 of the first " +
+                                  std::to_string(m_state.source.head_bytes) + " bytes (" + m_state.source.head_sha256 +
+                                  ") match the interrupted acquisition");
+  return Ok{};
+}
+
+}  // namespace exhibit::core
+
+// acquire_header:
+// What describes the acquisition: the log opened and headed (source, case, options), and the
+// values the image's header holds (case metadata, drive, system, set identifier).
+
+namespace exhibit::core {
+
+std::string host_os() {
+  struct utsname u {};
+  if (uname(&u) != 0) return "Linux";
+  return std::string(u.sysname) + " " + u.release + " " + u.machine;
+}
+
+Status AcquireJob::open_log() {
+  if (!m_opt.resume) {
+    for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force, m_env));
+  }
+  EXHIBIT_TRY(core::AcquisitionLog log, m_opt.resume
+                                            ? core::AcquisitionLog::append(m_out().log_path(), m_env)
+                                            : core::AcquisitionLog::create(m_out().log_path(), m_opt.force, m_env));
+  m_log.emplace(std::move(log));
+  m_result.log_file = m_out().log_path();
+  for (size_t i = 1; i < m_dests.size(); ++i) {
+    if (m_dests[i].alive()) EXHIBIT_CHECK(m_log->add_copy(m_dests[i].out().log_path(), m_opt.force, m_opt.resume));
+  }
+  m_plan.write_block_events_at_start = m_source->write_block().events.size();
+  return Ok{};
+}
+
+void AcquireJob::log_start() {
+  if (m_opt.resume) {
+    m_result.resumed = ++m_state.interruptions;
+    m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition RESUMED (after interruption " +
+                std::to_string(m_result.resumed) + ") on " + host_os());
+    m_log->field("already written",
+                 std::to_string(m_map.done) + " source bytes (" + format_label(m_opt.format) +
+                     "), read back from the image to rebuild the digests; the rest is read from the source");
+  } else {
+    m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
+  }
+  m_log->source_section(m_source->info());
+  m_log->write_block_section(m_source->write_block());
+  m_log->line("case");
+  m_log->field("case number", m_opt.metadata.case_number);
+  m_log->field("evidence number", m_opt.metadata.evidence_number);
+  m_log->field("examiner", m_opt.metadata.examiner);
+  m_log->field("description", m_opt.metadata.description);
+  m_log->field("notes", m_opt.metadata.notes);
+  m_log->line("options");
+  m_log->field("image", m_out().first_segment() + " (" + format_label(m_opt.format) + ")");
+  auto because = [](const std::string& reason) { return reason.empty() ? "" : " (" + reason + ")"; };
+  m_log->field("segment size", std::to_string(m_result.segment_size) + " bytes" + because(m_plan.segment_reason));
+  m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(m_plan.chunk_reason));
+  m_log->field("piece size", m_opt.piece_size == 0
+                                 ? std::string("none")
+                                 : std::to_string(m_opt.piece_size) + " bytes" + because(m_plan.piece_reason));
+  m_log->field("compression", std::string(compression_name(m_opt.compression)));
+  m_log->field("retries per sector", std::to_string(m_opt.retries));
+  m_log->field("address layout", m_opt.fixed_address_layout
+                                     ? "fixed (ASLR off for this process, so ISA-L's output repeats exactly)"
+                                     : "randomised (the image may differ from a repeat run in rare chunks)");
+  m_log->sync();
+}
+
+Result<image::EwfWriteOptions> AcquireJob::writer_options() {
+  const SourceInfo& s = m_source->info();
+  const std::time_t started = m_plan.started;
+  image::EwfWriteOptions w;
+  w.base = m_out().partial_base();
+  w.media_size = s.size + m_result.padding;
+  w.bytes_per_sector = s.logical_sector_size;
+  w.sectors_per_chunk = m_result.chunk_sectors;
+  w.segment_size = m_result.segment_size;
+  w.compression = m_opt.compression;
+  w.removable = s.removable;
+  w.physical = s.is_block_device;
+  w.header_values = {{"case_number", m_opt.metadata.case_number},
+                     {"evidence_number", m_opt.metadata.evidence_number},
+                     {"examiner_name", m_opt.metadata.examiner},
+                     {"description", m_opt.metadata.description},
+                     {"notes",
+                      core::notes_with_warnings(m_opt.metadata.notes, s.drive.hpa_sectors, s.drive.dco_sectors)},
+                     {"model", s.model},
+                     {"serial_number", s.serial},
+                     {"acquiry_operating_system", host_os()},
+                     {"acquiry_software", "exhibit"},
+                     {"acquiry_software_version", EXHIBIT_VERSION}};
+  w.acquisition_time = started;  // the header's and header2's dates, as ewfacquire writes them
+  if (m_opt.resume) {
+    w.header_values = m_state.header_values;
+    w.set_identifier = m_state.set_identifier;
+    w.removable = m_state.removable;
+    w.physical = m_state.physical;
+  } else if (m_opt.source_date_epoch) {
+    // Derived, not random: the same source, size and epoch give the same set identifier.
+    auto id = hash::DigestSet::create({"sha256"});
+    if (!id) return fail(id.error());
+    const std::string seed = "exhibit set identifier " + std::to_string(started) + " " + s.path + " " +
+                             std::to_string(s.size);
+    id->update(seed.data(), seed.size());
+    // The first 16 bytes of the SHA-256.
+    w.set_identifier = image::ewf::bytes_from_hex<16>(id->finish().front().hex.substr(0, 32));
+    m_log->line("SOURCE_DATE_EPOCH=" + std::to_string(*m_opt.source_date_epoch) +
+                " is set: dates fixed to it and the set identifier derived from it");
+  } else {
+    auto guid = image::random_set_identifier();
+    if (!guid) return fail(guid.error());
+    w.set_identifier = *guid;
+  }
+  return w;
+}
+
+}  // namespace exhibit::core
+
+// acquire_copies:
+// The copies (-o and each --second-output): created or resumed, each given up alone when its
+// writing fails; the checkpoints (BASE.resume beside every copy) and the rescue map.
+
+namespace exhibit::core {
+
+Status AcquireJob::start_map() {
+  const SourceInfo& s = m_source->info();
+  m_map.size = s.size;
+  m_map.sector_size = s.logical_sector_size;
+  m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out().base();
+  m_plan.started = m_opt.resume ? static_cast<std::time_t>(m_state.started)
+                                : m_opt.source_date_epoch.value_or(std::time(nullptr));
+  m_map.start_time = util::format_time(m_plan.started, "%Y-%m-%d %H:%M:%S", false);
+  const uint64_t tail = s.size % s.logical_sector_size;
+  // E01 stores whole sectors; raw and zst store the bytes as they are.
+  m_result.padding = tail && image::traits(m_opt.format).whole_sectors ? s.logical_sector_size - tail : 0;
+  if (m_opt.resume) {
+    const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
+    m_map.done = std::min(s.size, resumed_bytes(chunk_bytes, s.size + m_result.padding));
+    m_map.bad = m_state.unreadable;
+  }
+  m_result.map_file = m_out().map_path();
+  if (auto st = save_map(true); !st) return fail(st.error());
+  m_plan.t0 = std::chrono::steady_clock::now();
+  return Ok{};
+}
+
+Status AcquireJob::resume_copies(const image::EwfWriteOptions& w) {
+  const SourceInfo& s = m_source->info();
+  if (auto st = m_dests.front().resume(w, m_state, m_state.copies.front()); !st) return fail(st.error());
+  // The other copies go on from the same block, or are given up.
+  const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
+  const uint64_t at = image::held_bytes(m_opt.format, m_state.copies.front().writer, chunk_bytes);
+  for (size_t i = 1; i < m_dests.size(); ++i) {
+    if (!m_dests[i].alive()) continue;
+    const core::CopyProgress& c = m_state.copies[i];
+    Status st =
+        image::held_bytes(m_opt.format, c.writer, chunk_bytes) == at
+            ? m_dests[i].resume(w, m_state, c)
+            : Status(Error(ErrorCode::Corruption, "its saved position differs from " + m_opt.output_base + "'s"));
+    if (!st) {
+      if (auto last = give_up(m_dests[i], st.error()); !last) return fail(last.error());
+    }
+  }
+  m_result.unreadable = m_state.unreadable;
+  m_result.recovered = m_state.recovered;
+  m_pending_bad = m_state.pending_bad;
+  return Ok{};
+}
+
+Status AcquireJob::create_copies(const image::EwfWriteOptions& w) {
+  m_state.metadata = m_opt.metadata;
+  m_state.chunk_sectors = m_result.chunk_sectors;
+  m_state.segment_size = m_result.segment_size;
+  m_state.compression = m_opt.compression;
+  m_state.digests = m_opt.digests;
+  m_state.piece_size = m_opt.piece_size;
+  m_state.file_sector_size = m_opt.file_sector_size;
+  m_state.started = m_plan.started;
+  m_state.source_date_epoch = m_opt.source_date_epoch;
+  m_state.set_identifier = *w.set_identifier;
+  m_state.header_values = w.header_values;
+  m_state.format = m_opt.format;
+  m_state.one_file = m_opt.one_file;
+  m_state.removable = w.removable;
+  m_state.physical = w.physical;
+  m_state.sign_key_fingerprint = m_signer ? m_signer->key_fingerprint() : "";
+  m_state.sign_cms = m_signer && m_signer->has_certificate();
+  m_state.report = m_opt.report;
+  // Every copy created before the first state is saved (until then there is nothing to resume).
+  for (auto& d : m_dests) {
+    if (auto st = d.create(w, m_result.segment_size, m_opt.one_file); !st) return fail(st.error());
+  }
+  if (auto st = save_state(true); !st) return fail(st.error());
+  return Ok{};
+}
+
+Status AcquireJob::save_state(bool now) {
+  const auto t = m_env.now();
+  if (!now && t - m_state_saved < std::chrono::seconds(2)) return Ok{};
+  m_state.copies.resize(m_dests.size());
+  // Every copy synced at the same block first; then the one state, beside each copy.
+  for (size_t i = 0; i < m_dests.size(); ++i) {
+    core::Destination& d = m_dests[i];
+    m_state.copies[i].base = d.out().base();
+    if (d.alive() && d.writing()) {
+      if (auto st = d.checkpoint(m_state.copies[i]); !st) EXHIBIT_CHECK(give_up(d, st.error()));
+    }
+    m_state.copies[i].given_up = !d.alive();
+  }
+  m_state.unreadable = m_result.unreadable;
+  m_state.recovered = m_result.recovered;
+  m_state.pending_bad = m_pending_bad;
+  const std::string text = core::render_resume_state(m_state);
+  EXHIBIT_CHECK(for_each_copy([&](core::Destination& d) {
+    return d.writing() ? report::write_file_atomically(d.out().resume_path(), text, m_env) : Status(Ok{});
+  }));
+  m_state_saved = t;
+  m_state_written = true;
+  return Ok{};
+}
+
+Status AcquireJob::save_map(bool now) {
+  const auto t = m_env.now();
+  if (!now && t - m_map_saved < std::chrono::seconds(2)) return Ok{};
+  m_map_saved = t;
+  m_map.bad = m_result.unreadable;
+  if (m_pending_bad) m_map.bad.push_back(*m_pending_bad);
+  const std::string text = report::render_rescue_map(m_map);
+  return for_each_copy(
+      [&](core::Destination& d) { return report::write_file_atomically(d.out().map_path(), text, m_env); });
+}
+
+Status AcquireJob::give_up(core::Destination& d, const Error& e) {
+  d.give_up(e);
+  const bool others = std::any_of(m_dests.begin(), m_dests.end(), [](const core::Destination& x) { return x.alive(); });
+  if (!others) return e;
+  m_log->line("COPY FAILED: " + d.out().base() + ": " + e.message() + "; the other copies go on");
+  m_log->sync();
+  return Ok{};
+}
+
+Status AcquireJob::for_each_copy(const std::function<Status(core::Destination&)>& f) {
+  for (auto& d : m_dests) {
+    if (!d.alive()) continue;
+    if (auto st = f(d); !st) EXHIBIT_CHECK(give_up(d, st.error()));
+  }
+  return Ok{};
+}
+
+Status AcquireJob::write_block(const core::Block& b) {
+  return for_each_copy([&](core::Destination& d) { return d.write(b); });
+}
+
+}  // namespace exhibit::core
+
+// acquire_stream:
+// The stream: source -> sector reader -> pipeline (digests, then the block encoder of the format on
+// the workers) -> each copy's image writer, in order, with the bad sectors logged as they end and
+// the main thread watching for a source that does not answer, or Ctrl-C.
+
+namespace exhibit::core {
+
+namespace {
+
+constexpr size_t k_read_size = 4 << 20;  // bytes per source read (rounded down to whole chunks)
+
+std::string range_text(const SectorRange& r, uint32_t sector_size) {
+  return "sectors " + std::to_string(r.first) + "-" + std::to_string(r.last()) + " (" + std::to_string(r.count) +
+         " sectors, bytes " + std::to_string(r.first * sector_size) + "-" +
+         std::to_string((r.last() + 1) * sector_size - 1) + ")";
+}
+
+}  // namespace
+
+// copy_media's pipeline: its settings, and its three stages over the state they share.
+class AcquireJob::MediaCopy {
+ public:
+  MediaCopy(AcquireJob& job, io::BlockSource& source)
+      : m_job(job),
+        m_source(source),
+        m_s(source.info()),
+        m_sector(m_s.logical_sector_size),
+        m_chunk(static_cast<size_t>(m_sector) * job.m_result.chunk_sectors),
+        m_reader(source, job.m_opt.retries, job.m_hooks.cancel) {}
+  // Sized for the format and the threads; after --resume, what was written is opened to be read back.
+  Status open(const std::vector<std::string>& digests);
+  Result<core::PipelineResult> run();
+
+ private:
+  // A block of what was written before the interruption, as stored.
+  Status read_back(core::Block& b);
+  Result<bool> produce(core::Block& b);
+  Status transform(core::Block& b, unsigned worker) {
+    if (b.stored) return m_written->decode(b);
+    return m_encoders[worker]->encode(b.data.data(), b.size, b.encoded.data(), b.encoded.size(), b.chunks);
+  }
+  Status consume(core::Block& b);
+  // A block read back: only the progress moves.
+  void consume_stored(const core::Block& b);
+
+  AcquireJob& m_job;
+  io::BlockSource& m_source;
+  const SourceInfo& m_s;
+  const uint64_t m_sector;
+  const size_t m_chunk;
+  io::SectorReader m_reader;
+  core::PipelineConfig m_config;
+  uint64_t m_resume_at = 0;
+  std::unique_ptr<core::WrittenPrefix> m_written;
+  std::vector<std::unique_ptr<image::BlockEncoder>> m_encoders;
+  uint64_t m_next_offset = 0;
+  std::chrono::steady_clock::time_point m_last_check;
+  std::chrono::steady_clock::time_point m_start;
+  std::chrono::steady_clock::time_point m_last_report;
+  uint64_t m_unreadable_sectors = 0;
+};
+
+Status AcquireJob::MediaCopy::open(const std::vector<std::string>& digests) {
+  const AcquireOptions& opt = m_job.m_opt;
+  core::PipelineConfig& config = m_config;
+  // A zst frame is one block and stays 4 MiB; E01 and raw blocks shrink when many workers share the pool.
+  const size_t most = std::max<size_t>(1, k_read_size / m_chunk);
+  const image::FormatTraits& format = image::traits(opt.format);
+  config.block_capacity = m_chunk *
+                          (format.block_is_one_unit ? most : core::chunks_per_block(m_chunk, most, opt.threads));
+  config.encoded_capacity = image::encoded_capacity(opt.format, config.block_capacity, m_chunk);
+  const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, opt.threads);
+  config.pool_blocks = pool.blocks;
+  config.workers = pool.workers;
+  config.digests = digests;
+  config.cancel = m_job.m_hooks.cancel;
+  config.on_wait = [this] { return m_job.while_waiting(m_s); };
+  config.piece_size = opt.piece_size;
+  config.piece_limit = m_s.size;
+  // After --resume the chunks already written are read back and decoded, so the digests must
+  // wait for the workers.
+  const uint64_t media_size = m_s.size + m_job.m_result.padding;
+  m_resume_at = m_job.resumed_bytes(m_chunk, media_size);
+  if (m_resume_at > 0) {
+    EXHIBIT_TRY(m_written,
+                core::WrittenPrefix::open(m_job.m_dests.front(), m_job.m_state.copies.front(), m_resume_at, m_chunk));
+    config.digest_after_transform = true;
+  }
+  for (unsigned w = 0; w < config.workers; ++w) {
+    m_encoders.push_back(image::make_block_encoder(opt.format, opt.compression, m_chunk));
+  }
+  m_last_check = std::chrono::steady_clock::now();
+  return Ok{};
+}
+
+Result<core::PipelineResult> AcquireJob::MediaCopy::run() {
+  m_start = std::chrono::steady_clock::now();
+  m_last_report = m_start - std::chrono::seconds(1);
+  core::Pipeline pipeline(m_config);
+  EXHIBIT_TRY(core::PipelineResult result,
+              pipeline.run([this](core::Block& b) { return produce(b); },
+                           [this](core::Block& b, unsigned worker) { return transform(b, worker); },
+                           [this](core::Block& b) { return consume(b); }));
+  std::optional<SectorRange>& pending = m_job.m_pending_bad;
+  if (pending) EXHIBIT_CHECK(m_job.record_unreadable(*pending, m_s.logical_sector_size));
+  pending.reset();
+  return result;
+}
+
+Status AcquireJob::MediaCopy::read_back(core::Block& b) {
+  EXHIBIT_CHECK(m_written->read(b, m_next_offset, m_config.block_capacity));
+  b.source_size = static_cast<size_t>(std::min<uint64_t>(m_next_offset + b.size, m_s.size) - m_next_offset);
+  m_next_offset += b.size;
+  m_job.m_result.reread_bytes += b.size;
+  return Ok{};
+}
+
+Result<bool> AcquireJob::MediaCopy::produce(core::Block& b) {
+  if (m_next_offset < m_resume_at) {
+    EXHIBIT_CHECK(read_back(b));
+    return true;
+  }
+  // Once a second: has the source changed size, or lost its read-only flag?
+  if (const auto now = std::chrono::steady_clock::now(); now - m_last_check >= std::chrono::seconds(1)) {
+    m_last_check = now;
+    EXHIBIT_CHECK(m_source.check_unchanged());
+  }
+  if (m_next_offset >= m_s.size) {
+    EXHIBIT_CHECK(m_source.check_unchanged());  // the last word, even on a short run
+    return false;
+  }
+  const uint64_t remaining = (m_s.size - m_next_offset + m_sector - 1) / m_sector * m_sector;
+  const auto request = static_cast<size_t>(std::min<uint64_t>(m_config.block_capacity, remaining));
+  m_job.m_watch.begin(m_next_offset, request);
+  auto read = m_reader.read(m_next_offset, b.data.data(), request);
+  m_job.m_watch.end();
+  EXHIBIT_TRY(io::RegionRead got, std::move(read));
+  b.offset = m_next_offset;
+  b.source_size = got.bytes;
+  b.size = got.bytes;
+  b.unreadable = std::move(got.unreadable);
+  b.recovered = std::move(got.recovered);
+  m_next_offset += got.bytes;
+  if (m_next_offset == m_s.size && m_job.m_result.padding > 0) {
+    std::memset(b.data.data() + b.size, 0, m_job.m_result.padding);
+    b.size += m_job.m_result.padding;
+  }
+  return true;
+}
+
+void AcquireJob::MediaCopy::consume_stored(const core::Block& b) {
+  m_job.m_result.bytes = b.offset + b.size;
+  if (m_job.m_hooks.progress) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_last_report > std::chrono::milliseconds(250)) {
+      m_last_report = now;
+      m_job.m_hooks.progress({std::min<uint64_t>(m_job.m_result.bytes, m_s.size), m_s.size,
+                              std::chrono::duration<double>(now - m_start).count(), 0});
+    }
+  }
+}
+
+Status AcquireJob::MediaCopy::consume(core::Block& b) {
+  if (b.stored) {
+    consume_stored(b);
+    return Ok{};
+  }
+  AcquireJob& job = m_job;
+  std::optional<SectorRange>& pending = job.m_pending_bad;
+  job.note_answer(job.m_watch.pending());
+  const size_t recorded_before = job.m_result.unreadable.size();
+  // A bad range that runs on into the next block is recorded once, when it ends.
+  for (const auto& r : b.unreadable) {
+    if (pending && pending->first + pending->count == r.first) {
+      pending->count += r.count;
+    } else {
+      if (pending) EXHIBIT_CHECK(job.record_unreadable(*pending, m_s.logical_sector_size));
+      pending = r;
+    }
+    m_unreadable_sectors += r.count;
+  }
+  if (pending && (pending->first + pending->count) * m_sector < b.offset + b.source_size) {
+    EXHIBIT_CHECK(job.record_unreadable(*pending, m_s.logical_sector_size));
+    pending.reset();
+  }
+  for (const auto& r : b.recovered) {
+    job.m_log->line("recovered on retry: " + range_text(r, m_s.logical_sector_size));
+    append_range(job.m_result.recovered, r);
+  }
+  EXHIBIT_CHECK(job.write_block(b));
+  const uint64_t done = b.offset + b.source_size;
+  job.m_result.bytes = b.offset + b.size;
+  if (b.size > b.source_size) {
+    job.m_log->line("source ends inside a sector: " + std::to_string(job.m_result.padding) +
+                    " zero bytes appended to complete the last sector");
+  }
+  job.m_map.done = done;
+  EXHIBIT_CHECK(job.save_map(job.m_result.unreadable.size() != recorded_before));
+  EXHIBIT_CHECK(job.save_state(false));
+  auto now = std::chrono::steady_clock::now();
+  if (job.m_hooks.progress && (now - m_last_report > std::chrono::milliseconds(250) || done == m_s.size)) {
+    m_last_report = now;
+    job.m_hooks.progress({done, m_s.size, std::chrono::duration<double>(now - m_start).count(), m_unreadable_sectors});
+  }
+  return Ok{};
+}
+
+Result<core::PipelineResult> AcquireJob::copy_media(io::BlockSource& source, const std::vector<std::string>& digests) {
+  MediaCopy copy(*this, source);
+  EXHIBIT_CHECK(copy.open(digests));
+  return copy.run();
+}
+
+Status AcquireJob::stream() {
+  const SourceInfo& s = m_source->info();
+  auto copied = copy_media(*m_source, m_plan.digests);
+  if (!copied) return fail(copied.error());
+  m_map.done = s.size;
+  m_map.finished = true;
+  if (auto st = save_map(true); !st) return fail(st.error());
+  for (const auto& d : copied->digests) m_result.digests.push_back({d.algorithm, d.hex});
+  for (const auto& d : copied->source_digests) m_result.source_digests.push_back({d.algorithm, d.hex});
+  for (size_t i = 0; i < copied->pieces.size(); ++i) {
+    const uint64_t offset = i * m_opt.piece_size;
+    m_result.pieces.push_back({offset, std::min(m_opt.piece_size, s.size - offset), copied->pieces[i]});
+  }
+  return Ok{};
+}
+
+Status AcquireJob::record_unreadable(const SectorRange& r, uint32_t sector_size) {
+  m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
+  if (image::traits(m_opt.format).sector_numbers_32bit && r.first + r.count > UINT32_MAX) {
+    m_log->line(
+        "the E01 error list holds 32-bit sector numbers: this range is exact only in the log, the map and "
+        "the record");
+  }
+  m_result.unreadable.push_back(r);
+  for (auto& d : m_dests) d.add_error(r);
+  return Ok{};
+}
+
+void AcquireJob::note_answer(const std::optional<core::ReadWatch::Pending>& pending) {
   if (m_stall_reported != 0 && (!pending || pending->since != m_stall_reported)) {
     m_log->line("the source answered the read at byte " + std::to_string(m_stall_offset) + " after waiting at least " +
                 util::format_duration(m_stall_seconds));
@@ -340,7 +840,7 @@ void Job::note_answer(const std::optional<core::ReadWatch::Pending>& pending) {
   }
 }
 
-Status Job::while_waiting(const SourceInfo& s) {
+Status AcquireJob::while_waiting(const SourceInfo& s) {
   const auto pending = m_watch.pending();
   auto read_text = [&](const core::ReadWatch::Pending& p) {
     return "a read of bytes " + std::to_string(p.offset) + "-" + std::to_string(p.offset + p.length - 1) + " of " +
@@ -385,502 +885,22 @@ Status Job::while_waiting(const SourceInfo& s) {
   return Ok{};
 }
 
-Result<core::SourceIdentity> Job::identify(io::BlockSource& source) {
-  const SourceInfo& s = source.info();
-  core::SourceIdentity id{s.path, s.size, s.logical_sector_size, s.model, s.serial, 0, ""};
-  // The first MiB (or the whole of a smaller source), as read now.
-  const uint64_t sector = s.logical_sector_size;
-  id.head_bytes = std::min<uint64_t>((uint64_t{1} << 20) / sector * sector, (s.size + sector - 1) / sector * sector);
-  util::AlignedBuffer head(id.head_bytes);
-  io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
-  // On a thread of its own, so that a source that does not answer is noticed (while_waiting).
-  auto read = std::async(std::launch::async, [&]() -> Result<io::RegionRead> {
-    m_watch.begin(0, id.head_bytes);
-    auto r = reader.read(0, head.data(), id.head_bytes);
-    m_watch.end();
-    return r;
-  });
-  std::optional<Error> stopped;
-  while (read.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
-    if (stopped) continue;  // the kernel still holds the read: it must return before its buffer goes
-    if (auto st = while_waiting(s); !st) stopped = st.error();
-  }
-  if (stopped) return *stopped;
-  EXHIBIT_TRY(io::RegionRead got, read.get());
-  EXHIBIT_TRY(auto sha, hash::DigestSet::create({"sha256"}));
-  sha.update(head.data(), got.bytes);
-  id.head_bytes = got.bytes;
-  id.head_sha256 = sha.finish().front().hex;
-  return id;
-}
+}  // namespace exhibit::core
 
-Status Job::check_same_source(io::BlockSource& source) {
-  EXHIBIT_TRY(const core::SourceIdentity now, identify(source));
-  const core::SourceIdentity& then = m_state.source;
-  auto differs = [&](const std::string& what, const std::string& a, const std::string& b) {
-    return Error(ErrorCode::InvalidArgument, "not the source of the interrupted acquisition: its " + what + " was " +
-                                                 a + ", now " + b + " (the image was not touched)");
-  };
-  if (now.size != then.size) return differs("size", std::to_string(then.size), std::to_string(now.size));
-  if (now.sector_size != then.sector_size) {
-    return differs("sector size", std::to_string(then.sector_size), std::to_string(now.sector_size));
-  }
-  if (core::as_stored(now.serial) != then.serial) {
-    return differs("serial number", "'" + then.serial + "'", "'" + util::sanitize_for_terminal(now.serial) + "'");
-  }
-  if (core::as_stored(now.model) != then.model) {
-    return differs("model", "'" + then.model + "'", "'" + util::sanitize_for_terminal(now.model) + "'");
-  }
-  if (now.head_bytes != then.head_bytes || now.head_sha256 != then.head_sha256) {
-    return differs("first " + std::to_string(then.head_bytes) + " bytes' SHA-256", then.head_sha256, now.head_sha256);
-  }
-  return Ok{};
-}
+// acquire_publish:
+// Publishing (core/finishing.hpp): the images closed and their segments hashed, each copy's
+// checksums, record, signature and report written under temporary names, the finishing state
+// saved, then every file given its final name.
 
-Status Job::save_map(bool now) {
-  const auto t = m_env.now();
-  if (!now && t - m_map_saved < std::chrono::seconds(2)) return Ok{};
-  m_map_saved = t;
-  m_map.bad = m_result.unreadable;
-  if (m_pending_bad) m_map.bad.push_back(*m_pending_bad);
-  const std::string text = report::render_rescue_map(m_map);
-  return for_each_copy(
-      [&](core::Destination& d) { return report::write_file_atomically(d.out().map_path(), text, m_env); });
-}
+namespace exhibit::core {
 
-Status Job::give_up(core::Destination& d, const Error& e) {
-  d.give_up(e);
-  const bool others = std::any_of(m_dests.begin(), m_dests.end(), [](const core::Destination& x) { return x.alive(); });
-  if (!others) return e;
-  m_log->line("COPY FAILED: " + d.out().base() + ": " + e.message() + "; the other copies go on");
-  m_log->sync();
-  return Ok{};
-}
-
-Status Job::for_each_copy(const std::function<Status(core::Destination&)>& f) {
-  for (auto& d : m_dests) {
-    if (!d.alive()) continue;
-    if (auto st = f(d); !st) EXHIBIT_CHECK(give_up(d, st.error()));
-  }
-  return Ok{};
-}
-
-Status Job::write_block(const core::Block& b) {
-  return for_each_copy([&](core::Destination& d) { return d.write(b); });
-}
-
-Result<core::PipelineResult> Job::copy_media(io::BlockSource& source, const std::vector<std::string>& digests) {
-  const SourceInfo& s = source.info();
-  const uint64_t sector = s.logical_sector_size;
-  const size_t chunk = static_cast<size_t>(sector) * m_result.chunk_sectors;
-  io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
-
-  core::PipelineConfig config;
-  // A zst frame is one block and stays 4 MiB; E01 and raw blocks shrink when many workers share the pool.
-  const size_t most = std::max<size_t>(1, k_read_size / chunk);
-  const image::FormatTraits& format = image::traits(m_opt.format);
-  config.block_capacity = chunk *
-                          (format.block_is_one_unit ? most : core::chunks_per_block(chunk, most, m_opt.threads));
-  config.encoded_capacity = image::encoded_capacity(m_opt.format, config.block_capacity, chunk);
-  const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, m_opt.threads);
-  config.pool_blocks = pool.blocks;
-  config.workers = pool.workers;
-  config.digests = digests;
-  config.cancel = m_hooks.cancel;
-  config.on_wait = [&] { return while_waiting(s); };
-  config.piece_size = m_opt.piece_size;
-  config.piece_limit = s.size;
-  // After --resume the chunks already written are read back and decoded, so the digests must
-  // wait for the workers.
-  const uint64_t media_size = s.size + m_result.padding;
-  const uint64_t resume_at = resumed_bytes(chunk, media_size);
-  std::unique_ptr<core::WrittenPrefix> written;
-  if (resume_at > 0) {
-    EXHIBIT_TRY(written, core::WrittenPrefix::open(m_dests.front(), m_state.copies.front(), resume_at, chunk));
-    config.digest_after_transform = true;
-  }
-  std::vector<std::unique_ptr<image::BlockEncoder>> encoders;
-  for (unsigned w = 0; w < config.workers; ++w) {
-    encoders.push_back(image::make_block_encoder(m_opt.format, m_opt.compression, chunk));
-  }
-
-  uint64_t next_offset = 0;
-  auto last_check = std::chrono::steady_clock::now();
-  // A block of what was written before the interruption, as stored.
-  auto read_back = [&](core::Block& b) -> Status {
-    EXHIBIT_CHECK(written->read(b, next_offset, config.block_capacity));
-    b.source_size = static_cast<size_t>(std::min<uint64_t>(next_offset + b.size, s.size) - next_offset);
-    next_offset += b.size;
-    m_result.reread_bytes += b.size;
-    return Ok{};
-  };
-  auto produce = [&](core::Block& b) -> Result<bool> {
-    if (next_offset < resume_at) {
-      EXHIBIT_CHECK(read_back(b));
-      return true;
-    }
-    // Once a second: has the source changed size, or lost its read-only flag?
-    if (const auto now = std::chrono::steady_clock::now(); now - last_check >= std::chrono::seconds(1)) {
-      last_check = now;
-      EXHIBIT_CHECK(source.check_unchanged());
-    }
-    if (next_offset >= s.size) {
-      EXHIBIT_CHECK(source.check_unchanged());  // the last word, even on a short run
-      return false;
-    }
-    const uint64_t remaining = (s.size - next_offset + sector - 1) / sector * sector;
-    const auto request = static_cast<size_t>(std::min<uint64_t>(config.block_capacity, remaining));
-    m_watch.begin(next_offset, request);
-    auto read = reader.read(next_offset, b.data.data(), request);
-    m_watch.end();
-    EXHIBIT_TRY(io::RegionRead got, std::move(read));
-    b.offset = next_offset;
-    b.source_size = got.bytes;
-    b.size = got.bytes;
-    b.unreadable = std::move(got.unreadable);
-    b.recovered = std::move(got.recovered);
-    next_offset += got.bytes;
-    if (next_offset == s.size && m_result.padding > 0) {
-      std::memset(b.data.data() + b.size, 0, m_result.padding);
-      b.size += m_result.padding;
-    }
-    return true;
-  };
-  auto transform = [&](core::Block& b, unsigned worker) -> Status {
-    if (b.stored) return written->decode(b);
-    return encoders[worker]->encode(b.data.data(), b.size, b.encoded.data(), b.encoded.size(), b.chunks);
-  };
-
-  const auto start = std::chrono::steady_clock::now();
-  auto last_report = start - std::chrono::seconds(1);
-  uint64_t unreadable_sectors = 0;
-  std::optional<SectorRange>& pending = m_pending_bad;
-  auto consume = [&](core::Block& b) -> Status {
-    if (b.stored) {
-      m_result.bytes = b.offset + b.size;
-      if (m_hooks.progress) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_report > std::chrono::milliseconds(250)) {
-          last_report = now;
-          m_hooks.progress({std::min<uint64_t>(m_result.bytes, s.size), s.size,
-                            std::chrono::duration<double>(now - start).count(), 0});
-        }
-      }
-      return Ok{};
-    }
-    note_answer(m_watch.pending());
-    const size_t recorded_before = m_result.unreadable.size();
-    // A bad range that runs on into the next block is recorded once, when it ends.
-    for (const auto& r : b.unreadable) {
-      if (pending && pending->first + pending->count == r.first) {
-        pending->count += r.count;
-      } else {
-        if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size));
-        pending = r;
-      }
-      unreadable_sectors += r.count;
-    }
-    if (pending && (pending->first + pending->count) * sector < b.offset + b.source_size) {
-      EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size));
-      pending.reset();
-    }
-    for (const auto& r : b.recovered) {
-      m_log->line("recovered on retry: " + range_text(r, s.logical_sector_size));
-      append_range(m_result.recovered, r);
-    }
-    EXHIBIT_CHECK(write_block(b));
-    const uint64_t done = b.offset + b.source_size;
-    m_result.bytes = b.offset + b.size;
-    if (b.size > b.source_size) {
-      m_log->line("source ends inside a sector: " + std::to_string(m_result.padding) +
-                  " zero bytes appended to complete the last sector");
-    }
-    m_map.done = done;
-    EXHIBIT_CHECK(save_map(m_result.unreadable.size() != recorded_before));
-    EXHIBIT_CHECK(save_state(false));
-    auto now = std::chrono::steady_clock::now();
-    if (m_hooks.progress && (now - last_report > std::chrono::milliseconds(250) || done == s.size)) {
-      last_report = now;
-      m_hooks.progress({done, s.size, std::chrono::duration<double>(now - start).count(), unreadable_sectors});
-    }
-    return Ok{};
-  };
-
-  core::Pipeline pipeline(config);
-  EXHIBIT_TRY(core::PipelineResult result, pipeline.run(produce, transform, consume));
-  if (pending) EXHIBIT_CHECK(record_unreadable(*pending, s.logical_sector_size));
-  pending.reset();
-  return result;
-}
-
-Status Job::record_unreadable(const SectorRange& r, uint32_t sector_size) {
-  m_log->line("UNREADABLE " + range_text(r, sector_size) + ": zero-filled");
-  if (image::traits(m_opt.format).sector_numbers_32bit && r.first + r.count > UINT32_MAX) {
-    m_log->line(
-        "the E01 error list holds 32-bit sector numbers: this range is exact only in the log, the map and "
-        "the record");
-  }
-  m_result.unreadable.push_back(r);
-  for (auto& d : m_dests) d.add_error(r);
-  return Ok{};
-}
-
-Result<AcquireResult> Job::run() {
-  if (m_opt.resume) EXHIBIT_CHECK(load_resume());
-  if (m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
-    return Error(ErrorCode::InvalidArgument, "--chunk-sectors must be a power of two from 1 to 65536");
-  }
-  // MD5 always: every E01 stores it (and SHA-1 when it was asked for).
-  std::vector<std::string> digests{"md5"};
-  for (const auto& name : m_opt.digests) {
-    EXHIBIT_TRY(std::string canonical, hash::canonical_algorithm(name));
-    if (std::find(digests.begin(), digests.end(), canonical) == digests.end()) digests.push_back(canonical);
-  }
-  if (m_opt.threads == 0) return Error(ErrorCode::InvalidArgument, "--threads must be at least 1");
-  // E01 headers hold text as UTF-8/UTF-16: text in another encoding would be refused by libewf
-  // half-way, or stored as something the examiner did not type.
-  const CaseMetadata& md = m_opt.metadata;
-  for (const auto& [option, value] : {std::pair{"--case-number", &md.case_number},
-                                      {"--evidence-number", &md.evidence_number},
-                                      {"--examiner", &md.examiner},
-                                      {"--description", &md.description},
-                                      {"--notes", &md.notes}}) {
-    if (auto at = util::first_invalid_utf8(*value)) {
-      return Error(ErrorCode::InvalidArgument, std::string(option) + " is not valid UTF-8 (byte " +
-                                                   std::to_string(*at) + "); give the text in UTF-8");
-    }
-  }
-  if (!m_opt.sign_cert.empty() && m_opt.sign_key.empty()) {
-    return Error(ErrorCode::InvalidArgument, "--sign-cert needs --sign-key (the certificate's private key)");
-  }
-  if (!m_opt.sign_key.empty()) {
-    // Checked before anything is read, so a bad key fails now, not after hours of imaging.
-    EXHIBIT_TRY(report::Signer signer, report::Signer::load(m_opt.sign_key, m_opt.sign_cert));
-    m_signer.emplace(std::move(signer));
-  }
-  if (m_opt.resume && !m_finish_only) {
-    // The record is signed as the interrupted run would have signed it, or not at all.
-    const std::string given = m_signer ? m_signer->key_fingerprint() : "";
-    if (given != m_state.sign_key_fingerprint || (m_signer && m_signer->has_certificate() != m_state.sign_cms)) {
-      return Error(ErrorCode::InvalidArgument,
-                   m_state.sign_key_fingerprint.empty()
-                       ? "the interrupted acquisition did not sign its record: resume it without --sign-key"
-                       : "the interrupted acquisition signs its record with the key whose public key SHA-256 is " +
-                             m_state.sign_key_fingerprint + (m_state.sign_cms ? " and its certificate" : "") +
-                             ": give --sign-key" + (m_state.sign_cms ? " and --sign-cert" : "") + " again");
-    }
-    if (!m_opt.report.empty() && m_opt.report != m_state.report) {
-      return Error(ErrorCode::InvalidArgument,
-                   "the interrupted acquisition writes its report to " +
-                       (m_state.report.empty() ? std::string("BASE.report.html") : m_state.report) +
-                       ": resume it without --report");
-    }
-    m_opt.report = m_state.report;
-  }
-  // Every path this run may write, checked before anything is opened or created.
-  EXHIBIT_CHECK(check_outputs());
-  if (m_finish_only) return finish_interrupted();
-  io::OpenOptions open_options;
-  open_options.allow_mounted = m_opt.allow_mounted;
-  open_options.sector_size = m_opt.file_sector_size;
-  EXHIBIT_TRY(auto source, io::open_source(m_opt.source, open_options));
-  const SourceInfo& s = source->info();
-  m_result.source = s;
-  if (s.size == 0) return Error(ErrorCode::InvalidArgument, "source " + s.path + " is empty (0 bytes)");
-  EXHIBIT_TRY(const image::EwfGeometry geometry,
-              image::choose_geometry(s.size, s.logical_sector_size, m_opt.chunk_sectors, m_opt.segment_size,
-                                     !image::traits(m_opt.format).chunked));
-  m_result.chunk_sectors = geometry.chunk_sectors;
-  m_result.segment_size = geometry.segment_size;
-  std::string piece_reason;
-  if (!m_opt.resume) {
-    EXHIBIT_TRY(const core::PieceSize pieces,
-                core::choose_piece_size(s.size, m_opt.piece_size, m_opt.piece_size_given));
-    m_opt.piece_size = pieces.size;
-    piece_reason = pieces.reason;
-  }
-
-  if (!m_opt.resume) {
-    for (const auto& d : m_dests) EXHIBIT_CHECK(d.out().prepare(m_opt.force, m_env));
-  }
-  EXHIBIT_TRY(core::AcquisitionLog log, m_opt.resume
-                                            ? core::AcquisitionLog::append(m_out().log_path(), m_env)
-                                            : core::AcquisitionLog::create(m_out().log_path(), m_opt.force, m_env));
-  m_log.emplace(std::move(log));
-  m_result.log_file = m_out().log_path();
-  for (size_t i = 1; i < m_dests.size(); ++i) {
-    if (m_dests[i].alive()) EXHIBIT_CHECK(m_log->add_copy(m_dests[i].out().log_path(), m_opt.force, m_opt.resume));
-  }
-
-  const size_t write_block_events_at_start = source->write_block().events.size();
-  m_map.size = s.size;
-  m_map.sector_size = s.logical_sector_size;
-  m_map.command_line = "exhibit acquire " + s.path + " -o " + m_out().base();
-  const std::time_t started = m_opt.resume ? static_cast<std::time_t>(m_state.started)
-                                           : m_opt.source_date_epoch.value_or(std::time(nullptr));
-  m_map.start_time = util::format_time(started, "%Y-%m-%d %H:%M:%S", false);
-  const uint64_t tail = s.size % s.logical_sector_size;
-  // E01 stores whole sectors; raw and zst store the bytes as they are.
-  m_result.padding = tail && image::traits(m_opt.format).whole_sectors ? s.logical_sector_size - tail : 0;
-  if (m_opt.resume) {
-    const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
-    m_map.done = std::min(s.size, resumed_bytes(chunk_bytes, s.size + m_result.padding));
-    m_map.bad = m_state.unreadable;
-  }
-  m_result.map_file = m_out().map_path();
-  if (auto st = save_map(true); !st) return fail(st.error());
-  const auto t0 = std::chrono::steady_clock::now();
-  if (m_opt.resume) {
-    m_result.resumed = ++m_state.interruptions;
-    m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition RESUMED (after interruption " +
-                std::to_string(m_result.resumed) + ") on " + host_os());
-    m_log->field("already written",
-                 std::to_string(m_map.done) + " source bytes (" + format_label(m_opt.format) +
-                     "), read back from the image to rebuild the digests; the rest is read from the source");
-  } else {
-    m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
-  }
-  m_log->source_section(s);
-  m_log->write_block_section(source->write_block());
-  m_log->line("case");
-  m_log->field("case number", m_opt.metadata.case_number);
-  m_log->field("evidence number", m_opt.metadata.evidence_number);
-  m_log->field("examiner", m_opt.metadata.examiner);
-  m_log->field("description", m_opt.metadata.description);
-  m_log->field("notes", m_opt.metadata.notes);
-  m_log->line("options");
-  m_log->field("image", m_out().first_segment() + " (" + format_label(m_opt.format) + ")");
-  auto because = [](const std::string& reason) { return reason.empty() ? "" : " (" + reason + ")"; };
-  m_log->field("segment size", std::to_string(m_result.segment_size) + " bytes" + because(geometry.segment_reason));
-  m_log->field("chunk", std::to_string(m_result.chunk_sectors) + " sectors" + because(geometry.chunk_reason));
-  m_log->field("piece size", m_opt.piece_size == 0
-                                 ? std::string("none")
-                                 : std::to_string(m_opt.piece_size) + " bytes" + because(piece_reason));
-  m_log->field("compression", std::string(compression_name(m_opt.compression)));
-  m_log->field("retries per sector", std::to_string(m_opt.retries));
-  m_log->field("address layout", m_opt.fixed_address_layout
-                                     ? "fixed (ASLR off for this process, so ISA-L's output repeats exactly)"
-                                     : "randomised (the image may differ from a repeat run in rare chunks)");
-  m_log->sync();
-  // The first read of the source: only now that the folder and the log exist.
-  if (m_opt.resume) {
-    if (auto st = check_same_source(*source); !st) {
-      if (st.error().code() == ErrorCode::Cancelled) return fail(st.error());  // the saved state stands
-      m_log->line("RESUME REFUSED: " + st.error().message());
-      m_log->sync();
-      return st.error();
-    }
-    m_log->field("same source", "size, sector size, model, serial number and the SHA-256 of the first " +
-                                    std::to_string(m_state.source.head_bytes) + " bytes (" +
-                                    m_state.source.head_sha256 + ") match the interrupted acquisition");
-  } else {
-    auto id = identify(*source);
-    if (!id) return fail(id.error());
-    m_state.source = std::move(*id);
-  }
-
-  image::EwfWriteOptions w;
-  w.base = m_out().partial_base();
-  w.media_size = s.size + m_result.padding;
-  w.bytes_per_sector = s.logical_sector_size;
-  w.sectors_per_chunk = m_result.chunk_sectors;
-  w.segment_size = m_result.segment_size;
-  w.compression = m_opt.compression;
-  w.removable = s.removable;
-  w.physical = s.is_block_device;
-  w.header_values = {{"case_number", m_opt.metadata.case_number},
-                     {"evidence_number", m_opt.metadata.evidence_number},
-                     {"examiner_name", m_opt.metadata.examiner},
-                     {"description", m_opt.metadata.description},
-                     {"notes",
-                      core::notes_with_warnings(m_opt.metadata.notes, s.drive.hpa_sectors, s.drive.dco_sectors)},
-                     {"model", s.model},
-                     {"serial_number", s.serial},
-                     {"acquiry_operating_system", host_os()},
-                     {"acquiry_software", "exhibit"},
-                     {"acquiry_software_version", EXHIBIT_VERSION}};
-  w.acquisition_time = started;  // the header's and header2's dates, as ewfacquire writes them
-  if (m_opt.resume) {
-    w.header_values = m_state.header_values;
-    w.set_identifier = m_state.set_identifier;
-    w.removable = m_state.removable;
-    w.physical = m_state.physical;
-  } else if (m_opt.source_date_epoch) {
-    // Derived, not random: the same source, size and epoch give the same set identifier.
-    auto id = hash::DigestSet::create({"sha256"});
-    if (!id) return fail(id.error());
-    const std::string seed = "exhibit set identifier " + std::to_string(started) + " " + s.path + " " +
-                             std::to_string(s.size);
-    id->update(seed.data(), seed.size());
-    // The first 16 bytes of the SHA-256.
-    w.set_identifier = image::ewf::bytes_from_hex<16>(id->finish().front().hex.substr(0, 32));
-    m_log->line("SOURCE_DATE_EPOCH=" + std::to_string(*m_opt.source_date_epoch) +
-                " is set: dates fixed to it and the set identifier derived from it");
-  } else {
-    auto guid = image::random_set_identifier();
-    if (!guid) return fail(guid.error());
-    w.set_identifier = *guid;
-  }
-  if (m_opt.resume) {
-    if (auto st = m_dests.front().resume(w, m_state, m_state.copies.front()); !st) return fail(st.error());
-    // The other copies go on from the same block, or are given up.
-    const uint64_t chunk_bytes = uint64_t{m_result.chunk_sectors} * s.logical_sector_size;
-    const uint64_t at = image::held_bytes(m_opt.format, m_state.copies.front().writer, chunk_bytes);
-    for (size_t i = 1; i < m_dests.size(); ++i) {
-      if (!m_dests[i].alive()) continue;
-      const core::CopyProgress& c = m_state.copies[i];
-      Status st =
-          image::held_bytes(m_opt.format, c.writer, chunk_bytes) == at
-              ? m_dests[i].resume(w, m_state, c)
-              : Status(Error(ErrorCode::Corruption, "its saved position differs from " + m_opt.output_base + "'s"));
-      if (!st) {
-        if (auto last = give_up(m_dests[i], st.error()); !last) return fail(last.error());
-      }
-    }
-    m_result.unreadable = m_state.unreadable;
-    m_result.recovered = m_state.recovered;
-    m_pending_bad = m_state.pending_bad;
-  } else {
-    m_state.metadata = m_opt.metadata;
-    m_state.chunk_sectors = m_result.chunk_sectors;
-    m_state.segment_size = m_result.segment_size;
-    m_state.compression = m_opt.compression;
-    m_state.digests = m_opt.digests;
-    m_state.piece_size = m_opt.piece_size;
-    m_state.file_sector_size = m_opt.file_sector_size;
-    m_state.started = started;
-    m_state.source_date_epoch = m_opt.source_date_epoch;
-    m_state.set_identifier = *w.set_identifier;
-    m_state.header_values = w.header_values;
-    m_state.format = m_opt.format;
-    m_state.one_file = m_opt.one_file;
-    m_state.removable = w.removable;
-    m_state.physical = w.physical;
-    m_state.sign_key_fingerprint = m_signer ? m_signer->key_fingerprint() : "";
-    m_state.sign_cms = m_signer && m_signer->has_certificate();
-    m_state.report = m_opt.report;
-    // Every copy created before the first state is saved (until then there is nothing to resume).
-    for (auto& d : m_dests) {
-      if (auto st = d.create(w, m_result.segment_size, m_opt.one_file); !st) return fail(st.error());
-    }
-    if (auto st = save_state(true); !st) return fail(st.error());
-  }
-  auto copied = copy_media(*source, digests);
-  if (!copied) return fail(copied.error());
-  m_map.done = s.size;
-  m_map.finished = true;
-  if (auto st = save_map(true); !st) return fail(st.error());
-  for (const auto& d : copied->digests) m_result.digests.push_back({d.algorithm, d.hex});
-  for (const auto& d : copied->source_digests) m_result.source_digests.push_back({d.algorithm, d.hex});
-  for (size_t i = 0; i < copied->pieces.size(); ++i) {
-    const uint64_t offset = i * m_opt.piece_size;
-    m_result.pieces.push_back({offset, std::min(m_opt.piece_size, s.size - offset), copied->pieces[i]});
-  }
+Status AcquireJob::close_copies() {
   std::string md5, sha1;
   for (const auto& d : m_result.digests) {
     if (d.algorithm == "md5") md5 = d.hex;
     if (d.algorithm == "sha1") sha1 = d.hex;
   }
+  const std::time_t started = m_plan.started;
   // zst images carry the record inside (without the file's own SHA-256, which it cannot hold).
   const std::string inner_record =
       image::traits(m_opt.format).record_inside
@@ -915,37 +935,41 @@ Result<AcquireResult> Job::run() {
     c.base = m_dests[i].out().base();
     if (!m_dests[i].alive()) c.error = m_dests[i].failure()->message();
   }
-  auto first_finished = [&]() -> CopyResult* {
-    for (auto& c : m_result.copies) {
-      if (c.finished()) return &c;
-    }
-    return nullptr;
-  };
-  // The result's own file fields describe the first finished copy (again after publishing, which
-  // may give one up).
-  auto adopt_first_finished = [&] {
-    const CopyResult* c = first_finished();
-    if (c == nullptr) return;
-    m_result.segments = c->segments;
-    m_result.segment_files.clear();
-    for (const auto& f : c->segments) m_result.segment_files.push_back(f.path);
-    m_result.record_file = c->record_file;
-    m_result.checksums_file = c->checksums_file;
-    m_result.report_file = c->report_file;
-    m_result.signature_file = c->signature_file;
-    m_result.timestamp_request_file = c->timestamp_request_file;
-  };
   adopt_first_finished();
-  source->release();
-  m_result.write_block = source->write_block();
+  m_source->release();
+  m_result.write_block = m_source->write_block();
   if (m_result.write_block.applicable) {
     m_log->line("write-block at the end");
     const auto& events = m_result.write_block.events;
-    for (size_t i = write_block_events_at_start; i < events.size(); ++i) m_log->field("event", events[i]);
+    for (size_t i = m_plan.write_block_events_at_start; i < events.size(); ++i) m_log->field("event", events[i]);
     if (!m_result.write_block.set_read_only) m_log->field("event", "kernel read-only flag left as found (1)");
   }
-  m_result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  m_result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_plan.t0).count();
+  return Ok{};
+}
 
+void AcquireJob::adopt_first_finished() {
+  const auto c = std::find_if(m_result.copies.begin(), m_result.copies.end(),
+                              [](const CopyResult& x) { return x.finished(); });
+  if (c == m_result.copies.end()) return;
+  m_result.segments = c->segments;
+  m_result.segment_files.clear();
+  for (const auto& f : c->segments) m_result.segment_files.push_back(f.path);
+  m_result.record_file = c->record_file;
+  m_result.checksums_file = c->checksums_file;
+  m_result.report_file = c->report_file;
+  m_result.signature_file = c->signature_file;
+  m_result.timestamp_request_file = c->timestamp_request_file;
+}
+
+void AcquireJob::note_late_failures() {
+  for (size_t i = 0; i < m_dests.size(); ++i) {
+    if (!m_dests[i].alive() && m_result.copies[i].finished())
+      m_result.copies[i].error = m_dests[i].failure()->message();
+  }
+}
+
+void AcquireJob::log_result() {
   m_log->line("result");
   m_log->field("bytes read", std::to_string(m_result.bytes));
   m_log->field("time", util::format_duration(m_result.seconds));
@@ -955,7 +979,7 @@ Result<AcquireResult> Job::run() {
   for (const auto& d : m_result.digests) m_log->field(d.algorithm, d.hex);
   if (m_result.padding > 0) {
     m_log->field("padding", std::to_string(m_result.padding) + " zero bytes after the source's " +
-                                std::to_string(s.size) + " bytes; digests above include them");
+                                std::to_string(m_source->info().size) + " bytes; digests above include them");
     for (const auto& d : m_result.source_digests) m_log->field(d.algorithm + " of the source bytes alone", d.hex);
   }
   uint64_t bad = 0;
@@ -972,12 +996,14 @@ Result<AcquireResult> Job::run() {
     m_log->field("pieces", std::to_string(m_result.pieces.size()) + " SHA-256 digests of " +
                                std::to_string(m_opt.piece_size) + "-byte windows of the source (in the record)");
   }
+}
 
+Status AcquireJob::publish_copies() {
   // Everything beside the segments, under temporary names.
-  core::FinishingState finishing;
+  core::FinishingState& finishing = m_finishing_state;
   if (auto st = for_each_copy([&](core::Destination& d) -> Status {
         EXHIBIT_TRY(core::FinishingCopy f,
-                    publish(d, m_result.copies[static_cast<size_t>(&d - m_dests.data())], started));
+                    publish(d, m_result.copies[static_cast<size_t>(&d - m_dests.data())], m_plan.started));
         finishing.copies.push_back(std::move(f));
         return Ok{};
       });
@@ -985,13 +1011,14 @@ Result<AcquireResult> Job::run() {
     return fail(st.error());
   }
   core::fault_point("finish:staged");
-  // A copy whose record or report could not be written was given up after all.
-  for (size_t i = 0; i < m_dests.size(); ++i) {
-    if (!m_dests[i].alive() && m_result.copies[i].finished())
-      m_result.copies[i].error = m_dests[i].failure()->message();
-  }
+  note_late_failures();
   adopt_first_finished();
   m_log->field("map", m_result.map_file);
+  return Ok{};
+}
+
+Status AcquireJob::name_files() {
+  core::FinishingState& finishing = m_finishing_state;
   // What is left to do replaces the saved progress beside every copy: from now on --resume finishes.
   finishing.copies.erase(std::remove_if(finishing.copies.begin(), finishing.copies.end(),
                                         [&](const core::FinishingCopy& f) {
@@ -1028,10 +1055,7 @@ Result<AcquireResult> Job::run() {
     return fail(st.error());
   }
   core::fault_point("finish:renamed");
-  for (size_t i = 0; i < m_dests.size(); ++i) {
-    if (!m_dests[i].alive() && m_result.copies[i].finished())
-      m_result.copies[i].error = m_dests[i].failure()->message();
-  }
+  note_late_failures();
   adopt_first_finished();
   // Last: until every file has its name, the state says what is left to do.
   for (const auto& d : m_dests) {
@@ -1046,10 +1070,10 @@ Result<AcquireResult> Job::run() {
   m_log->line(m_result.complete() ? "ACQUISITION COMPLETE: every sector read"
                                   : "ACQUISITION COMPLETE WITH UNREADABLE SECTORS (see above)");
   m_log->sync();
-  return m_result;
+  return Ok{};
 }
 
-Result<core::FinishingCopy> Job::publish(core::Destination& d, CopyResult& c, std::time_t started) {
+Result<core::FinishingCopy> AcquireJob::publish(core::Destination& d, CopyResult& c, std::time_t started) {
   const core::OutputSet& out = d.out();
   const core::OutputSet staged = out.staged();
   core::FinishingCopy f;
@@ -1112,10 +1136,74 @@ Result<core::FinishingCopy> Job::publish(core::Destination& d, CopyResult& c, st
   return f;
 }
 
-}  // namespace
+}  // namespace exhibit::core
+
+namespace exhibit {
+
+namespace core {
+
+Result<AcquireResult> AcquireJob::run() {
+  if (m_opt.resume) EXHIBIT_CHECK(load_resume());
+  EXHIBIT_CHECK(check_request());
+  // Every path this run may write, checked before anything is opened or created.
+  EXHIBIT_CHECK(check_outputs());
+  if (m_finish_only) return finish_interrupted();
+  EXHIBIT_CHECK(open_source());
+  EXHIBIT_CHECK(open_log());
+  EXHIBIT_CHECK(start_map());
+  log_start();
+  // The first read of the source: only now that the folder and the log exist.
+  EXHIBIT_CHECK(check_source());
+  EXHIBIT_TRY(const image::EwfWriteOptions w, writer_options());
+  EXHIBIT_CHECK(m_opt.resume ? resume_copies(w) : create_copies(w));
+  EXHIBIT_CHECK(stream());
+  EXHIBIT_CHECK(close_copies());
+  log_result();
+  EXHIBIT_CHECK(publish_copies());
+  EXHIBIT_CHECK(name_files());
+  return m_result;
+}
+
+Error AcquireJob::fail(const Error& e) {
+  // Copies whose writing failed were given up; the others are sound and save where they stand.
+  // If none is, the last state saved stands.
+  const bool committed = std::any_of(m_dests.begin(), m_dests.end(), [](const auto& d) { return d.committed(); });
+  const auto writing = std::find_if(m_dests.begin(), m_dests.end(),
+                                    [](const auto& d) { return d.alive() && d.writing(); });
+  // A resumed run that found the written part damaged saves nothing: the state stays as it was.
+  const bool damaged = m_opt.resume && e.code() == ErrorCode::Corruption;
+  if (!m_finishing && !damaged && writing != m_dests.end() && m_state_written) (void)save_state(true);
+  // The copy to name in the command: the first still written, else the first with a saved state.
+  const core::Destination* named = nullptr;
+  for (const auto& d : m_dests) {
+    if (!named && (d.alive() || ::access(d.out().resume_path().c_str(), F_OK) == 0)) named = &d;
+  }
+  const bool resumable = !damaged && (m_finishing_saved || !committed) && m_state_written && named != nullptr &&
+                         ::access(named->out().resume_path().c_str(), F_OK) == 0;
+  std::string where;
+  for (const auto& d : m_dests) {
+    if (!where.empty()) where += "; ";
+    where += m_finishing_saved ? "the image " + d.out().base() + " was being given its final names"
+                               : "the unfinished image keeps the name " + d.out().partial_first_segment();
+  }
+  if (damaged) {
+    where += "; what was written cannot be continued: start again with --force";
+  } else if (resumable) {
+    where += "; to continue " + std::string(m_dests.size() > 1 ? "every copy still written" : "it") +
+             ": exhibit acquire " + util::shell_quote(m_opt.source) + " -o " + util::shell_quote(named->out().base()) +
+             " --resume";
+  }
+  (void)save_map(true);
+  m_log->line("ACQUISITION FAILED: " + e.message());
+  m_log->line(where);
+  m_log->sync();
+  return Error(e.code(), e.message() + "; " + where + " (see " + m_log->path() + ")", e.sys_errno());
+}
+
+}  // namespace core
 
 Result<AcquireResult> acquire(const AcquireOptions& options, const JobHooks& hooks) {
-  Job job(options, hooks);
+  core::AcquireJob job(options, hooks);
   return job.run();
 }
 
