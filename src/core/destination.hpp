@@ -1,6 +1,6 @@
 // One copy of the image being acquired (-o BASE, and each --second-output BASE2): its files, its
 // image writer (whatever the format: image/image_writer.hpp) and what became of it. A copy whose writing fails is given
-// up alone; the others go on (see core/acquire.cpp).
+// up alone; the others go on (see core/acquire_copies.cpp).
 #pragma once
 
 #include <memory>
