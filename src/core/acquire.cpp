@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/acquire_job.hpp"
+#include "exhibit/setting.hpp"
 #include "util/text.hpp"
 
 namespace exhibit {
@@ -58,7 +59,7 @@ Error AcquireJob::fail(const Error& e) {
                                : "the unfinished image keeps the name " + d.out().partial_first_segment();
   }
   if (damaged) {
-    where += "; what was written cannot be continued: start again with --force";
+    where += "; what was written cannot be continued: start again with " + setting_text(Setting::Force);
   } else if (resumable) {
     where += "; to continue " + std::string(m_dests.size() > 1 ? "every copy still written" : "it") +
              ": exhibit acquire " + util::shell_quote(m_opt.source) + " -o " + util::shell_quote(named->out().base()) +

@@ -5,6 +5,7 @@
 #include "core/acquire_job.hpp"
 #include "core/output_guard.hpp"
 #include "core/piece_size.hpp"
+#include "exhibit/setting.hpp"
 #include "hash/digest.hpp"
 #include "image/block_encoder.hpp"
 #include "image/ewf_geometry.hpp"
@@ -14,7 +15,8 @@ namespace exhibit::core {
 
 Status AcquireJob::check_request() {
   if (m_opt.chunk_sectors > 65536 || (m_opt.chunk_sectors & (m_opt.chunk_sectors - 1))) {
-    return Error(ErrorCode::InvalidArgument, "--chunk-sectors must be a power of two from 1 to 65536");
+    return Error(ErrorCode::InvalidArgument,
+                 setting_text(Setting::ChunkSectors) + " must be a power of two from 1 to 65536");
   }
   // MD5 always: every E01 stores it (and SHA-1 when it was asked for).
   std::vector<std::string>& digests = m_plan.digests;
@@ -23,17 +25,18 @@ Status AcquireJob::check_request() {
     EXHIBIT_TRY(std::string canonical, hash::canonical_algorithm(name));
     if (std::find(digests.begin(), digests.end(), canonical) == digests.end()) digests.push_back(canonical);
   }
-  if (m_opt.threads == 0) return Error(ErrorCode::InvalidArgument, "--threads must be at least 1");
+  if (m_opt.threads == 0)
+    return Error(ErrorCode::InvalidArgument, setting_text(Setting::Threads) + " must be at least 1");
   // E01 headers hold text as UTF-8/UTF-16: text in another encoding would be refused by libewf
   // half-way, or stored as something the examiner did not type.
   const CaseMetadata& md = m_opt.metadata;
-  for (const auto& [option, value] : {std::pair{"--case-number", &md.case_number},
-                                      {"--evidence-number", &md.evidence_number},
-                                      {"--examiner", &md.examiner},
-                                      {"--description", &md.description},
-                                      {"--notes", &md.notes}}) {
+  for (const auto& [option, value] : {std::pair{Setting::CaseNumber, &md.case_number},
+                                      {Setting::EvidenceNumber, &md.evidence_number},
+                                      {Setting::Examiner, &md.examiner},
+                                      {Setting::Description, &md.description},
+                                      {Setting::Notes, &md.notes}}) {
     if (auto at = util::first_invalid_utf8(*value)) {
-      return Error(ErrorCode::InvalidArgument, std::string(option) + " is not valid UTF-8 (byte " +
+      return Error(ErrorCode::InvalidArgument, setting_text(option) + " is not valid UTF-8 (byte " +
                                                    std::to_string(*at) + "); give the text in UTF-8");
     }
   }
@@ -42,7 +45,8 @@ Status AcquireJob::check_request() {
 
 Status AcquireJob::check_signing() {
   if (!m_opt.sign_cert.empty() && m_opt.sign_key.empty()) {
-    return Error(ErrorCode::InvalidArgument, "--sign-cert needs --sign-key (the certificate's private key)");
+    return Error(ErrorCode::InvalidArgument, setting_text(Setting::SignCert) + " needs " +
+                                                 setting_text(Setting::SignKey) + " (the certificate's private key)");
   }
   if (!m_opt.sign_key.empty()) {
     // Checked before anything is read, so a bad key fails now, not after hours of imaging.
@@ -55,16 +59,18 @@ Status AcquireJob::check_signing() {
     if (given != m_state.sign_key_fingerprint || (m_signer && m_signer->has_certificate() != m_state.sign_cms)) {
       return Error(ErrorCode::InvalidArgument,
                    m_state.sign_key_fingerprint.empty()
-                       ? "the interrupted acquisition did not sign its record: resume it without --sign-key"
+                       ? "the interrupted acquisition did not sign its record: resume it without " +
+                             setting_text(Setting::SignKey)
                        : "the interrupted acquisition signs its record with the key whose public key SHA-256 is " +
                              m_state.sign_key_fingerprint + (m_state.sign_cms ? " and its certificate" : "") +
-                             ": give --sign-key" + (m_state.sign_cms ? " and --sign-cert" : "") + " again");
+                             ": give " + setting_text(Setting::SignKey) +
+                             (m_state.sign_cms ? " and " + setting_text(Setting::SignCert) : "") + " again");
     }
     if (!m_opt.report.empty() && m_opt.report != m_state.report) {
       return Error(ErrorCode::InvalidArgument,
                    "the interrupted acquisition writes its report to " +
                        (m_state.report.empty() ? std::string("BASE.report.html") : m_state.report) +
-                       ": resume it without --report");
+                       ": resume it without " + setting_text(Setting::Report));
     }
     m_opt.report = m_state.report;
   }

@@ -9,6 +9,7 @@
 #include <future>
 
 #include "core/acquire_job.hpp"
+#include "exhibit/setting.hpp"
 #include "hash/digest.hpp"
 #include "io/sector_reader.hpp"
 #include "util/aligned_buffer.hpp"
@@ -35,7 +36,8 @@ Status AcquireJob::load_resume() {
   if (!loaded && loaded.error().code() == ErrorCode::NotFound && ::access(m_out().log_path().c_str(), F_OK) == 0) {
     return Error(ErrorCode::NotFound, "no saved progress for " + m_out().base() + " (" + m_out().resume_path() +
                                           " does not exist: the run was stopped before its first saved state); "
-                                          "start it again with --force");
+                                          "start it again with " +
+                                          setting_text(Setting::Force));
   }
   if (!loaded) return loaded.error();
   m_state = std::move(*loaded);
