@@ -1,9 +1,10 @@
-# -DEXHIBIT_SANITIZE=thread|address: the whole build (library, CLI, tests) instrumented.
+# -DEXHIBIT_SANITIZE=thread|address: the whole build (library, CLI, tests) instrumented. -g1: line
+# tables, all a sanitizer report needs to name functions, files and lines (full -g costs build time).
 if(EXHIBIT_SANITIZE STREQUAL "thread")
-  add_compile_options(-fsanitize=thread -g -O1)
+  add_compile_options(-fsanitize=thread -g1 -O1)
   add_link_options(-fsanitize=thread)
 elseif(EXHIBIT_SANITIZE STREQUAL "address")
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -g -O1)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -g1 -O1)
   add_link_options(-fsanitize=address,undefined)
 elseif(NOT EXHIBIT_SANITIZE STREQUAL "")
   message(FATAL_ERROR "EXHIBIT_SANITIZE must be thread or address")

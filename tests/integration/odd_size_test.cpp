@@ -84,15 +84,20 @@ TEST(OddSizes, ExactlyOneSegmentBoundary) {
   // one segment, then check that image and the one a chunk larger (spilling into segment 2).
   TempDir tmp;
   const std::string chunk_data = random_bytes(64 * 32768, 5);
-  size_t fits = 0;
-  for (size_t chunks = 25; chunks <= 40; ++chunks) {
+  // More chunks never take fewer segments: bisect between 25 chunks (one segment) and 40 (two).
+  auto segments_for = [&](size_t chunks) {
     std::string name = "probe" + std::to_string(chunks);
     auto a = acquire_and_export(tmp, name, chunk_data.substr(0, chunks * 32768), "-c none -S 1MiB");
-    ASSERT_EQ(a.result.exit_code, 0) << a.result.err;
-    if (segment_count(tmp, name) == 1) fits = chunks;
+    EXPECT_EQ(a.result.exit_code, 0) << a.result.err;
+    return segment_count(tmp, name);
+  };
+  size_t fits = 25, spills = 40;
+  ASSERT_EQ(segments_for(fits), 1u);
+  ASSERT_EQ(segments_for(spills), 2u);
+  while (spills - fits > 1) {
+    const size_t mid = (fits + spills) / 2;
+    (segments_for(mid) == 1 ? fits : spills) = mid;
   }
-  ASSERT_GT(fits, 0u) << "no chunk count filled exactly one segment";
-  ASSERT_LT(fits, 40u);
   std::string exact = chunk_data.substr(0, fits * 32768);
   auto a = acquire_and_export(tmp, "exact", exact, "-c none -S 1MiB");
   EXPECT_EQ(segment_count(tmp, "exact"), 1u);
