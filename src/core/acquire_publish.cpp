@@ -8,6 +8,7 @@
 
 #include "core/acquire_job.hpp"
 #include "core/record_seal.hpp"
+#include "core/test_points.hpp"
 #include "image/block_encoder.hpp"
 #include "image/zst_image.hpp"
 #include "report/html_report.hpp"

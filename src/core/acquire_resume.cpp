@@ -9,6 +9,7 @@
 #include <future>
 
 #include "core/acquire_job.hpp"
+#include "core/test_points.hpp"
 #include "exhibit/setting.hpp"
 #include "hash/digest.hpp"
 #include "io/sector_reader.hpp"

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/resume_state.hpp"
+#include "core/test_points.hpp"
 #include "hash/file_digest.hpp"
 #include "util/bounded_input.hpp"
 
@@ -136,14 +137,6 @@ Status complete_renames(const FinishingCopy& c, io::Env& env) {
   }
   if (!c.renames.empty()) (void)env.sync_folder(io::folder_of(c.renames.front().second));
   return Ok{};
-}
-
-void fault_point(const char* name) {
-  const char* want = std::getenv("EXHIBIT_FAULT_POINT");
-  if (want != nullptr && std::strcmp(want, name) == 0) {
-    std::fflush(nullptr);
-    ::kill(::getpid(), SIGKILL);
-  }
 }
 
 }  // namespace exhibit::core

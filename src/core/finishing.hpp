@@ -52,8 +52,4 @@ Result<FinishingState> parse_finishing_state(const std::string& text);
 // can be repeated after a crash. The renames and the folder's sync go through `env`.
 Status complete_renames(const FinishingCopy& c, io::Env& env = io::posix_env());
 
-// Test-only: when the environment variable EXHIBIT_FAULT_POINT equals `name`, the process kills
-// itself with SIGKILL here, as a power cut would stop it. Never set in normal use.
-void fault_point(const char* name);
-
 }  // namespace exhibit::core

@@ -9,7 +9,7 @@
 #include <optional>
 #include <thread>
 
-#include "core/pause_point.hpp"
+#include "core/test_points.hpp"
 #include "util/bounded_queue.hpp"
 
 namespace exhibit::core {

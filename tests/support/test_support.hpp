@@ -28,7 +28,7 @@ std::string wait_for_text(const std::string& file, const std::string& text = "")
 // `state` says at least `chunks` chunks are safely written: a point in the stream, not a time.
 std::string wait_for_chunks(const std::string& state, uint64_t chunks);
 // Shell text for a run started with `EXHIBIT_PAUSE_POINT=POINT ... & pid=$!`: waits until the
-// process $pid stopped itself at its pause point (core/pause_point.hpp; up to 3 minutes, or
+// process $pid stopped itself at its pause point (core/test_points.hpp; up to 3 minutes, or
 // until it exits), runs `act` (a signal, a change of the source) and continues it (SIGCONT).
 std::string at_pause_point(const std::string& act);
 // The environment assignment that stops a run at its pause point `point`.

@@ -1,8 +1,13 @@
-// Test-only pause points: a test that must act at a point of a run (send Ctrl-C, change the
-// source) holds the run there instead of guessing a time. Never set in normal use.
+// Test-only points of a run, each named, each inert unless its environment variable names it
+// (never set in normal use): a fault point kills the process there, as a power cut would; a pause
+// point holds it there so a test can act (send Ctrl-C, change the source) instead of guessing a time.
 #pragma once
 
 namespace exhibit::core {
+
+// When the environment variable EXHIBIT_FAULT_POINT equals `name`, the process kills itself with
+// SIGKILL here (the finishing steps: finish:closed, hashed, staged, state, renamed, state-removed).
+void fault_point(const char* name);
 
 // When the environment variable EXHIBIT_PAUSE_POINT equals `name`, the process stops itself
 // with SIGSTOP the first time it gets here (every thread stops, as under a debugger). The test
