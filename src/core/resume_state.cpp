@@ -161,7 +161,7 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     const auto named = format_from_name(format);
     if (!named) throw std::invalid_argument("format " + format);
     s.format = *named;
-    if (version == 2 && s.format == ImageFormat::Raw) {
+    if (version == 2 && image::resume_needs_written_digests(s.format)) {
       return Error(ErrorCode::Unsupported,
                    "resume state of an older exhibit (version 2), which kept no digests of the "
                    "raw image it wrote: what was written cannot be checked, so it is not "

@@ -25,6 +25,8 @@ uint64_t held_bytes(ImageFormat format, const WriterProgress& p, uint64_t chunk_
   return format == ImageFormat::E01 ? p.e01.chunks * chunk_bytes : p.media_bytes;
 }
 
+bool resume_needs_written_digests(ImageFormat format) { return format == ImageFormat::Raw; }
+
 namespace {
 
 // ---- E01: chunks through our EWF writer; read back through the chunk tables (and the saved

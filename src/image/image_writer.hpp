@@ -36,6 +36,9 @@ struct WriterProgress {
 
 // The media bytes a checkpoint holds (E01: whole chunks, the last one possibly past the media size).
 uint64_t held_bytes(ImageFormat format, const WriterProgress& p, uint64_t chunk_bytes);
+// Whether resuming the format needs `written_sha256`, which resume states before version 3 did
+// not keep (raw: nothing else checks what was written before the interruption).
+bool resume_needs_written_digests(ImageFormat format);
 
 struct WriterSetup {
   ImageFormat format = ImageFormat::E01;
