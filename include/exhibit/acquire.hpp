@@ -12,6 +12,7 @@
 #include "exhibit/progress.hpp"
 #include "exhibit/sector_range.hpp"
 #include "exhibit/source_info.hpp"
+#include "exhibit/stage_load.hpp"
 
 namespace exhibit {
 
@@ -111,6 +112,7 @@ struct AcquireResult {
   double seconds = 0;                   // of this run (after --resume: of the last part)
   unsigned resumed = 0;                 // how many times the acquisition was interrupted and resumed
   uint64_t reread_bytes = 0;            // after --resume: media bytes read back from the image to rebuild the digests
+  std::vector<StageLoad> stages;        // where the stream's time went, stage by stage (stage_load.hpp)
   bool complete() const { return unreadable.empty(); }
 };
 

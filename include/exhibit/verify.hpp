@@ -104,6 +104,7 @@ struct VerifyReport {
   std::vector<std::string> not_checked;
   std::optional<SourceComparison> source;  // with VerifyOptions::source
   std::vector<std::string> problems;       // anything else that makes the verdict a failure
+  std::vector<StageLoad> stages;           // where the reading's time went, stage by stage (stage_load.hpp)
   bool passed() const;
 };
 

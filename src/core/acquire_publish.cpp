@@ -100,6 +100,7 @@ void AcquireJob::log_result() {
   m_log->field("throughput", util::format_bytes(static_cast<uint64_t>(static_cast<double>(m_result.bytes) /
                                                                       std::max(m_result.seconds, 1e-6))) +
                                  "/s");
+  if (!m_result.stages.empty()) m_log->field("stages", describe_stage_loads(m_result.stages));
   for (const auto& d : m_result.digests) m_log->field(d.algorithm, d.hex);
   if (m_result.padding > 0) {
     m_log->field("padding", std::to_string(m_result.padding) + " zero bytes after the source's " +

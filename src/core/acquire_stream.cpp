@@ -86,6 +86,7 @@ Status AcquireJob::MediaCopy::open(const std::vector<std::string>& digests) {
   config.on_wait = [this] { return m_job.while_waiting(m_s); };
   config.piece_size = opt.piece_size;
   config.piece_limit = m_s.size;
+  config.transform_stage = image::encode_stage_name(opt.format, opt.compression);
   // After --resume the chunks already written are read back and decoded, so the digests must
   // wait for the workers.
   const uint64_t media_size = m_s.size + m_job.m_result.padding;
@@ -113,6 +114,7 @@ Result<core::PipelineResult> AcquireJob::MediaCopy::run() {
   std::optional<SectorRange>& pending = m_job.m_pending_bad;
   if (pending) EXHIBIT_CHECK(m_job.record_unreadable(*pending, m_s.logical_sector_size));
   pending.reset();
+  m_job.m_result.stages = result.stages;
   return result;
 }
 

@@ -9,6 +9,8 @@
 #include <optional>
 #include <thread>
 
+#include <time.h>
+
 #include "core/test_points.hpp"
 #include "util/bounded_queue.hpp"
 
@@ -107,6 +109,44 @@ class Coordinator {
   std::optional<Error> m_error;
 };
 
+// One thread's account for its stage: its lifetime, the time it spent blocked on a neighbour,
+// and (at the end) its CPU time.
+class StageClock {
+ public:
+  using clock = std::chrono::steady_clock;
+  StageClock() : m_start(clock::now()), m_cpu_start(thread_cpu()) {}
+  // Runs `wait` (a blocking call) and counts its time as waiting.
+  template <typename F>
+  auto waiting(F&& wait) {
+    const auto t = clock::now();
+    auto r = wait();
+    m_wait += std::chrono::duration<double>(clock::now() - t).count();
+    return r;
+  }
+  void count(uint64_t bytes) { m_bytes += bytes; }
+  // Adds this thread's account to `stage` (called once, at the thread's end; `stage` is guarded by `mutex`).
+  void add_to(StageLoad& stage, std::mutex& mutex) const {
+    const double wall = std::chrono::duration<double>(clock::now() - m_start).count();
+    const double cpu = thread_cpu() - m_cpu_start;
+    std::lock_guard<std::mutex> lock(mutex);
+    stage.bytes += m_bytes;
+    stage.cpu_seconds += cpu;
+    stage.wait_seconds += m_wait;
+    stage.wall_seconds += wall;
+  }
+
+ private:
+  static double thread_cpu() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+  }
+  clock::time_point m_start;
+  double m_cpu_start;
+  double m_wait = 0;
+  uint64_t m_bytes = 0;
+};
+
 }  // namespace
 
 Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& transform, const Consume& consume) {
@@ -142,17 +182,29 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
   }
   PipelineResult result;
   result.digests.resize(n_digests);
+  // Stage accounts, in the order of the report: producer, digests, pieces, workers, consumer.
+  std::vector<StageLoad>& stages = result.stages;
+  stages.push_back({m_config.produce_stage});
+  for (const auto& name : m_config.digests) stages.push_back({name});
+  if (with_pieces) stages.push_back({"pieces (" + m_config.piece_algorithm + ")"});
+  stages.push_back({m_config.transform_stage, std::max(1u, m_config.workers)});
+  stages.push_back({m_config.consume_stage});
+  StageLoad& produce_load = stages.front();
+  StageLoad& transform_load = stages[stages.size() - 2];
+  StageLoad& consume_load = stages.back();
+  std::mutex stages_mutex;
   std::vector<std::optional<hash::DigestValue>> source_digests(n_digests);
 
   std::vector<std::thread> threads;
   threads.emplace_back([&] {
+    StageClock sc;
     uint64_t seq = 0;
     for (;;) {
       if (m_config.cancel != nullptr && m_config.cancel->load()) {
         stop_all(Error(ErrorCode::Cancelled, "interrupted"));
         break;
       }
-      auto next = free_blocks.pop();
+      auto next = sc.waiting([&] { return free_blocks.pop(); });
       if (!next) break;
       Block* b = *next;
       b->seq = seq;
@@ -173,32 +225,39 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
         break;
       }
       ++seq;
+      sc.count(b->size);
       co.publish(b, Coordinator::k_produced);
       to_transform.push(b);
     }
     co.set_total(seq);
     to_transform.close();
+    sc.add_to(produce_load, stages_mutex);
   });
   for (unsigned w = 0; w < m_config.workers; ++w) {
     threads.emplace_back([&, w] {
-      while (auto b = to_transform.pop()) {
+      StageClock sc;
+      while (auto b = sc.waiting([&] { return to_transform.pop(); })) {
         if (co.failed()) break;
         auto st = transform(**b, w);
         if (!st) {
           stop_all(st.error());
           break;
         }
+        sc.count((*b)->size);
         co.publish(*b, Coordinator::k_transformed);
       }
+      sc.add_to(transform_load, stages_mutex);
     });
   }
   for (size_t d = 0; d < n_digests; ++d) {
     threads.emplace_back([&, d] {
+      StageClock sc;
       hash::DigestSet& set = digest_sets[d];
       const auto stage = m_config.digest_after_transform ? Coordinator::k_transformed : Coordinator::k_produced;
       for (uint64_t seq = 0;; ++seq) {
-        Block* b = co.wait_for(seq, stage);
+        Block* b = sc.waiting([&] { return co.wait_for(seq, stage); });
         if (b == nullptr) break;
+        sc.count(b->size);
         set.update(b->data.data(), b->source_size);
         if (b->source_size < b->size) {
           source_digests[d] = set.clone().finish().front();
@@ -207,19 +266,22 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
         recycle(b);
       }
       result.digests[d] = set.finish().front();
+      sc.add_to(stages[1 + d], stages_mutex);
     });
   }
 
   if (with_pieces) {
     threads.emplace_back([&]() {
+      StageClock sc;
       hash::DigestSet piece = fresh_piece->clone();
       const auto stage = m_config.digest_after_transform ? Coordinator::k_transformed : Coordinator::k_produced;
       const uint64_t size = m_config.piece_size;
       const uint64_t limit = m_config.piece_limit;
       uint64_t in_piece = 0;
       for (uint64_t seq = 0;; ++seq) {
-        Block* b = co.wait_for(seq, stage);
+        Block* b = sc.waiting([&] { return co.wait_for(seq, stage); });
         if (b == nullptr) break;
+        sc.count(b->size);
         const uint64_t end = std::min<uint64_t>(b->offset + b->size, limit);
         for (uint64_t pos = b->offset; pos < end;) {
           const uint64_t n = std::min(end - pos, size - in_piece);
@@ -235,14 +297,18 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
         recycle(b);
       }
       if (in_piece > 0) result.pieces.push_back(piece.finish().front().hex);
+      sc.add_to(stages[1 + n_digests], stages_mutex);
     });
   }
 
+  StageClock consume_clock;
   for (uint64_t seq = 0;; ++seq) {
     std::optional<Error> stopped;
-    Block* b = co.wait_for(seq, Coordinator::k_transformed, &m_config.on_wait, &stopped);
+    Block* b = consume_clock.waiting(
+        [&] { return co.wait_for(seq, Coordinator::k_transformed, &m_config.on_wait, &stopped); });
     if (stopped) stop_all(*stopped);
     if (b == nullptr) break;
+    consume_clock.count(b->size);
     auto st = consume(*b);
     recycle(b);
     if (seq == 0) pause_point("pipeline:first-block");
@@ -253,6 +319,7 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
   }
   // Unblock a producer waiting for a free block after the sink stopped early.
   if (co.failed()) free_blocks.close();
+  consume_clock.add_to(consume_load, stages_mutex);
   for (auto& t : threads) t.join();
   if (auto e = co.error()) return *e;
   for (auto& s : source_digests) {

@@ -17,6 +17,7 @@
 
 #include "exhibit/error.hpp"
 #include "exhibit/sector_range.hpp"
+#include "exhibit/stage_load.hpp"
 #include "hash/digest.hpp"
 #include "image/chunk_codec.hpp"
 #include "util/aligned_buffer.hpp"
@@ -56,12 +57,19 @@ struct PipelineConfig {
   // Called on the calling thread every ~250 ms while it waits for the next block (a read that gets
   // no answer, Ctrl-C while the kernel holds one); an Error stops the run like any other.
   std::function<Status()> on_wait;
+  // Stage names for the load report (PipelineResult::stages).
+  std::string produce_stage = "read";
+  std::string transform_stage = "encode";
+  std::string consume_stage = "write";
 };
 
 struct PipelineResult {
   std::vector<hash::DigestValue> digests;         // over all media bytes
   std::vector<hash::DigestValue> source_digests;  // over source bytes only, when there was padding
   std::vector<std::string> pieces;                // hex digest of each piece, in order
+  // Each stage's CPU time, waiting and bytes: the producer, the digests, the pieces, the
+  // workers (one entry) and the consumer.
+  std::vector<StageLoad> stages;
 };
 
 class Pipeline {

@@ -66,6 +66,8 @@ Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyRe
   config.cancel = hooks.cancel;
   config.piece_size = piece_size;
   config.piece_limit = piece_limit;
+  config.transform_stage = "decode";
+  config.consume_stage = source != nullptr ? "compare" : "collect";
 
   uint64_t next_offset = 0;
   uint64_t next_chunk = 0;
@@ -117,6 +119,7 @@ Result<core::PipelineResult> read_all_chunks(image::UnitReader& reader, VerifyRe
   core::Pipeline pipeline(config);
   auto result = pipeline.run(produce, transform, consume);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (result) report.stages = result->stages;
   return result;
 }
 

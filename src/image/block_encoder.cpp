@@ -59,6 +59,15 @@ const FormatTraits& traits(ImageFormat format) {
   return e01;
 }
 
+const char* encode_stage_name(ImageFormat format, Compression compression) {
+  switch (format) {
+    case ImageFormat::Raw: return "copy";
+    case ImageFormat::Zst: return "zstd";
+    case ImageFormat::E01: break;
+  }
+  return compression == Compression::None ? "adler32" : "deflate";
+}
+
 size_t encoded_capacity(ImageFormat format, size_t block_bytes, size_t chunk_bytes) {
   switch (format) {
     case ImageFormat::Raw: return 0;  // written as read

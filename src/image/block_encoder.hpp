@@ -22,6 +22,9 @@ struct FormatTraits {
 };
 const FormatTraits& traits(ImageFormat format);
 
+// What the workers do to a block, as the stage load report names it ("deflate", "zstd", ...).
+const char* encode_stage_name(ImageFormat format, Compression compression);
+
 // Encoded bytes a block of `block_bytes` media bytes needs, also for units read back from the
 // image after --resume (E01: raw chunks with their 4-byte checksums).
 size_t encoded_capacity(ImageFormat format, size_t block_bytes, size_t chunk_bytes);

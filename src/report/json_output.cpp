@@ -14,6 +14,7 @@ using report::case_json;
 using report::drive_json;
 using report::dump_json;
 using report::ranges_json;
+using report::stages_json;
 
 ordered_json head(const char* command, int exit_code) {
   ordered_json j;
@@ -57,6 +58,7 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
   j["case"] = case_json(options.metadata);
   j["bytes"] = r.bytes;
   j["seconds"] = r.seconds;
+  j["performance"] = stages_json(r.stages);
   j["digests"] = digests_json(r.digests);
   j["padding"] = r.padding;
   j["source_digests"] = digests_json(r.source_digests);
@@ -86,6 +88,8 @@ std::string verify_json(const std::string& image, const VerifyReport& r, int exi
                 {"sectors", r.info.sector_count},
                 {"sectors_per_chunk", r.info.sectors_per_chunk},
                 {"chunks", r.info.chunk_count}};
+  j["seconds"] = r.seconds;
+  j["performance"] = stages_json(r.stages);
   j["bad_chunks"] = ranges_json(r.bad_chunks);
   j["acquisition_errors"] = ranges_json(r.info.acquisition_errors);
   ordered_json checks = ordered_json::array();

@@ -7,6 +7,7 @@
 
 #include "exhibit/acquire.hpp"
 #include "exhibit/sector_range.hpp"
+#include "exhibit/stage_load.hpp"
 
 namespace exhibit::report {
 
@@ -37,6 +38,21 @@ inline nlohmann::ordered_json drive_json(const DriveIdentity& d) {
           {"native_sectors", d.native_sectors},
           {"hpa_sectors", d.hpa_sectors},
           {"dco_sectors", d.dco_sectors}};
+}
+
+// Where a run's time went: {"limited_by": text, "stages": [{name, threads, bytes, cpu_seconds,
+// wait_seconds, wall_seconds}, ...]} (exhibit/stage_load.hpp).
+inline nlohmann::ordered_json stages_json(const std::vector<StageLoad>& stages) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const auto& s : stages) {
+    a.push_back({{"name", s.name},
+                 {"threads", s.threads},
+                 {"bytes", s.bytes},
+                 {"cpu_seconds", s.cpu_seconds},
+                 {"wait_seconds", s.wait_seconds},
+                 {"wall_seconds", s.wall_seconds}});
+  }
+  return {{"limited_by", describe_stage_loads(stages)}, {"stages", a}};
 }
 
 // Two-space indented, with a final newline; bytes that are not UTF-8 (from an image, a device or

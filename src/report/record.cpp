@@ -52,6 +52,8 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["started"] = times.started;
   j["finished"] = times.finished;
   j["interruptions"] = result.resumed;
+  // Timings differ from run to run: a reproducible record (SOURCE_DATE_EPOCH) leaves them out.
+  j["performance"] = options.source_date_epoch ? ordered_json() : stages_json(result.stages);
   ordered_json segments = ordered_json::array();
   for (const auto& f : result.segments) {
     segments.push_back({{"file", util::file_name(f.path)}, {"size", f.size}, {"sha256", f.sha256}});

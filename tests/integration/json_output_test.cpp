@@ -51,6 +51,16 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   EXPECT_EQ(aj["case"]["case_number"], "42");
   EXPECT_GE(aj["files"]["segments"].size(), 3u);
   EXPECT_EQ(aj["files"]["segments"][0]["sha256"], digest_of("sha256sum", tmp / "x.E01"));
+  // Where the time went: every stage of the stream, each over the whole source, and the same in the record.
+  std::vector<std::string> names;
+  for (const auto& s : aj["performance"]["stages"]) {
+    names.push_back(s["name"]);
+    EXPECT_EQ(s["bytes"], 3 << 20) << s.dump();
+    EXPECT_GE(s["wall_seconds"].get<double>(), s["wait_seconds"].get<double>()) << s.dump();
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"read", "md5", "sha1", "sha256", "pieces (sha256)", "deflate", "write"}));
+  EXPECT_EQ(aj["performance"]["limited_by"].get<std::string>().rfind("limited by: ", 0), 0u);
+  EXPECT_EQ(json::parse(read_file(tmp / "x.manifest.json"))["performance"]["stages"].size(), names.size());
 
   auto v = run_exhibit("verify -q --json " + sh_quote(tmp / "x.E01"));
   EXPECT_EQ(v.exit_code, 0) << v.err;
@@ -59,6 +69,9 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   EXPECT_EQ(vj["verdict"], "verified");
   EXPECT_EQ(vj["pieces"]["checked"], 3);
   EXPECT_EQ(vj["repeat_commands"][0], "ewfverify " + tmp / "x.E01");
+  ASSERT_FALSE(vj["performance"]["stages"].empty());
+  EXPECT_EQ(vj["performance"]["stages"][0]["name"], "read");
+  EXPECT_EQ(vj["performance"]["stages"][0]["bytes"], 3 << 20);
 
   auto i = run_exhibit("info --json " + sh_quote(tmp / "x.E01"));
   EXPECT_EQ(i.exit_code, 0) << i.err;

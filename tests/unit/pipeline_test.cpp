@@ -158,3 +158,33 @@ TEST(Pipeline, OneWorkerAndEmptyInput) {
   test::write_file(tmp / "empty", "");
   EXPECT_EQ(res->digests[0].hex, test::digest_of("md5sum", tmp / "empty"));
 }
+
+TEST(Pipeline, AccountsForEachStage) {
+  PipelineRun r;
+  r.data = test::random_bytes(1 << 20, 3);
+  r.piece_size = 1 << 18;
+  r.piece_limit = r.data.size();
+  auto res = run_pipeline(r, 4, {"md5", "sha1"}, false);
+  ASSERT_TRUE(res) << res.error().message();
+  std::vector<std::string> names;
+  for (const auto& s : res->stages) {
+    names.push_back(s.name);
+    EXPECT_EQ(s.bytes, r.data.size()) << s.name;
+    EXPECT_GE(s.cpu_seconds, 0) << s.name;
+    EXPECT_GE(s.wall_seconds, s.wait_seconds) << s.name;
+    EXPECT_EQ(s.threads, s.name == "encode" ? 3u : 1u) << s.name;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"read", "md5", "sha1", "pieces (sha256)", "encode", "write"}));
+}
+
+TEST(StageLoads, TheStageThatWaitedLeastComesFirst) {
+  std::vector<StageLoad> stages = {
+      {"read", 1, 2000000000, 0.5, 3.0, 4.0},
+      {"md5", 1, 2000000000, 2.9, 0.1, 4.0},
+      {"deflate", 2, 2000000000, 3.0, 3.2, 8.0},
+  };
+  EXPECT_EQ(describe_stage_loads(stages),
+            "limited by: md5 at 690 MB/s (waited 2% of the time); deflate 2 threads 1.3 GB/s, waited 40%; "
+            "read 4.0 GB/s, waited 75%");
+  EXPECT_EQ(describe_stage_loads({}), "");
+}
