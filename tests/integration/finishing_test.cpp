@@ -123,10 +123,7 @@ TEST(Finishing, ASegmentChangedBeforeTheResumedFinishIsRefused) {
                " -o " + sh_quote(tmp / "x"));
   ASSERT_EQ(r.signal, 9);
   ASSERT_TRUE(fs::exists(tmp / "x.incomplete.E01"));
-  ASSERT_EQ(run("printf 'X' | dd of=" + sh_quote(tmp / "x.incomplete.E01") +
-                " bs=1 seek=100000 conv=notrunc 2>/dev/null")
-                .exit_code,
-            0);
+  ASSERT_TRUE(change_byte(tmp / "x.incomplete.E01", 100000));
   auto again =
       run(sh_quote(exhibit_bin()) + " acquire -q " + sh_quote(source) + " -o " + sh_quote(tmp / "x") + " --resume");
   EXPECT_EQ(again.exit_code, 1) << again.err;

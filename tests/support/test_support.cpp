@@ -113,6 +113,17 @@ std::string digest_of(const std::string& tool, const std::string& path) {
   return r.out.substr(0, r.out.find(' '));
 }
 
+bool change_byte(const std::string& path, uint64_t offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  if (!f) return false;
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  if (!f.get(c)) return false;
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.put(static_cast<char>(~c));
+  return static_cast<bool>(f.flush());
+}
+
 std::string random_bytes(size_t size, uint32_t seed) {
   std::mt19937 gen(seed);
   std::string out(size, '\0');

@@ -61,6 +61,9 @@ std::string digest_of(const std::string& tool, const std::string& path);
 
 void write_file(const std::string& path, const std::string& bytes);
 std::string read_file(const std::string& path);
+// Replaces the byte at `offset` of an existing file with its complement, so it always changes
+// (writing a fixed byte leaves the file as it was once in 256 times). False if it cannot.
+bool change_byte(const std::string& path, uint64_t offset);
 // `size` bytes of deterministic pseudo-random data from `seed`.
 std::string random_bytes(size_t size, uint32_t seed);
 
