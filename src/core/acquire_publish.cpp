@@ -171,7 +171,7 @@ Status AcquireJob::name_files() {
   core::fault_point("finish:state");
   if (auto st = for_each_copy([&](core::Destination& d) -> Status {
         for (const auto& f : finishing.copies) {
-          if (f.base == d.out().base()) EXHIBIT_CHECK(core::complete_renames(f, m_env));
+          if (f.base == d.out().base()) EXHIBIT_CHECK(core::complete_renames(f, core::SegmentCheck::Size, m_env));
         }
         d.set_committed();
         return Ok{};

@@ -101,7 +101,7 @@ Result<AcquireResult> AcquireJob::finish_interrupted() {
               std::to_string(m_result.resumed) + ") in its finishing phase on " + host_os() +
               ": every segment is checked against the SHA-256 taken when it was written, then named");
   for (const auto& c : f.copies) {
-    if (auto st = core::complete_renames(c, m_env); !st) {
+    if (auto st = core::complete_renames(c, core::SegmentCheck::Sha256, m_env); !st) {
       m_log->line("ACQUISITION FAILED: " + st.error().message());
       m_log->sync();
       return st.error();

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/resume_state.hpp"
@@ -107,7 +108,7 @@ Result<FinishingState> parse_finishing_state(const std::string& text) {
   }
 }
 
-Status complete_renames(const FinishingCopy& c, io::Env& env) {
+Status complete_renames(const FinishingCopy& c, SegmentCheck check, io::Env& env) {
   // Where each file is now: under its temporary name, or already under its final one.
   auto current = [&](const std::string& final_name) -> std::string {
     for (const auto& [from, to] : c.renames) {
@@ -117,8 +118,21 @@ Status complete_renames(const FinishingCopy& c, io::Env& env) {
   };
   std::vector<std::string> paths;
   for (const auto& f : c.segments) paths.push_back(current(f.path));
-  const auto digests = hash::digest_files(paths, "sha256", 1, ErrorCode::Corruption);
-  for (size_t i = 0; i < c.segments.size(); ++i) {
+  if (check == SegmentCheck::Size) {
+    for (size_t i = 0; i < c.segments.size(); ++i) {
+      std::error_code ec;
+      const uint64_t size = std::filesystem::file_size(paths[i], ec);
+      if (ec || size != c.segments[i].size) {
+        return Error(ErrorCode::Corruption,
+                     "finishing " + c.base + ": " + paths[i] + " changed since it was written (" +
+                         (ec ? ec.message() : std::to_string(size) + " bytes") + ", written as " +
+                         std::to_string(c.segments[i].size) + " bytes); nothing was renamed");
+      }
+    }
+  }
+  const auto digests = check == SegmentCheck::Sha256 ? hash::digest_files(paths, "sha256", 1, ErrorCode::Corruption)
+                                                     : std::vector<Result<hash::FileDigest>>{};
+  for (size_t i = 0; i < digests.size(); ++i) {
     const SegmentFile& f = c.segments[i];
     if (!digests[i]) return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + digests[i].error().message());
     if (digests[i]->hex != f.sha256 || digests[i]->size != f.size) {

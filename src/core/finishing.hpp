@@ -47,9 +47,16 @@ std::string render_finishing_state(const FinishingState& s);
 bool is_finishing_state(const std::string& text);
 Result<FinishingState> parse_finishing_state(const std::string& text);
 
-// The renames of one copy, in order; each segment's SHA-256 is checked first (Corruption when a
-// file changed since it was written: nothing is renamed then). Done renames are skipped, so this
-// can be repeated after a crash. The renames and the folder's sync go through `env`.
-Status complete_renames(const FinishingCopy& c, io::Env& env = io::posix_env());
+// How complete_renames checks the segments before it renames anything.
+enum class SegmentCheck {
+  Sha256,  // after an interruption: each file's SHA-256 again, as the finishing state has it
+  Size,    // in the run that hashed them a moment ago: each file's size (a second hash of the
+           // whole image there guarded a window of milliseconds and cost a full read)
+};
+
+// The renames of one copy, in order; the segments are checked first (Corruption when a file
+// changed since it was written: nothing is renamed then). Done renames are skipped, so this can
+// be repeated after a crash. The renames and the folder's sync go through `env`.
+Status complete_renames(const FinishingCopy& c, SegmentCheck check, io::Env& env = io::posix_env());
 
 }  // namespace exhibit::core

