@@ -3,19 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "exhibit/text.hpp"
+
 namespace exhibit {
 
 namespace {
-
-std::string rate_text(double bytes_per_second) {
-  char buf[32];
-  if (bytes_per_second >= 1e9) {
-    std::snprintf(buf, sizeof buf, "%.1f GB/s", bytes_per_second / 1e9);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f MB/s", bytes_per_second / 1e6);
-  }
-  return buf;
-}
 
 double waited(const StageLoad& s) { return s.wall_seconds > 0 ? s.wait_seconds / s.wall_seconds : 0; }
 
@@ -41,7 +33,7 @@ std::string describe_stage_loads(const std::vector<StageLoad>& stages) {
     }
     if (s.cpu_seconds > 0) {
       text += i == 0 ? " at " : " ";
-      text += rate_text(static_cast<double>(s.bytes) * s.threads / s.cpu_seconds);
+      text += format_bytes(static_cast<uint64_t>(static_cast<double>(s.bytes) * s.threads / s.cpu_seconds)) + "/s";
     }
     char pct[48];
     std::snprintf(pct, sizeof pct, i == 0 ? " (waited %.0f%% of the time)" : ", waited %.0f%%", 100.0 * waited(s));

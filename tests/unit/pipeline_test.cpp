@@ -184,7 +184,7 @@ TEST(StageLoads, TheStageThatWaitedLeastComesFirst) {
       {"deflate", 2, 2000000000, 3.0, 3.2, 8.0},
   };
   EXPECT_EQ(describe_stage_loads(stages),
-            "limited by: md5 at 690 MB/s (waited 2% of the time); deflate 2 threads 1.3 GB/s, waited 40%; "
-            "read 4.0 GB/s, waited 75%");
+            "limited by: md5 at 657.7 MiB/s (waited 2% of the time); deflate 2 threads 1.2 GiB/s, waited 40%; "
+            "read 3.7 GiB/s, waited 75%");
   EXPECT_EQ(describe_stage_loads({}), "");
 }
