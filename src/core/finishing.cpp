@@ -108,6 +108,40 @@ Result<FinishingState> parse_finishing_state(const std::string& text) {
   }
 }
 
+namespace {
+
+// Corruption naming `path` when it is not the segment `f` as it was written.
+Error changed_segment(const FinishingCopy& c, const std::string& path, const std::string& found,
+                      const std::string& written) {
+  return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + path + " changed since it was written (" + found +
+                                          ", written as " + written + "); nothing was renamed");
+}
+
+Status check_segments(const FinishingCopy& c, const std::vector<std::string>& paths, SegmentCheck check) {
+  if (check == SegmentCheck::Size) {
+    for (size_t i = 0; i < paths.size(); ++i) {
+      std::error_code ec;
+      const uint64_t size = std::filesystem::file_size(paths[i], ec);
+      if (ec || size != c.segments[i].size) {
+        return changed_segment(c, paths[i], ec ? ec.message() : std::to_string(size) + " bytes",
+                               std::to_string(c.segments[i].size) + " bytes");
+      }
+    }
+    return Ok{};
+  }
+  const auto digests = hash::digest_files(paths, "sha256", 1, ErrorCode::Corruption);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const SegmentFile& f = c.segments[i];
+    if (!digests[i]) return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + digests[i].error().message());
+    if (digests[i]->hex != f.sha256 || digests[i]->size != f.size) {
+      return changed_segment(c, paths[i], "SHA-256 " + digests[i]->hex, f.sha256);
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace
+
 Status complete_renames(const FinishingCopy& c, SegmentCheck check, io::Env& env) {
   // Where each file is now: under its temporary name, or already under its final one.
   auto current = [&](const std::string& final_name) -> std::string {
@@ -118,29 +152,7 @@ Status complete_renames(const FinishingCopy& c, SegmentCheck check, io::Env& env
   };
   std::vector<std::string> paths;
   for (const auto& f : c.segments) paths.push_back(current(f.path));
-  if (check == SegmentCheck::Size) {
-    for (size_t i = 0; i < c.segments.size(); ++i) {
-      std::error_code ec;
-      const uint64_t size = std::filesystem::file_size(paths[i], ec);
-      if (ec || size != c.segments[i].size) {
-        return Error(ErrorCode::Corruption,
-                     "finishing " + c.base + ": " + paths[i] + " changed since it was written (" +
-                         (ec ? ec.message() : std::to_string(size) + " bytes") + ", written as " +
-                         std::to_string(c.segments[i].size) + " bytes); nothing was renamed");
-      }
-    }
-  }
-  const auto digests = check == SegmentCheck::Sha256 ? hash::digest_files(paths, "sha256", 1, ErrorCode::Corruption)
-                                                     : std::vector<Result<hash::FileDigest>>{};
-  for (size_t i = 0; i < digests.size(); ++i) {
-    const SegmentFile& f = c.segments[i];
-    if (!digests[i]) return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + digests[i].error().message());
-    if (digests[i]->hex != f.sha256 || digests[i]->size != f.size) {
-      return Error(ErrorCode::Corruption, "finishing " + c.base + ": " + paths[i] +
-                                              " changed since it was written (SHA-256 " + digests[i]->hex +
-                                              ", written as " + f.sha256 + "); nothing was renamed");
-    }
-  }
+  EXHIBIT_CHECK(check_segments(c, paths, check));
   for (const auto& [from, to] : c.renames) {
     if (::access(from.c_str(), F_OK) != 0) {
       if (::access(to.c_str(), F_OK) == 0) continue;  // renamed before the interruption
