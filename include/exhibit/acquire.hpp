@@ -46,6 +46,12 @@ struct AcquireOptions {
   bool resume = false;
   std::vector<std::string> digests = {"md5", "sha1", "sha256"};  // md5 is always added
   unsigned threads = 1;  // compression workers; the image is byte-identical whatever the number
+  // Source reads in flight at once (1 to 32): NVMe drives and USB bridges reach full speed only
+  // with several requests outstanding. The digests still see the bytes in order.
+  unsigned queue_depth = 4;
+  // Bytes per source read, rounded down to whole chunks (at least one); 0: 4 MiB. A zst frame is
+  // always one 4 MiB read (the frame size shapes the image), so zst takes only 0.
+  uint64_t read_size = 0;
   // Piecewise SHA-256 window over the source (0: none; else at least 1 MiB). Unless `piece_size_given`
   // it grows for media over 4 TiB, so there are at most 65536 pieces (core/piece_size.hpp).
   uint64_t piece_size = uint64_t{64} << 20;

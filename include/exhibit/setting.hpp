@@ -17,6 +17,8 @@ enum class Setting {
   SegmentSize,       // AcquireOptions::segment_size
   PieceSize,         // AcquireOptions::piece_size
   Threads,           // AcquireOptions::threads
+  QueueDepth,        // AcquireOptions::queue_depth
+  ReadSize,          // AcquireOptions::read_size
   CaseNumber,        // AcquireOptions::metadata.case_number
   EvidenceNumber,    // AcquireOptions::metadata.evidence_number
   Examiner,          // AcquireOptions::metadata.examiner

@@ -61,6 +61,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   AcquireOptions& a = cl.acquire;
   std::string segment_size;
   std::string piece_size = "64MiB";
+  std::string read_size;
   std::string compression = "fast";
   std::string format = "e01";
   std::string hashes = "md5,sha1,sha256";
@@ -108,6 +109,14 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("-j,--threads", a.threads, "compression threads (the image is the same whatever the number)")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
+  acq->add_option("--queue-depth", a.queue_depth,
+                  "source reads in flight at once, 1 to 32 (fast drives and USB bridges need several)")
+      ->check(CLI::Range(1u, 32u))
+      ->capture_default_str();
+  acq->add_option("--read-size", read_size,
+                  "bytes per source read, 4KiB to 16MiB, in whole chunks (default 4MiB; E01 and raw: a zst frame is "
+                  "one 4MiB read)")
+      ->check(SizeValidator(false));
   acq->add_option("--sign-key", a.sign_key, "PEM private key (RSA, EC, Ed25519) that signs the record")
       ->check(CLI::ExistingFile);
   acq->add_option("--sign-cert", a.sign_cert, "its certificate: the signature becomes CMS (openssl cms -verify)")
@@ -209,11 +218,13 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     }
     if (a.format == ImageFormat::Zst) {
       if (!segment_size.empty()) return usage("--segment-size does not apply to --format zst (one file, BASE.zst)");
+      if (!read_size.empty()) return usage("--read-size does not apply to --format zst (a frame is one 4MiB read)");
       if (a.compression == Compression::None || a.compression == Compression::EmptyBlock) {
         return usage("--format zst compresses: use --compression fast or best, or --format raw for no compression");
       }
     }
     a.piece_size = *parse_size(piece_size);
+    if (!read_size.empty()) a.read_size = *parse_size(read_size);
     a.piece_size_given = acq->count("--piece-size") > 0;
     // 0 means "the default" to the library; on the command line it is no chunk size at all.
     if (acq->count("--chunk-sectors") > 0 && a.chunk_sectors == 0) {
@@ -262,6 +273,8 @@ std::string flag_of(Setting s) {
     case Setting::SegmentSize: return "--segment-size";
     case Setting::PieceSize: return "--piece-size";
     case Setting::Threads: return "--threads";
+    case Setting::QueueDepth: return "--queue-depth";
+    case Setting::ReadSize: return "--read-size";
     case Setting::CaseNumber: return "--case-number";
     case Setting::EvidenceNumber: return "--evidence-number";
     case Setting::Examiner: return "--examiner";

@@ -35,6 +35,11 @@
 
 namespace exhibit::core {
 
+// Bytes per source read: the default, and the bounds of AcquireOptions::read_size.
+inline constexpr uint64_t k_read_size = uint64_t{4} << 20;
+inline constexpr uint64_t k_min_read_size = 4096;
+inline constexpr uint64_t k_max_read_size = uint64_t{16} << 20;
+
 // The running system as the image header and the record name it (acquire_header.cpp).
 std::string host_os();
 

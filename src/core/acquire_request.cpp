@@ -27,6 +27,20 @@ Status AcquireJob::check_request() {
   }
   if (m_opt.threads == 0)
     return Error(ErrorCode::InvalidArgument, setting_text(Setting::Threads) + " must be at least 1");
+  if (m_opt.queue_depth == 0 || m_opt.queue_depth > core::ReadWatch::k_slots) {
+    return Error(ErrorCode::InvalidArgument,
+                 setting_text(Setting::QueueDepth) + " must be 1 to " + std::to_string(core::ReadWatch::k_slots));
+  }
+  if (m_opt.read_size != 0) {
+    if (image::traits(m_opt.format).block_is_one_unit) {
+      return Error(ErrorCode::InvalidArgument, setting_text(Setting::ReadSize) + " does not apply to " +
+                                                   std::string(format_name(m_opt.format)) +
+                                                   " images (a frame is one 4 MiB read)");
+    }
+    if (m_opt.read_size < k_min_read_size || m_opt.read_size > k_max_read_size) {
+      return Error(ErrorCode::InvalidArgument, setting_text(Setting::ReadSize) + " must be 4 KiB to 16 MiB");
+    }
+  }
   // E01 headers hold text as UTF-8/UTF-16: text in another encoding would be refused by libewf
   // half-way, or stored as something the examiner did not type.
   const CaseMetadata& md = m_opt.metadata;

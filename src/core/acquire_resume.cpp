@@ -156,9 +156,9 @@ Result<core::SourceIdentity> AcquireJob::identify(io::BlockSource& source) {
   io::SectorReader reader(source, m_opt.retries, m_hooks.cancel);
   // On a thread of its own, so that a source that does not answer is noticed (while_waiting).
   auto read = std::async(std::launch::async, [&]() -> Result<io::RegionRead> {
-    m_watch.begin(0, id.head_bytes);
+    m_watch.begin(0, 0, id.head_bytes);
     auto r = reader.read(0, head.data(), id.head_bytes);
-    m_watch.end();
+    m_watch.end(0);
     return r;
   });
   std::optional<Error> stopped;

@@ -16,8 +16,6 @@ namespace exhibit::core {
 
 namespace {
 
-constexpr size_t k_read_size = 4 << 20;  // bytes per source read (rounded down to whole chunks)
-
 std::string range_text(const SectorRange& r, uint32_t sector_size) {
   return "sectors " + std::to_string(r.first) + "-" + std::to_string(r.last()) + " (" + std::to_string(r.count) +
          " sectors, bytes " + std::to_string(r.first * sector_size) + "-" +
@@ -35,7 +33,9 @@ class AcquireJob::MediaCopy {
         m_s(source.info()),
         m_sector(m_s.logical_sector_size),
         m_chunk(static_cast<size_t>(m_sector) * job.m_result.chunk_sectors),
-        m_reader(source, job.m_opt.retries, job.m_hooks.cancel) {}
+        m_readers(job.m_opt.queue_depth) {
+    for (auto& r : m_readers) r = std::make_unique<io::SectorReader>(source, job.m_opt.retries, job.m_hooks.cancel);
+  }
   // Sized for the format and the threads; after --resume, what was written is opened to be read back.
   Status open(const std::vector<std::string>& digests);
   Result<core::PipelineResult> run();
@@ -43,7 +43,10 @@ class AcquireJob::MediaCopy {
  private:
   // A block of what was written before the interruption, as stored.
   Status read_back(core::Block& b);
+  // In order: the next block, claimed (its bytes read by fill) or read back.
   Result<bool> produce(core::Block& b);
+  // On reader `reader`, several at once: the claimed block's bytes, read from the source.
+  Status fill(core::Block& b, unsigned reader);
   Status transform(core::Block& b, unsigned worker) {
     if (b.stored) return m_written->decode(b);
     return m_encoders[worker]->encode(b.data.data(), b.size, b.encoded.data(), b.encoded.size(), b.chunks);
@@ -57,7 +60,7 @@ class AcquireJob::MediaCopy {
   const SourceInfo& m_s;
   const uint64_t m_sector;
   const size_t m_chunk;
-  io::SectorReader m_reader;
+  std::vector<std::unique_ptr<io::SectorReader>> m_readers;  // one per read in flight
   core::PipelineConfig m_config;
   uint64_t m_resume_at = 0;
   std::unique_ptr<core::WrittenPrefix> m_written;
@@ -73,14 +76,18 @@ Status AcquireJob::MediaCopy::open(const std::vector<std::string>& digests) {
   const AcquireOptions& opt = m_job.m_opt;
   core::PipelineConfig& config = m_config;
   // A zst frame is one block and stays 4 MiB; E01 and raw blocks shrink when many workers share the pool.
-  const size_t most = std::max<size_t>(1, k_read_size / m_chunk);
+  const uint64_t read_size = opt.read_size != 0 && !image::traits(opt.format).block_is_one_unit ? opt.read_size
+                                                                                                : k_read_size;
+  const size_t most = std::max<size_t>(1, static_cast<size_t>(read_size / m_chunk));
   const image::FormatTraits& format = image::traits(opt.format);
   config.block_capacity = m_chunk *
                           (format.block_is_one_unit ? most : core::chunks_per_block(m_chunk, most, opt.threads));
   config.encoded_capacity = image::encoded_capacity(opt.format, config.block_capacity, m_chunk);
-  const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, opt.threads);
+  const core::PoolSize pool = core::pool_size(config.block_capacity + config.encoded_capacity, opt.threads,
+                                              static_cast<unsigned>(m_readers.size()));
   config.pool_blocks = pool.blocks;
   config.workers = pool.workers;
+  config.readers = static_cast<unsigned>(m_readers.size());
   config.digests = digests;
   config.cancel = m_job.m_hooks.cancel;
   config.on_wait = [this] { return m_job.while_waiting(m_s); };
@@ -109,6 +116,7 @@ Result<core::PipelineResult> AcquireJob::MediaCopy::run() {
   core::Pipeline pipeline(m_config);
   EXHIBIT_TRY(core::PipelineResult result,
               pipeline.run([this](core::Block& b) { return produce(b); },
+                           [this](core::Block& b, unsigned reader) { return fill(b, reader); },
                            [this](core::Block& b, unsigned worker) { return transform(b, worker); },
                            [this](core::Block& b) { return consume(b); }));
   std::optional<SectorRange>& pending = m_job.m_pending_bad;
@@ -142,21 +150,36 @@ Result<bool> AcquireJob::MediaCopy::produce(core::Block& b) {
   }
   const uint64_t remaining = (m_s.size - m_next_offset + m_sector - 1) / m_sector * m_sector;
   const auto request = static_cast<size_t>(std::min<uint64_t>(m_config.block_capacity, remaining));
-  m_job.m_watch.begin(m_next_offset, request);
-  auto read = m_reader.read(m_next_offset, b.data.data(), request);
-  m_job.m_watch.end();
-  EXHIBIT_TRY(io::RegionRead got, std::move(read));
   b.offset = m_next_offset;
+  b.size = request;  // claimed: fill reads it
+  m_next_offset += request;
+  return true;
+}
+
+Status AcquireJob::MediaCopy::fill(core::Block& b, unsigned reader) {
+  if (b.stored) return Ok{};
+  const size_t request = b.size;
+  m_job.m_watch.begin(reader, b.offset, request);
+  auto read = m_readers[reader]->read(b.offset, b.data.data(), request);
+  m_job.m_watch.end(reader);
+  EXHIBIT_TRY(io::RegionRead got, std::move(read));
+  const uint64_t end = b.offset + got.bytes;
+  // Only the last block may come back short (a source that ends inside a sector); anything else
+  // means the source shrank under us, and the next block would not follow this one.
+  if (got.bytes < request && end != m_s.size) {
+    return Error(ErrorCode::SourceGone, m_s.path + " returned " + std::to_string(got.bytes) + " of " +
+                                            std::to_string(request) + " bytes at byte " + std::to_string(b.offset) +
+                                            ": it ends before its size (" + std::to_string(m_s.size) + " bytes) says");
+  }
   b.source_size = got.bytes;
   b.size = got.bytes;
   b.unreadable = std::move(got.unreadable);
   b.recovered = std::move(got.recovered);
-  m_next_offset += got.bytes;
-  if (m_next_offset == m_s.size && m_job.m_result.padding > 0) {
+  if (end == m_s.size && m_job.m_result.padding > 0) {
     std::memset(b.data.data() + b.size, 0, m_job.m_result.padding);
     b.size += m_job.m_result.padding;
   }
-  return true;
+  return Ok{};
 }
 
 void AcquireJob::MediaCopy::consume_stored(const core::Block& b) {

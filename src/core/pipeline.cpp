@@ -150,6 +150,11 @@ class StageClock {
 }  // namespace
 
 Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& transform, const Consume& consume) {
+  return run(produce, Fill(), transform, consume);
+}
+
+Result<PipelineResult> Pipeline::run(const Produce& produce, const Fill& fill, const Transform& transform,
+                                     const Consume& consume) {
   const size_t n_digests = m_config.digests.size();
   const bool with_pieces = m_config.piece_size > 0;
   const int in_order_consumers = static_cast<int>(n_digests) + (with_pieces ? 1 : 0) + 1;
@@ -184,7 +189,8 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
   result.digests.resize(n_digests);
   // Stage accounts, in the order of the report: producer, digests, pieces, workers, consumer.
   std::vector<StageLoad>& stages = result.stages;
-  stages.push_back({m_config.produce_stage});
+  const unsigned readers = fill ? std::max(1u, m_config.readers) : 1u;
+  stages.push_back({m_config.produce_stage, readers});
   for (const auto& name : m_config.digests) stages.push_back({name});
   if (with_pieces) stages.push_back({"pieces (" + m_config.piece_algorithm + ")"});
   stages.push_back({m_config.transform_stage, std::max(1u, m_config.workers)});
@@ -195,10 +201,14 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
   std::mutex stages_mutex;
   std::vector<std::optional<hash::DigestValue>> source_digests(n_digests);
 
-  std::vector<std::thread> threads;
-  threads.emplace_back([&] {
+  // The readers: each claims the next block in order (under `claim_mutex`), then fills it on its
+  // own, so that several reads are in flight; the digests still take the blocks in order.
+  std::mutex claim_mutex;
+  uint64_t next_seq = 0;
+  bool produced_all = false;
+  std::atomic<unsigned> readers_left{readers};
+  auto read_loop = [&](unsigned reader) {
     StageClock sc;
-    uint64_t seq = 0;
     for (;;) {
       if (m_config.cancel != nullptr && m_config.cancel->load()) {
         stop_all(Error(ErrorCode::Cancelled, "interrupted"));
@@ -207,7 +217,6 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
       auto next = sc.waiting([&] { return free_blocks.pop(); });
       if (!next) break;
       Block* b = *next;
-      b->seq = seq;
       b->size = b->source_size = 0;
       b->chunks.clear();
       b->unreadable.clear();
@@ -215,24 +224,40 @@ Result<PipelineResult> Pipeline::run(const Produce& produce, const Transform& tr
       b->bad_chunks.clear();
       b->stored = false;
       b->consumers_left.store(in_order_consumers);
-      auto more = produce(*b);
-      if (!more) {
-        stop_all(more.error());
-        break;
+      {
+        std::unique_lock<std::mutex> lock(claim_mutex);
+        if (produced_all) {
+          lock.unlock();
+          free_blocks.push(b);
+          break;
+        }
+        b->seq = next_seq;
+        auto more = produce(*b);
+        if (!more || !*more) {
+          produced_all = true;
+          co.set_total(next_seq);
+          lock.unlock();
+          if (!more) stop_all(more.error());
+          free_blocks.push(b);
+          break;
+        }
+        ++next_seq;
       }
-      if (!*more) {
-        free_blocks.push(b);
-        break;
+      if (fill) {
+        if (auto st = fill(*b, reader); !st) {
+          stop_all(st.error());
+          break;
+        }
       }
-      ++seq;
       sc.count(b->size);
       co.publish(b, Coordinator::k_produced);
       to_transform.push(b);
     }
-    co.set_total(seq);
-    to_transform.close();
+    if (readers_left.fetch_sub(1) == 1) to_transform.close();
     sc.add_to(produce_load, stages_mutex);
-  });
+  };
+  std::vector<std::thread> threads;
+  for (unsigned r = 0; r < readers; ++r) threads.emplace_back(read_loop, r);
   for (unsigned w = 0; w < m_config.workers; ++w) {
     threads.emplace_back([&, w] {
       StageClock sc;

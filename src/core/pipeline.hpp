@@ -1,6 +1,7 @@
 // The ordered parallel pipeline shared by acquire and verify:
 //
-//   producer (1 thread, in order) -> transform (N workers, any order) -> sink (calling thread, in order)
+//   producer (claims blocks in order; `readers` threads fill them, several reads in flight)
+//                 -> transform (N workers, any order) -> sink (calling thread, in order)
 //                 \-> one thread per digest, and one for piecewise digests (in order), before the
 //                     transform (acquire: digests of what was read) or after it (verify: digests
 //                     of what was decoded)
@@ -46,6 +47,7 @@ struct PipelineConfig {
   size_t encoded_capacity = 0;      // bytes for encoded chunks per block
   size_t pool_blocks = 16;
   unsigned workers = 1;
+  unsigned readers = 1;              // threads that fill claimed blocks (reads in flight); used with a Fill
   std::vector<std::string> digests;  // one thread each
   bool digest_after_transform = false;
   // Piecewise digests: `piece_algorithm` over each `piece_size` window of the first
@@ -74,8 +76,11 @@ struct PipelineResult {
 
 class Pipeline {
  public:
-  // Fills the next block (seq and offset are set); returns false when there is nothing more.
+  // Claims the next block (its seq is set), in order, one call at a time; returns false when there
+  // is nothing more. Without a Fill it also fills the block.
   using Produce = std::function<Result<bool>(Block&)>;
+  // Reader `reader` (0..readers-1) fills a claimed block; several run at once, in any order.
+  using Fill = std::function<Status(Block&, unsigned reader)>;
   // Worker `worker` (0..workers-1) transforms a block in place.
   using Transform = std::function<Status(Block&, unsigned worker)>;
   // Called on the calling thread for each block in order, after its transform.
@@ -83,6 +88,8 @@ class Pipeline {
 
   explicit Pipeline(PipelineConfig config) : m_config(std::move(config)) {}
   Result<PipelineResult> run(const Produce& produce, const Transform& transform, const Consume& consume);
+  Result<PipelineResult> run(const Produce& produce, const Fill& fill, const Transform& transform,
+                             const Consume& consume);
 
  private:
   PipelineConfig m_config;

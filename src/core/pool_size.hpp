@@ -16,9 +16,10 @@ struct PoolSize {
   unsigned workers = 1;
 };
 
-// `block_bytes`: one block's buffers (media and encoded); `threads`: the workers asked for.
-inline PoolSize pool_size(size_t block_bytes, unsigned threads) {
-  const size_t wanted = std::max<size_t>(8, 4 * size_t{threads});
+// `block_bytes`: one block's buffers (media and encoded); `threads`: the workers asked for;
+// `readers`: the reads in flight, each holding a block while the kernel fills it.
+inline PoolSize pool_size(size_t block_bytes, unsigned threads, unsigned readers = 1) {
+  const size_t wanted = std::max<size_t>(8, 4 * size_t{threads}) + readers - 1;
   const size_t blocks = std::clamp<size_t>(k_pool_bytes / std::max<size_t>(1, block_bytes), 1, wanted);
   return {blocks, static_cast<unsigned>(std::clamp<size_t>(threads, 1, blocks))};
 }

@@ -1,9 +1,10 @@
-// What the source is doing right now, for the thread that waits on it: the read in flight (if
-// any), since when. The reading thread marks each read; the waiting thread (the acquisition's
+// What the source is doing right now, for the thread that waits on it: the reads in flight (if
+// any), since when. Each reading thread marks its reads; the waiting thread (the acquisition's
 // main thread, which also owns the log) asks, a few times a second, whether one has gone
 // unanswered for too long, and notices Ctrl-C while the kernel still holds a read.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -14,6 +15,8 @@ namespace exhibit::core {
 
 class ReadWatch {
  public:
+  static constexpr unsigned k_slots = 32;  // one per reader: the most reads in flight
+
   struct Pending {
     uint64_t offset = 0;
     uint64_t length = 0;
@@ -21,17 +24,26 @@ class ReadWatch {
     double seconds = 0;
   };
 
-  void begin(uint64_t offset, uint64_t length) {
-    m_offset.store(offset);
-    m_length.store(length);
-    m_since.store(now_ns());
+  // Reader `slot` (below k_slots) starts or ends a read.
+  void begin(unsigned slot, uint64_t offset, uint64_t length) {
+    Slot& s = m_slots[slot % k_slots];
+    s.since.store(0);
+    s.offset.store(offset);
+    s.length.store(length);
+    s.since.store(now_ns());
   }
-  void end() { m_since.store(0); }
+  void end(unsigned slot) { m_slots[slot % k_slots].since.store(0); }
 
+  // The oldest read in flight, if any.
   std::optional<Pending> pending() const {
-    const int64_t since = m_since.load();
-    if (since == 0) return std::nullopt;
-    return Pending{m_offset.load(), m_length.load(), since, static_cast<double>(now_ns() - since) / 1e9};
+    std::optional<Pending> oldest;
+    for (const Slot& s : m_slots) {
+      const int64_t since = s.since.load();
+      if (since == 0 || (oldest && oldest->since <= since)) continue;
+      oldest = Pending{s.offset.load(), s.length.load(), since, 0};
+    }
+    if (oldest) oldest->seconds = static_cast<double>(now_ns() - oldest->since) / 1e9;
+    return oldest;
   }
 
  private:
@@ -39,9 +51,12 @@ class ReadWatch {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
   }
-  std::atomic<uint64_t> m_offset{0};
-  std::atomic<uint64_t> m_length{0};
-  std::atomic<int64_t> m_since{0};
+  struct Slot {
+    std::atomic<uint64_t> offset{0};
+    std::atomic<uint64_t> length{0};
+    std::atomic<int64_t> since{0};
+  };
+  std::array<Slot, k_slots> m_slots;
 };
 
 // How long a read may go unanswered before the log and the progress line say so: 30 s, or the

@@ -17,6 +17,8 @@ const char* setting_field(Setting s) {
     case Setting::SegmentSize: return "segment_size";
     case Setting::PieceSize: return "piece_size";
     case Setting::Threads: return "threads";
+    case Setting::QueueDepth: return "queue_depth";
+    case Setting::ReadSize: return "read_size";
     case Setting::CaseNumber: return "metadata.case_number";
     case Setting::EvidenceNumber: return "metadata.evidence_number";
     case Setting::Examiner: return "metadata.examiner";

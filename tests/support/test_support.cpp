@@ -179,26 +179,79 @@ NbdDisk::NbdDisk(const std::string& source_file, const std::string& filters, con
                  const std::string& scratch)
     : NbdDisk(filters + " file " + sh_quote(source_file) + " " + parameters, scratch) {}
 
-NbdDisk::NbdDisk(const std::string& nbdkit_args, const std::string& scratch) {
-  m_mount = scratch + "/nbd-mnt";
-  fs::create_directories(m_mount);
-  std::string file = m_mount + "/disk";
-  run("nbdfuse " + sh_quote(file) + " --command nbdkit -s " + nbdkit_args + " >/dev/null 2>&1 &");
+namespace {
+
+// Starts `command` (an nbdfuse that serves `mount`/disk) in the background; the disk's path once
+// it appears (within 5 s), or "".
+std::string start_nbdfuse(const std::string& command, const std::string& mount) {
+  const std::string file = mount + "/disk";
+  run(command + " >/dev/null 2>&1 &");
   for (int i = 0; i < 100; ++i) {
-    if (fs::exists(file)) {
-      m_file = file;
-      return;
-    }
+    if (fs::exists(file)) return file;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return "";
+}
+
+void unmount_fuse(const std::string& mount) {
+  for (int i = 0; i < 50 && run("fusermount3 -u " + sh_quote(mount)).exit_code != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 
+}  // namespace
+
+NbdDisk::NbdDisk(const std::string& nbdkit_args, const std::string& scratch) {
+  m_mount = scratch + "/nbd-mnt";
+  fs::create_directories(m_mount);
+  m_file = start_nbdfuse("nbdfuse " + sh_quote(m_mount + "/disk") + " --command nbdkit -s " + nbdkit_args, m_mount);
+}
+
 NbdDisk::~NbdDisk() {
-  if (!m_mount.empty()) {
-    for (int i = 0; i < 50 && run("fusermount3 -u " + sh_quote(m_mount)).exit_code != 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (!m_mount.empty()) unmount_fuse(m_mount);
+}
+
+ServedNbdDisk::ServedNbdDisk(const std::string& source_file, const std::string& filters, const std::string& parameters,
+                             const std::string& scratch, unsigned connections) {
+  m_mount = scratch + "/nbd-served-mnt";
+  m_pid_file = scratch + "/nbdkit.pid";
+  const std::string socket = scratch + "/nbdkit.sock";
+  fs::create_directories(m_mount);
+  // nbdkit returns once it listens (it then runs in the background and writes its pid).
+  if (run("nbdkit -r -U " + sh_quote(socket) + " -P " + sh_quote(m_pid_file) + " " + filters + " file " +
+          sh_quote(source_file) + " " + parameters + " >/dev/null 2>&1")
+          .exit_code != 0) {
+    return;
+  }
+  m_file = start_nbdfuse("nbdfuse -r -C " + std::to_string(connections) + " " + sh_quote(m_mount + "/disk") +
+                             " --unix " + sh_quote(socket),
+                         m_mount);
+}
+
+ServedNbdDisk::~ServedNbdDisk() {
+  if (!m_file.empty()) unmount_fuse(m_mount);
+  if (fs::exists(m_pid_file)) run("kill $(cat " + sh_quote(m_pid_file) + ")");
+}
+
+double mean_reads_in_flight(const std::string& log_text) {
+  // "... connection=N Read id=I offset=... count=... ..." starts a read; "... connection=N
+  // ...Read id=I return=..." ends it.
+  std::istringstream in(log_text);
+  std::string line;
+  long in_flight = 0;
+  long starts = 0;
+  long sum = 0;
+  while (std::getline(in, line)) {
+    if (line.find(" Read id=") != std::string::npos && line.size() >= 3 &&
+        line.compare(line.size() - 3, 3, "...") == 0) {
+      ++in_flight;
+      ++starts;
+      sum += in_flight;
+    } else if (line.find(" ...Read id=") != std::string::npos) {
+      --in_flight;
     }
   }
+  return starts == 0 ? 0.0 : static_cast<double>(sum) / static_cast<double>(starts);
 }
 
 namespace {

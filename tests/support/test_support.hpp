@@ -121,6 +121,31 @@ class NbdDisk {
   std::string m_file;
 };
 
+// nbdkit serving `source_file` read-only through `filters` with their `parameters`, as a server on
+// a Unix socket, and nbdfuse reading it over `connections` NBD connections (nbdkit's file plugin
+// allows several on a read-only export), so that requests made at the same time overlap at nbdkit
+// (over one connection nbdfuse passes them one by one). Stopped and unmounted on destruction.
+class ServedNbdDisk {
+ public:
+  ServedNbdDisk(const std::string& source_file, const std::string& filters, const std::string& parameters,
+                const std::string& scratch, unsigned connections);
+  ~ServedNbdDisk();
+  ServedNbdDisk(const ServedNbdDisk&) = delete;
+  ServedNbdDisk& operator=(const ServedNbdDisk&) = delete;
+  const std::string& file() const { return m_file; }
+  bool ok() const { return !m_file.empty(); }
+
+ private:
+  std::string m_mount;
+  std::string m_pid_file;
+  std::string m_file;
+};
+
+// From nbdkit's log filter (`logfile=`): the reads nbdkit had in flight when each read request
+// started (that one included), averaged over the requests; the events in the order nbdkit logged
+// them, no times.
+double mean_reads_in_flight(const std::string& log_text);
+
 // An NbdDisk whose reads of the '-' areas of the GNU ddrescue map `map_text` fail with EIO;
 // with `rate` (nbdkit rate filter, bits per second: "80M") it also reads slowly.
 class BadSectorDisk : public NbdDisk {

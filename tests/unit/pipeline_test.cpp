@@ -2,7 +2,9 @@
 // Also built with ThreadSanitizer by tools/test.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -187,4 +189,60 @@ TEST(StageLoads, TheStageThatWaitedLeastComesFirst) {
             "limited by: md5 at 657.7 MiB/s (waited 2% of the time); deflate 2 threads 1.2 GiB/s, waited 40%; "
             "read 3.7 GiB/s, waited 75%");
   EXPECT_EQ(describe_stage_loads({}), "");
+}
+
+TEST(Pipeline, ReadersFillBlocksOutOfOrderAndTheDigestsStillSeeThemInOrder) {
+  // Two readers: the first claims block 0 and holds its read until the other has filled block 1,
+  // so the blocks are filled out of order every time (no timing); each later block waits for the
+  // one before it the same way, alternating between the readers.
+  const std::string data = test::random_bytes(64 * 4096, 9);
+  PipelineConfig config;
+  config.block_capacity = 4096;
+  config.encoded_capacity = 4096;
+  config.pool_blocks = 6;
+  config.workers = 2;
+  config.readers = 2;
+  config.digests = {"md5"};
+  uint64_t next = 0;
+  std::mutex m;
+  std::condition_variable cv;
+  uint64_t filled_up_to = 0;  // blocks seq < this, and seq == this + 1, may be filled
+  std::vector<uint64_t> fill_order;
+  auto produce = [&](Block& b) -> Result<bool> {
+    if (next >= data.size()) return false;
+    b.offset = next;
+    b.size = b.source_size = 4096;
+    next += 4096;
+    return true;
+  };
+  auto fill = [&](Block& b, unsigned) -> Status {
+    std::memcpy(b.data.data(), data.data() + b.offset, b.size);
+    std::unique_lock<std::mutex> lock(m);
+    // Even blocks wait for the odd block after them (unless it is past the end).
+    const bool last = b.offset + 4096 >= data.size();
+    if (b.seq % 2 == 0 && !last) cv.wait(lock, [&] { return filled_up_to > b.seq + 1; });
+    fill_order.push_back(b.seq);
+    if (b.seq % 2 == 1) filled_up_to = b.seq + 1;
+    if (b.seq % 2 == 0) filled_up_to = std::max(filled_up_to, b.seq + 2);
+    cv.notify_all();
+    return Ok{};
+  };
+  std::vector<uint64_t> consumed;
+  auto transform = [&](Block&, unsigned) -> Status { return Ok{}; };
+  auto consume = [&](Block& b) -> Status {
+    consumed.push_back(b.offset);
+    return Ok{};
+  };
+  Pipeline p(config);
+  auto res = p.run(produce, fill, transform, consume);
+  ASSERT_TRUE(res) << res.error().message();
+  ASSERT_EQ(consumed.size(), 64u);
+  for (size_t i = 0; i < consumed.size(); ++i) ASSERT_EQ(consumed[i], i * 4096);
+  ASSERT_GE(fill_order.size(), 2u);
+  EXPECT_EQ(fill_order[0], 1u) << "block 1 was filled before block 0";
+  test::TempDir tmp;
+  test::write_file(tmp / "d", data);
+  EXPECT_EQ(res->digests[0].hex, test::digest_of("md5sum", tmp / "d"));
+  ASSERT_FALSE(res->stages.empty());
+  EXPECT_EQ(res->stages.front().threads, 2u);
 }
