@@ -14,9 +14,33 @@
 #include "report/html_report.hpp"
 #include "report/record.hpp"
 #include "util/text.hpp"
+#include "util/thread_clock.hpp"
 #include "util/units.hpp"
 
 namespace exhibit::core {
+
+namespace {
+
+// The account of a step that runs alone after the stream: its wall time (for each of its
+// threads), and the calling thread's CPU time unless the step counted its own.
+struct AfterStream {
+  explicit AfterStream(std::string name) : start(std::chrono::steady_clock::now()), cpu(util::thread_cpu_seconds()) {
+    load.name = std::move(name);
+    load.after_stream = true;
+    load.threads = 0;
+  }
+  StageLoad done() {
+    load.threads = std::max(1u, load.threads);
+    load.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() * load.threads;
+    if (load.cpu_seconds == 0) load.cpu_seconds = util::thread_cpu_seconds() - cpu;
+    return load;
+  }
+  StageLoad load;
+  std::chrono::steady_clock::time_point start;
+  double cpu;
+};
+
+}  // namespace
 
 Status AcquireJob::close_copies() {
   std::string md5, sha1;
@@ -38,19 +62,23 @@ Status AcquireJob::close_copies() {
   // Finishing (core/finishing.hpp): from here on the saved progress no longer describes the
   // files, and is never saved again.
   m_finishing = true;
+  AfterStream close("close");
   if (auto st = for_each_copy([&](core::Destination& d) { return d.finish(md5, sha1, inner_record); }); !st) {
     return fail(st.error());
   }
+  m_result.stages.push_back(close.done());
   core::fault_point("finish:closed");
   // The files' own digests, so anyone can check them with sha256sum -c; taken before the rename
   // that makes them look finished.
   m_result.copies.resize(m_dests.size());
+  AfterStream hashing("segment sha256");
   auto hashed = for_each_copy([&](core::Destination& d) -> Status {
     CopyResult& c = m_result.copies[static_cast<size_t>(&d - m_dests.data())];
-    EXHIBIT_TRY(c.segments, d.hash_segments(m_opt.threads));
+    EXHIBIT_TRY(c.segments, d.hash_segments(m_opt.threads, hashing.load));
     return Ok{};
   });
   if (!hashed) return fail(hashed.error());
+  m_result.stages.push_back(hashing.done());
   core::fault_point("finish:hashed");
 
   // Each copy by name, and why those given up were given up.

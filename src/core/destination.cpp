@@ -56,7 +56,7 @@ Status Destination::finish(const std::string& md5, const std::string& sha1, cons
   return st;
 }
 
-Result<std::vector<SegmentFile>> Destination::hash_segments(unsigned threads) const {
+Result<std::vector<SegmentFile>> Destination::hash_segments(unsigned threads, StageLoad& account) const {
   const auto renames = m_out.segment_renames();  // last first
   if (renames.empty()) return Error(ErrorCode::Destination, "no segment file was written for " + m_out.base());
   std::vector<std::string> written;
@@ -67,8 +67,12 @@ Result<std::vector<SegmentFile>> Destination::hash_segments(unsigned threads) co
   }
   std::vector<SegmentFile> out;
   const auto digests = hash::digest_files(written, "sha256", threads, ErrorCode::Destination);
+  account.threads = std::max(account.threads,
+                             static_cast<unsigned>(hash::file_digest_threads(threads, written.size())));
   for (size_t i = 0; i < digests.size(); ++i) {
     if (!digests[i]) return digests[i].error();
+    account.bytes += digests[i]->size;
+    account.cpu_seconds += digests[i]->cpu_seconds;
     out.push_back({renames[renames.size() - 1 - i].second, digests[i]->size, digests[i]->hex});
   }
   return out;

@@ -48,8 +48,8 @@ class Destination {
   // Closes the image: E01 with its digests, zst with the record in it.
   Status finish(const std::string& md5, const std::string& sha1, const std::string& record_text);
   // The finished files' SHA-256, taken under their temporary names, listed under their final
-  // names (core/finishing.hpp renames them).
-  Result<std::vector<SegmentFile>> hash_segments(unsigned threads) const;
+  // names (core/finishing.hpp renames them). Their bytes, CPU time and threads go to `account`.
+  Result<std::vector<SegmentFile>> hash_segments(unsigned threads, StageLoad& account) const;
   void set_committed() { m_committed = true; }
 
   bool alive() const { return !m_failure.has_value(); }

@@ -9,10 +9,9 @@
 #include <optional>
 #include <thread>
 
-#include <time.h>
-
 #include "core/test_points.hpp"
 #include "util/bounded_queue.hpp"
+#include "util/thread_clock.hpp"
 
 namespace exhibit::core {
 
@@ -114,7 +113,7 @@ class Coordinator {
 class StageClock {
  public:
   using clock = std::chrono::steady_clock;
-  StageClock() : m_start(clock::now()), m_cpu_start(thread_cpu()) {}
+  StageClock() : m_start(clock::now()), m_cpu_start(util::thread_cpu_seconds()) {}
   // Runs `wait` (a blocking call) and counts its time as waiting.
   template <typename F>
   auto waiting(F&& wait) {
@@ -127,7 +126,7 @@ class StageClock {
   // Adds this thread's account to `stage` (called once, at the thread's end; `stage` is guarded by `mutex`).
   void add_to(StageLoad& stage, std::mutex& mutex) const {
     const double wall = std::chrono::duration<double>(clock::now() - m_start).count();
-    const double cpu = thread_cpu() - m_cpu_start;
+    const double cpu = util::thread_cpu_seconds() - m_cpu_start;
     std::lock_guard<std::mutex> lock(mutex);
     stage.bytes += m_bytes;
     stage.cpu_seconds += cpu;
@@ -136,11 +135,6 @@ class StageClock {
   }
 
  private:
-  static double thread_cpu() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-  }
   clock::time_point m_start;
   double m_cpu_start;
   double m_wait = 0;

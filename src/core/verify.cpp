@@ -248,14 +248,31 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   }
   const std::vector<std::string> paths = segment_paths(record, folder);
   std::atomic<bool> stop_hashing{false};
-  auto segment_hashes = std::async(std::launch::async, [&paths, &stop_hashing] {
-    return hash::digest_files(paths, "sha256", 1, ErrorCode::Corruption, &stop_hashing);
+  const auto hashing_start = std::chrono::steady_clock::now();
+  double hashing_seconds = 0;
+  auto segment_hashes = std::async(std::launch::async, [&] {
+    auto r = hash::digest_files(paths, "sha256", 1, ErrorCode::Corruption, &stop_hashing);
+    hashing_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - hashing_start).count();
+    return r;
   });
   auto chunks = read_all_chunks(*reader, report, hooks, algorithms, threads, report.piece_size, piece_limit,
                                 source.get());
   if (!chunks) stop_hashing = true;  // interrupted or broken: do not wait for the rest
   auto hashed = segment_hashes.get();
   if (!chunks) return chunks.error();
+  if (!paths.empty()) {
+    // Beside the stream: its lifetime is the stream's (or its own, if longer), and the time after
+    // it finished counts as waiting.
+    StageLoad load{"segment sha256"};
+    load.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - hashing_start).count();
+    load.wait_seconds = std::max(0.0, load.wall_seconds - hashing_seconds);
+    for (const auto& h : hashed) {
+      if (!h) continue;
+      load.bytes += h->size;
+      load.cpu_seconds += h->cpu_seconds;
+    }
+    report.stages.push_back(load);
+  }
   const core::PipelineResult& digested = *chunks;
   if (source) {
     report.source = source->result();

@@ -11,6 +11,7 @@
 
 #include "hash/digest.hpp"
 #include "util/fd.hpp"
+#include "util/thread_clock.hpp"
 
 namespace exhibit::hash {
 
@@ -25,6 +26,7 @@ Result<FileDigest> digest_file(const std::string& path, const std::string& algor
   std::vector<unsigned char> buffer(1 << 20);
   FileDigest out;
   out.path = path;
+  const double cpu_start = util::thread_cpu_seconds();
   for (;;) {
     if (stop != nullptr && stop->load()) return Error(ErrorCode::Cancelled, "hashing " + path + ": stopped");
     const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
@@ -35,10 +37,16 @@ Result<FileDigest> digest_file(const std::string& path, const std::string& algor
     out.size += static_cast<uint64_t>(n);
   }
   out.hex = set.finish().front().hex;
+  out.cpu_seconds = util::thread_cpu_seconds() - cpu_start;
   return out;
 }
 
 }  // namespace
+
+size_t file_digest_threads(unsigned threads, size_t files) {
+  // Each thread reads through a 1 MiB buffer; beyond a few the disk is the limit anyway.
+  return std::min<size_t>({std::max(1u, threads), 16u, files});
+}
 
 std::vector<Result<FileDigest>> digest_files(const std::vector<std::string>& paths, const std::string& algorithm,
                                              unsigned threads, ErrorCode unreadable, const std::atomic<bool>* stop) {
@@ -49,8 +57,7 @@ std::vector<Result<FileDigest>> digest_files(const std::vector<std::string>& pat
       results[i].emplace(digest_file(paths[i], algorithm, unreadable, stop));
   };
   std::vector<std::thread> pool;
-  // Each thread reads through a 1 MiB buffer; beyond a few the disk is the limit anyway.
-  const size_t n = std::min<size_t>({std::max(1u, threads), 16u, paths.size()});
+  const size_t n = file_digest_threads(threads, paths.size());
   for (size_t t = 1; t < n; ++t) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();

@@ -41,7 +41,7 @@ inline nlohmann::ordered_json drive_json(const DriveIdentity& d) {
 }
 
 // Where a run's time went: {"limited_by": text, "stages": [{name, threads, bytes, cpu_seconds,
-// wait_seconds, wall_seconds}, ...]} (exhibit/stage_load.hpp).
+// wait_seconds, wall_seconds, after_stream}, ...]} (exhibit/stage_load.hpp).
 inline nlohmann::ordered_json stages_json(const std::vector<StageLoad>& stages) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();
   for (const auto& s : stages) {
@@ -50,7 +50,8 @@ inline nlohmann::ordered_json stages_json(const std::vector<StageLoad>& stages) 
                  {"bytes", s.bytes},
                  {"cpu_seconds", s.cpu_seconds},
                  {"wait_seconds", s.wait_seconds},
-                 {"wall_seconds", s.wall_seconds}});
+                 {"wall_seconds", s.wall_seconds},
+                 {"after_stream", s.after_stream}});
   }
   return {{"limited_by", describe_stage_loads(stages)}, {"stages", a}};
 }

@@ -51,15 +51,26 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   EXPECT_EQ(aj["case"]["case_number"], "42");
   EXPECT_GE(aj["files"]["segments"].size(), 3u);
   EXPECT_EQ(aj["files"]["segments"][0]["sha256"], digest_of("sha256sum", tmp / "x.E01"));
-  // Where the time went: every stage of the stream, each over the whole source, and the same in the record.
+  // Where the time went: every stage of the stream, each over the whole source, then what ran
+  // after it (the segment files' SHA-256 over the bytes of every segment); the same in the record.
   std::vector<std::string> names;
+  uint64_t segment_bytes = 0;
+  for (const auto& f : aj["files"]["segments"]) segment_bytes += fs::file_size(f["path"].get<std::string>());
   for (const auto& s : aj["performance"]["stages"]) {
     names.push_back(s["name"]);
-    EXPECT_EQ(s["bytes"], 3 << 20) << s.dump();
+    const bool after = s["after_stream"];
+    if (s["name"] == "segment sha256") {
+      EXPECT_EQ(s["bytes"], segment_bytes) << s.dump();
+    } else if (!after) {
+      EXPECT_EQ(s["bytes"], 3 << 20) << s.dump();
+    }
+    EXPECT_EQ(after, s["name"] == "close" || s["name"] == "segment sha256") << s.dump();
     EXPECT_GE(s["wall_seconds"].get<double>(), s["wait_seconds"].get<double>()) << s.dump();
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"read", "md5", "sha1", "sha256", "pieces (sha256)", "deflate", "write"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"read", "md5", "sha1", "sha256", "pieces (sha256)", "deflate", "write",
+                                             "close", "segment sha256"}));
   EXPECT_EQ(aj["performance"]["limited_by"].get<std::string>().rfind("limited by: ", 0), 0u);
+  EXPECT_NE(aj["performance"]["limited_by"].get<std::string>().find("; after the stream: close"), std::string::npos);
   EXPECT_EQ(json::parse(read_file(tmp / "x.manifest.json"))["performance"]["stages"].size(), names.size());
 
   auto v = run_exhibit("verify -q --json " + sh_quote(tmp / "x.E01"));
@@ -72,6 +83,11 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   ASSERT_FALSE(vj["performance"]["stages"].empty());
   EXPECT_EQ(vj["performance"]["stages"][0]["name"], "read");
   EXPECT_EQ(vj["performance"]["stages"][0]["bytes"], 3 << 20);
+  // Verify hashes the segment files beside the stream, not after it.
+  const json& last = vj["performance"]["stages"].back();
+  EXPECT_EQ(last["name"], "segment sha256");
+  EXPECT_EQ(last["bytes"], segment_bytes);
+  EXPECT_FALSE(last["after_stream"].get<bool>());
 
   auto i = run_exhibit("info --json " + sh_quote(tmp / "x.E01"));
   EXPECT_EQ(i.exit_code, 0) << i.err;

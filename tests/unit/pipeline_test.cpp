@@ -188,6 +188,12 @@ TEST(StageLoads, TheStageThatWaitedLeastComesFirst) {
   EXPECT_EQ(describe_stage_loads(stages),
             "limited by: md5 at 657.7 MiB/s (waited 2% of the time); deflate 2 threads 1.2 GiB/s, waited 40%; "
             "read 3.7 GiB/s, waited 75%");
+  StageLoad hashing{"segment sha256", 1, 900000000, 0.5, 0, 0.52};
+  hashing.after_stream = true;
+  stages.push_back(hashing);
+  EXPECT_EQ(describe_stage_loads(stages),
+            "limited by: md5 at 657.7 MiB/s (waited 2% of the time); deflate 2 threads 1.2 GiB/s, waited 40%; "
+            "read 3.7 GiB/s, waited 75%; after the stream: segment sha256 1.7 GiB/s, 0.52 s");
   EXPECT_EQ(describe_stage_loads({}), "");
 }
 
