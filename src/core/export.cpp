@@ -2,6 +2,7 @@
 
 #include "core/output_guard.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,7 +62,11 @@ Result<ExportResult> copy_out(const ExportOptions& o, const JobHooks& hooks) {
     EXHIBIT_CHECK(
         core::check_image_output(info.segment_files, o.image, o.output, "", o.force, "the image being exported"));
     EXHIBIT_CHECK(core::check_image_output(info.segment_files, o.image, partial, "", true, "the image being exported"));
-    auto created = env.open(partial, io::OpenMode::Truncate);
+    // A PATH.partial already there (an earlier export's, or a link to another file) is removed, never
+    // written through: the export writes a file of its own.
+    struct stat st {};
+    if (::lstat(partial.c_str(), &st) == 0) EXHIBIT_CHECK(env.remove(partial));
+    auto created = env.open(partial, io::OpenMode::New);
     if (!created) return Error::from_errno(ErrorCode::Destination, partial, created.error().sys_errno());
     out = std::move(*created);
   }

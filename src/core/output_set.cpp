@@ -43,6 +43,13 @@ std::vector<std::string> OutputSet::existing_files() const {
       if (::access(p.c_str(), F_OK) == 0) found.push_back(p);
     }
   }
+  // Segment names past a gap (BASE.incomplete.E02 without BASE.incomplete.E01): the writer would
+  // open them when it got there, through whatever link lies there.
+  for (const auto& base : {m_base, partial_base()}) {
+    for (auto& p : image::segment_named_files(base)) {
+      if (std::find(found.begin(), found.end(), p) == found.end()) found.push_back(std::move(p));
+    }
+  }
   return found;
 }
 

@@ -140,6 +140,51 @@ TEST(OutputGuard, ExportNeverWritesOverTheImageOrItsRecord) {
   EXPECT_EQ(digest_of("sha256sum", e.tmp / "x.manifest.json"), before);
 }
 
+// A file already at a later segment's name, past a gap (BASE.incomplete.E02 with no
+// BASE.incomplete.E01), is an output too: the writer opens that name when the run gets there, and
+// a link to the source lying there had the source overwritten by segment 2 (exit 0).
+TEST(OutputGuard, ALaterSegmentNameAlreadyThereIsCheckedToo) {
+  Evidence e;
+  fs::create_symlink(e.src, e.tmp / "x.incomplete.E02");
+  for (const char* force : {"", " -f"}) {
+    expect_refused(exhibit_run("acquire -q -S 256KiB -c none " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "x") +
+                               force),
+                   "x.incomplete.E02: it is the source");
+  }
+  fs::create_hard_link(e.src, e.tmp / "y.incomplete.003");
+  expect_refused(exhibit_run("acquire -q -f --format raw -S 256KiB " + sh_quote(e.src) + " -o " +
+                             sh_quote(e.tmp / "y")),
+                 "y.incomplete.003: it is the source");
+  EXPECT_FALSE(fs::exists(e.tmp / "x.log"));
+  EXPECT_FALSE(fs::exists(e.tmp / "y.log"));
+  EXPECT_EQ(digest_of("sha256sum", e.src), e.sha);
+  // A stray file of that name is an existing file: refused without --force, replaced with it.
+  write_file(e.tmp / "z.E03", "stray");
+  expect_refused(exhibit_run("acquire -q -S 256KiB -c none " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "z")),
+                 "z.E03 already exists");
+  auto forced = exhibit_run("acquire -q -f -S 256KiB -c none " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "z"));
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_GT(fs::file_size(e.tmp / "z.E03"), 5u);
+  EXPECT_EQ(exhibit_run("verify -q " + sh_quote(e.tmp / "z.E01")).exit_code, 0);
+}
+
+// export writes PATH.partial, then renames it: one already there (a link to another file) is
+// removed, never written through.
+TEST(OutputGuard, ExportNeverWritesThroughALeftoverPartial) {
+  Evidence e;
+  ASSERT_EQ(exhibit_run("acquire -q " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "x")).exit_code, 0);
+  write_file(e.tmp / "other.bin", "another exhibit");
+  fs::create_symlink(e.tmp / "other.bin", e.tmp / "out.raw.partial");
+  fs::create_hard_link(e.tmp / "other.bin", e.tmp / "out2.raw.partial");
+  for (const char* out : {"out.raw", "out2.raw"}) {
+    auto r = exhibit_run("export -q " + sh_quote(e.tmp / "x.E01") + " -o " + sh_quote(e.tmp / out));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(digest_of("sha256sum", e.tmp / out), e.sha);
+    EXPECT_FALSE(fs::is_symlink(e.tmp / out));
+  }
+  EXPECT_EQ(read_file(e.tmp / "other.bin"), "another exhibit");
+}
+
 TEST(OutputGuard, DeviceNodesAndTheLoopBackingFileAreNeverWritten) {
   if (!have_loop_devices()) GTEST_SKIP() << "no loop devices here";
   Evidence e;
