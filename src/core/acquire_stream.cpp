@@ -291,16 +291,18 @@ Status AcquireJob::while_waiting(const SourceInfo& s) {
   if (m_hooks.cancel != nullptr && m_hooks.cancel->load()) {
     if (!m_interrupt_logged) {
       m_interrupt_logged = true;
-      m_log->line("INTERRUPTED (Ctrl-C)" +
-                  (pending ? ": " + read_text(*pending) + " has not returned for " +
-                                 util::format_duration(pending->seconds) +
-                                 "; the work written so far is saved now, and the run stops when the kernel gives the "
-                                 "read back (Ctrl-C again stops without waiting for the job)"
-                           : std::string()));
       // Only once a copy is being written: before, the state on disk is the one to keep as it is.
       const bool writing = std::any_of(m_dests.begin(), m_dests.end(),
                                        [](const auto& d) { return d.alive() && d.writing(); });
-      if (writing && m_state_written && !m_finishing) (void)save_state(true);
+      const bool saving = writing && m_state_written && !m_finishing;
+      m_log->line(
+          "INTERRUPTED (Ctrl-C)" +
+          (pending ? ": " + read_text(*pending) + " has not returned for " + util::format_duration(pending->seconds) +
+                         (saving ? "; the work written so far is saved now, and" : "; nothing was written yet;") +
+                         " the run stops when the kernel gives the read back (Ctrl-C again stops without "
+                         "waiting for the job)"
+                   : std::string()));
+      if (saving) (void)save_state(true);
       (void)save_map(true);
       m_log->sync();
     }

@@ -10,7 +10,11 @@
 namespace exhibit::core {
 
 Result<AcquisitionLog> AcquisitionLog::create(const std::string& path, bool replace, io::Env& env) {
-  auto file = env.open(path, replace ? io::OpenMode::Truncate : io::OpenMode::New);
+  // Replaced means removed and created anew, never written through a link at the name.
+  if (replace) {
+    if (auto removed = env.remove(path); !removed && removed.error().sys_errno() != ENOENT) return removed.error();
+  }
+  auto file = env.open(path, io::OpenMode::New);
   if (!file) {
     if (file.error().sys_errno() == EEXIST) {
       return Error(ErrorCode::AlreadyExists,

@@ -115,7 +115,10 @@ Status E01Writer::open_segment(uint32_t number) {
   }
   m_segment = number;
   const std::string path = segment_path(number);
-  EXHIBIT_TRY(m_file, m_env->open(path, io::OpenMode::Truncate));
+  // A new file, never an existing one opened through whatever link lies at the name: the set was
+  // checked and cleared before (core/output_guard, --force), and a resumed run removed what it
+  // had begun after its checkpoint.
+  EXHIBIT_TRY(m_file, m_env->open(path, io::OpenMode::New));
   m_offset = m_buf_start = 0;
   m_buf.clear();
   m_closed_tables.clear();

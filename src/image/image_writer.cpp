@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "exhibit/setting.hpp"
 #include "image/e01_written_chunks.hpp"
 #include "image/raw_image.hpp"
 #include "image/written_spans.hpp"
@@ -17,8 +16,7 @@ namespace exhibit::image {
 Error damaged_prefix(uint64_t first, uint64_t size) {
   return Error(ErrorCode::Corruption, "the image written before the interruption is damaged at media bytes " +
                                           std::to_string(first) + "-" + std::to_string(first + size - 1) +
-                                          ": it cannot be continued (start again with " + setting_text(Setting::Force) +
-                                          ")");
+                                          " and cannot be continued");
 }
 
 uint64_t held_bytes(ImageFormat format, const WriterProgress& p, uint64_t chunk_bytes) {

@@ -98,7 +98,8 @@ Result<uint64_t> RawWriter::checkpoint() {
 Status RawWriter::open_next() {
   if (m_file) EXHIBIT_CHECK(m_file->sync_data());
   ++m_number;
-  EXHIBIT_TRY(m_file, m_env->open(raw_segment_path(m_base, m_segment_size, m_number), io::OpenMode::Truncate));
+  // A new file (as E01Writer::open_segment): never written through a file already at the name.
+  EXHIBIT_TRY(m_file, m_env->open(raw_segment_path(m_base, m_segment_size, m_number), io::OpenMode::New));
   m_in_file = 0;
   return Ok{};
 }

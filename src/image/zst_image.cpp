@@ -111,7 +111,7 @@ Result<EncodedChunk> FrameEncoder::encode(const unsigned char* data, size_t size
 Result<std::unique_ptr<ZstWriter>> ZstWriter::create(const std::string& path, io::Env& env) {
   std::unique_ptr<ZstWriter> w(new ZstWriter());
   w->m_path = path;
-  EXHIBIT_TRY(w->m_file, env.open(path, io::OpenMode::Truncate));
+  EXHIBIT_TRY(w->m_file, env.open(path, io::OpenMode::New));  // never through a file already there
   return w;
 }
 

@@ -38,7 +38,7 @@ Status WritableFile::close() { return checked(do_close(), "closing " + m_path); 
 
 Result<std::unique_ptr<WritableFile>> Env::open(const std::string& path, OpenMode mode) {
   std::unique_ptr<WritableFile> file;
-  const bool creates = mode == OpenMode::Truncate || mode == OpenMode::New;
+  const bool creates = mode == OpenMode::New;
   EXHIBIT_CHECK(checked(do_open(path, mode, file), (creates ? "creating " : "opening ") + path));
   return file;
 }

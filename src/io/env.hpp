@@ -54,8 +54,9 @@ class WritableFile {
 };
 
 enum class OpenMode {
-  Truncate,  // created, or emptied when it exists (mode 0644): "creating"
-  New,       // created; fails with EEXIST when it exists: "creating"
+  New,       // created (mode 0644); fails with EEXIST when it exists: "creating". There is no
+             // "created or emptied": a file exhibit writes is always one it made, never an
+             // existing one written through whatever link lies at its name
   Existing,  // must exist; written from its start until truncate() moves the position: "opening"
   Append,    // must exist; every write goes to its end: "opening"
 };

@@ -71,7 +71,6 @@ class PosixEnv : public Env {
   int do_open(const std::string& path, OpenMode mode, std::unique_ptr<WritableFile>& out) override {
     int flags = O_WRONLY | O_CLOEXEC;
     switch (mode) {
-      case OpenMode::Truncate: flags |= O_CREAT | O_TRUNC; break;
       case OpenMode::New: flags |= O_CREAT | O_EXCL; break;
       case OpenMode::Existing: break;
       case OpenMode::Append: flags |= O_APPEND; break;
