@@ -1,5 +1,7 @@
 #include "core/destination.hpp"
 
+#include <algorithm>
+
 #include "hash/file_digest.hpp"
 
 namespace exhibit::core {
@@ -65,10 +67,24 @@ Result<std::vector<SegmentFile>> Destination::hash_segments(unsigned threads, St
     // Durable before a finishing state can say they are complete.
     EXHIBIT_CHECK(m_env->sync_file(it->first));
   }
+  // What the writer hashed as it wrote (read back behind it), and the rest read once more now.
+  std::vector<Result<hash::FileDigest>> digests(written.size(), Error(ErrorCode::Destination, "not hashed"));
+  std::vector<std::string> left;
+  std::vector<size_t> left_at;
+  const std::vector<hash::FileDigest> hashed = m_writer ? m_writer->hashed_files() : std::vector<hash::FileDigest>{};
+  for (size_t i = 0; i < written.size(); ++i) {
+    const auto it = std::find_if(hashed.begin(), hashed.end(), [&](const auto& h) { return h.path == written[i]; });
+    if (it != hashed.end()) {
+      digests[i] = *it;
+    } else {
+      left.push_back(written[i]);
+      left_at.push_back(i);
+    }
+  }
+  auto rest = hash::digest_files(left, "sha256", threads, ErrorCode::Destination);
+  for (size_t k = 0; k < rest.size(); ++k) digests[left_at[k]] = std::move(rest[k]);
+  account.threads = std::max(account.threads, static_cast<unsigned>(hash::file_digest_threads(threads, left.size())));
   std::vector<SegmentFile> out;
-  const auto digests = hash::digest_files(written, "sha256", threads, ErrorCode::Destination);
-  account.threads = std::max(account.threads,
-                             static_cast<unsigned>(hash::file_digest_threads(threads, written.size())));
   for (size_t i = 0; i < digests.size(); ++i) {
     if (!digests[i]) return digests[i].error();
     account.bytes += digests[i]->size;

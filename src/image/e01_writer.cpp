@@ -79,6 +79,8 @@ Result<std::unique_ptr<E01Writer>> E01Writer::resume(const EwfWriteOptions& opti
   w->m_closed_tables = cp.closed_tables;
   w->m_segment_chunks = cp.entries.size() + (cp.closed_tables.empty() ? 0 : 1);  // nonzero once it holds a chunk
   w->m_chunks = cp.chunks;
+  w->start_hashing(path);  // from its first byte: the part written before the interruption too
+  w->advance_hashing();
   return w;
 }
 
@@ -87,10 +89,12 @@ Status E01Writer::append(const unsigned char* data, size_t size) {
   if (size >= k_buffer_bytes) {
     EXHIBIT_CHECK(m_file->append(data, size));
     m_buf_start += size;
+    m_offset += size;
+    advance_hashing();
   } else {
     m_buf.insert(m_buf.end(), data, data + size);
+    m_offset += size;
   }
-  m_offset += size;
   return Ok{};
 }
 
@@ -99,7 +103,24 @@ Status E01Writer::flush() {
   EXHIBIT_CHECK(m_file->append(m_buf.data(), m_buf.size()));
   m_buf_start += m_buf.size();
   m_buf.clear();
+  advance_hashing();
   return Ok{};
+}
+
+void E01Writer::start_hashing(const std::string& path) {
+  auto hasher = hash::GrowingFileDigest::start(path, "sha256");
+  m_hasher = hasher ? std::move(*hasher) : nullptr;  // else the caller hashes the file afterwards
+}
+
+void E01Writer::advance_hashing() {
+  // In the file: bytes before m_buf_start. Final: all but the open group's descriptor and after.
+  if (m_hasher) m_hasher->advance(std::min(m_buf_start, m_group_offset != 0 ? m_group_offset : m_offset));
+}
+
+void E01Writer::finish_hashing() {
+  if (!m_hasher) return;
+  if (auto digest = m_hasher->finish(m_offset)) m_hashed.push_back(std::move(*digest));
+  m_hasher.reset();
 }
 
 Status E01Writer::append_section(const std::string& type, const ewf::Bytes& body) {
@@ -119,6 +140,7 @@ Status E01Writer::open_segment(uint32_t number) {
   // checked and cleared before (core/output_guard, --force), and a resumed run removed what it
   // had begun after its checkpoint.
   EXHIBIT_TRY(m_file, m_env->open(path, io::OpenMode::New));
+  start_hashing(path);
   m_offset = m_buf_start = 0;
   m_buf.clear();
   m_closed_tables.clear();
@@ -163,15 +185,19 @@ Status E01Writer::close_segment() {
   EXHIBIT_CHECK(append(ewf::descriptor("next", m_offset, 0)));
   EXHIBIT_CHECK(flush());
   EXHIBIT_CHECK(m_file->sync_data());
+  finish_hashing();
   m_file.reset();
   return Ok{};
 }
 
 Status E01Writer::write_chunk(const EncodedChunk& c) {
   const uint64_t stored = c.size + (c.compressed ? 0 : 4);
-  // A new group when none is open, the table is full or an offset would not fit its 31 bits.
+  // A new group when none is open, the table is full, an offset would not fit its 31 bits, or the
+  // group holds max_group_bytes already.
   const bool new_group = m_group_offset == 0 || m_entries.size() >= ewf::k_max_table_entries ||
-                         m_offset + stored - m_group_offset > INT32_MAX;
+                         m_offset + stored - m_group_offset > INT32_MAX ||
+                         (m_opt.max_group_bytes != 0 && !m_entries.empty() &&
+                          m_offset + stored - m_group_offset > m_opt.max_group_bytes);
   // A new segment when this chunk, its table entries and the closing section would not fit
   // (with the tables of a group this chunk closes).
   const uint64_t after = m_offset +
@@ -226,6 +252,7 @@ Status E01Writer::finish(const std::string& md5_hex, const std::string& sha1_hex
   EXHIBIT_CHECK(append(ewf::descriptor("done", m_offset, 0)));
   EXHIBIT_CHECK(flush());
   EXHIBIT_CHECK(m_file->sync());
+  finish_hashing();
   const auto file = std::move(m_file);
   return file->close();
 }

@@ -1,7 +1,10 @@
 // Our E01 writer: EnCase 6 segment files (BASE.E01, .E02, … .EAA …) in the layout libewf 20140813
 // writes, from chunks already encoded (image/chunk_codec), in media order. Unlike libewf it can
 // say what is safely on disk (checkpoint) and continue from there after a crash (resume), which
-// is what `exhibit acquire --resume` is built on.
+// is what `exhibit acquire --resume` is built on. It closes groups of chunks at
+// EwfWriteOptions::max_group_bytes (libewf at 65534 chunks; with 0 the files are libewf's byte for
+// byte), and hashes each segment file as it is written, on a thread that reads it back behind
+// the last byte that can still change (the open group's descriptor).
 #pragma once
 
 #include <array>
@@ -12,6 +15,8 @@
 
 #include "exhibit/error.hpp"
 #include "exhibit/sector_range.hpp"
+#include "hash/file_digest.hpp"
+#include "hash/growing_file_digest.hpp"
 #include "image/chunk_codec.hpp"
 #include "image/ewf_sections.hpp"
 #include "image/ewf_write_options.hpp"
@@ -51,6 +56,9 @@ class E01Writer {
 
   std::string segment_path(uint32_t number) const;
   uint64_t chunks_written() const { return m_chunks; }
+  // The SHA-256 of each segment file closed by this writer (read back as written; a segment it
+  // could not read back is missing here and is hashed by the caller).
+  const std::vector<hash::FileDigest>& hashed_files() const { return m_hashed; }
 
  private:
   E01Writer(const EwfWriteOptions& options, io::Env& env);
@@ -62,6 +70,12 @@ class E01Writer {
   Status append(const ewf::Bytes& b) { return append(b.data(), b.size()); }
   Status append_section(const std::string& type, const ewf::Bytes& body);
   Status flush();
+  // Starts hashing the segment just opened (or resumed) from its first byte.
+  void start_hashing(const std::string& path);
+  // Lets the hashing thread go as far as the file holds bytes that will not change.
+  void advance_hashing();
+  // The segment is complete at m_offset bytes and synced.
+  void finish_hashing();
 
   EwfWriteOptions m_opt;
   io::Env* m_env;
@@ -77,6 +91,8 @@ class E01Writer {
   uint64_t m_segment_chunks = 0;
   uint64_t m_chunks = 0;
   std::vector<SectorRange> m_errors;
+  std::unique_ptr<hash::GrowingFileDigest> m_hasher;
+  std::vector<hash::FileDigest> m_hashed;
 };
 
 }  // namespace exhibit::image

@@ -34,6 +34,11 @@ struct EwfWriteOptions {
   // Marked as a version 4 UUID by both writers; E01Writer needs it (random_set_identifier()),
   // LibewfWriter makes a random one when it is absent.
   std::optional<std::array<uint8_t, 16>> set_identifier;
+  // Our writer only: a group of chunks (a "sectors" section and its tables) is closed once its
+  // chunks hold this many bytes, so that everything before the open group is final and the
+  // segment's SHA-256 can follow the writer (image/e01_writer.hpp). 0: groups as libewf fills
+  // them (65534 chunks, or 2 GiB).
+  uint64_t max_group_bytes = uint64_t{16} << 20;
 };
 
 }  // namespace exhibit::image

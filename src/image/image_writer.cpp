@@ -71,6 +71,7 @@ class E01ImageWriter final : public ImageWriter {
     return Ok{};
   }
   void add_acquisition_error(const SectorRange& range) override { m_w->add_acquisition_error(range); }
+  std::vector<hash::FileDigest> hashed_files() const override { return m_w->hashed_files(); }
   Status checkpoint(WriterProgress& progress) override {
     EXHIBIT_TRY(progress.e01, m_w->checkpoint());
     return Ok{};

@@ -86,6 +86,9 @@ class ImageWriter {
   // `progress` (`chunk_bytes`: the E01 chunk size).
   virtual Result<std::unique_ptr<PrefixReader>> read_back(const WriterProgress& progress, uint64_t bytes,
                                                           uint64_t chunk_bytes) const = 0;
+  // After finish: the files the writer hashed (SHA-256) as it wrote them; the others are hashed
+  // by reading them once more.
+  virtual std::vector<hash::FileDigest> hashed_files() const { return {}; }
 };
 
 Result<std::unique_ptr<ImageWriter>> create_writer(const WriterSetup& setup);

@@ -226,3 +226,62 @@ TEST(E01WriterSegments, GroupsClosingAtASegmentEdgeStayWithinTheSegmentSize) {
     }
   }
 }
+
+// Groups closed at max_group_bytes: several "sectors" sections per segment, which libewf reads
+// (ewfverify), and each segment's SHA-256 taken as it was written is sha256sum's of the file.
+// With max_group_bytes 0 the files are libewf's again, byte for byte.
+TEST(E01WriterGroups, SmallGroupsAreReadByLibewfAndHashedAsWritten) {
+  Case c{"groups", Compression::Fast, 40 << 20, 64, 12 << 20, {{100, 4}}, true};
+  test::TempDir tmp;
+  const std::string data = media(c.media_size, 77);
+  test::write_file(tmp / "media", data);
+  const std::string md5 = test::digest_of("md5sum", tmp / "media");
+  const std::string sha1 = test::digest_of("sha1sum", tmp / "media");
+  EwfWriteOptions o = options_for(c, tmp / "ours");
+  o.max_group_bytes = 3 << 20;
+  auto w = E01Writer::create(o);
+  ASSERT_TRUE(w);
+  for (const auto& e : c.errors) (*w)->add_acquisition_error(e);
+  write_all(**w, c, data);
+  ASSERT_TRUE((*w)->finish(md5, sha1));
+  const auto files = files_of(tmp / "ours");
+  ASSERT_GE(files.size(), 2u);
+  const auto& hashed = (*w)->hashed_files();
+  ASSERT_EQ(hashed.size(), files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    EXPECT_EQ(hashed[i].path, files[i]);
+    EXPECT_EQ(hashed[i].hex, test::digest_of("sha256sum", files[i])) << files[i];
+    EXPECT_EQ(hashed[i].size, test::read_file(files[i]).size());
+  }
+  // More than one group in a segment: more "table" sections than segments.
+  size_t tables = 0;
+  for (const auto& f : files) {
+    const std::string bytes = test::read_file(f);
+    for (size_t at = bytes.find("table2"); at != std::string::npos; at = bytes.find("table2", at + 1)) ++tables;
+  }
+  EXPECT_GT(tables, files.size() + 2);
+  if (test::have_tool("ewfverify")) {
+    auto v = test::run("ewfverify -q " + test::sh_quote(files[0]));
+    EXPECT_NE(v.out.find("ewfverify: SUCCESS"), std::string::npos) << v.out << v.err;
+    auto e = test::run("ewfexport -q -u -f raw -t " + test::sh_quote(tmp / "exported") + " " +
+                       test::sh_quote(files[0]) + " </dev/null");
+    EXPECT_EQ(e.exit_code, 0) << e.out << e.err;
+    EXPECT_EQ(test::digest_of("md5sum", tmp / "exported.raw"), md5);
+  }
+  // Groups as libewf fills them: the same files as libewf's writer.
+  EwfWriteOptions as_libewf = options_for(c, tmp / "whole");
+  as_libewf.max_group_bytes = 0;
+  auto ours = E01Writer::create(as_libewf);
+  auto theirs = LibewfWriter::create(options_for(c, tmp / "libewf"));
+  ASSERT_TRUE(ours);
+  ASSERT_TRUE(theirs);
+  for (const auto& e : c.errors) {
+    (*ours)->add_acquisition_error(e);
+    ASSERT_TRUE((*theirs)->add_acquisition_error(e));
+  }
+  write_all(**ours, c, data);
+  write_all(**theirs, c, data);
+  ASSERT_TRUE((*ours)->finish(md5, sha1));
+  ASSERT_TRUE((*theirs)->finish(md5, sha1));
+  expect_same_files(tmp / "whole", tmp / "libewf");
+}
