@@ -1,7 +1,6 @@
 #include "hash/growing_file_digest.hpp"
 
 #include <fcntl.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <vector>
@@ -17,8 +16,8 @@ Result<std::unique_ptr<GrowingFileDigest>> GrowingFileDigest::start(const std::s
   std::unique_ptr<GrowingFileDigest> g(new GrowingFileDigest());
   g->m_path = path;
   g->m_set.emplace(std::move(set));
-  g->m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (g->m_fd < 0) return Error::from_errno(ErrorCode::Destination, "reading back " + path, errno);
+  g->m_fd = util::UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!g->m_fd) return Error::from_errno(ErrorCode::Destination, "reading back " + path, errno);
   g->m_thread = std::thread([p = g.get()] { p->run(); });
   return g;
 }
@@ -30,7 +29,6 @@ GrowingFileDigest::~GrowingFileDigest() {
   }
   m_cv.notify_all();
   if (m_thread.joinable()) m_thread.join();
-  if (m_fd >= 0) ::close(m_fd);
 }
 
 void GrowingFileDigest::advance(uint64_t limit) {
@@ -73,8 +71,7 @@ void GrowingFileDigest::run() {
     bool failed = false;
     while (hashed < limit) {
       const size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), limit - hashed));
-      const ssize_t n = ::pread(m_fd, buffer.data(), want, static_cast<off_t>(hashed));
-      if (n < 0 && errno == EINTR) continue;
+      const long long n = util::pread_full(m_fd.get(), buffer.data(), want, hashed);
       if (n <= 0) {
         result = n < 0 ? Error::from_errno(ErrorCode::Destination, "reading back " + m_path, errno)
                        : Error(ErrorCode::Destination, "reading back " + m_path + ": it ends at byte " +

@@ -15,6 +15,7 @@
 #include "exhibit/digest.hpp"
 #include "exhibit/error.hpp"
 #include "hash/file_digest.hpp"
+#include "util/fd.hpp"
 
 namespace exhibit::hash {
 
@@ -37,7 +38,7 @@ class GrowingFileDigest {
 
   std::string m_path;
   std::optional<DigestSet> m_set;
-  int m_fd = -1;
+  util::UniqueFd m_fd;
   std::mutex m_mutex;
   std::condition_variable m_cv;
   uint64_t m_limit = 0;
