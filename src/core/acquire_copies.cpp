@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/acquire_job.hpp"
+#include "core/test_points.hpp"
 #include "image/block_encoder.hpp"
 #include "report/record.hpp"
 #include "util/text.hpp"
@@ -104,6 +105,7 @@ Status AcquireJob::save_state(bool now) {
   }));
   m_state_saved = t;
   m_state_written = true;
+  if (!now) pause_point("acquire:state-saved");
   return Ok{};
 }
 

@@ -15,6 +15,8 @@ void fault_point(const char* name);
 // meanwhile are delivered then.
 //   pipeline:first-block  after the first block in stream order was consumed (for acquire: written
 //                         to every copy, or read back from the interrupted run's image)
+//   acquire:state-saved   after the first periodic resume state was saved (it holds written
+//                         chunks; the first is saved 2 s after the copies were created)
 void pause_point(const char* name);
 
 }  // namespace exhibit::core
