@@ -17,7 +17,8 @@ struct EncodedChunk {
   size_t size = 0;                       // bytes of `bytes`
   size_t data_size = 0;                  // uncompressed size of the chunk
   bool compressed = false;
-  uint32_t checksum = 0;  // Adler-32 of the data, for raw chunks
+  uint32_t checksum = 0;      // Adler-32 of the data, for raw chunks
+  bool pattern_fill = false;  // EWF2: `bytes` holds 8 bytes that repeat to fill the chunk
 };
 
 uint32_t chunk_adler32(const unsigned char* data, size_t size);

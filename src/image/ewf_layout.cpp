@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "image/file_kind.hpp"
 #include "image/segment_names.hpp"
 #include "util/endian.hpp"
 #include "util/fd.hpp"
@@ -133,7 +134,7 @@ Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_pa
     if (::access(first_path.c_str(), F_OK) != 0) {
       return Error::from_errno(ErrorCode::NotFound, first_path, errno);
     }
-    return Error(ErrorCode::InvalidArgument, first_path + ": name the first segment file (.E01)");
+    return Error(ErrorCode::InvalidArgument, not_an_image_message(first_path));
   }
   auto set = check_segments(first_path, *base);
   // Our acquisitions keep this name until they are complete.

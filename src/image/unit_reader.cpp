@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "image/ewf2_reader.hpp"
 #include "image/ewf_reader.hpp"
 #include "image/raw_image.hpp"
 #include "image/zst_image.hpp"
@@ -25,12 +26,17 @@ Result<std::unique_ptr<UnitReader>> open_image(const std::string& path) {
     EXHIBIT_TRY(auto r, RawReader::open(path));
     return std::unique_ptr<UnitReader>(std::move(r));
   }
+  // EWF2 by its name, or by its signature whatever the name (an Ex01 renamed .E01).
+  if (ends_with(".Ex01") || ends_with(".ex01") || is_ewf2_file(path)) {
+    EXHIBIT_TRY(auto r, Ewf2Reader::open(path));
+    return std::unique_ptr<UnitReader>(std::move(r));
+  }
   EXHIBIT_TRY(auto r, EwfReader::open(path));  // says what it expected if this is not an E01 either
   return std::unique_ptr<UnitReader>(std::move(r));
 }
 
 std::optional<std::string> image_base(const std::string& path) {
-  for (const char* ext : {".E01", ".e01", ".001", ".raw", ".zst"}) {
+  for (const char* ext : {".E01", ".e01", ".Ex01", ".ex01", ".001", ".raw", ".zst"}) {
     const std::string e = ext;
     if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) {
       return path.substr(0, path.size() - e.size());

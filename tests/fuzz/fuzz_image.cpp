@@ -1,7 +1,7 @@
-// libFuzzer target over the image-reading path: the bytes become a one-segment E01 file and a
-// seekable zstd file that `exhibit info`, `exhibit verify` and `exhibit export` read. Any crash,
-// hang or sanitizer report is a finding.
-// Built by tools/fuzz with clang, -fsanitize=fuzzer,address,undefined.
+// libFuzzer target over the image-reading path: the bytes become a one-segment E01 file, a
+// one-segment EWF2 (Ex01) file and a seekable zstd file that `exhibit info`, `exhibit verify` and `exhibit export`
+// read. Any crash, hang or sanitizer report is a finding. Built by tools/fuzz with clang,
+// -fsanitize=fuzzer,address,undefined.
 #include <unistd.h>
 
 #include <cstdint>
@@ -42,6 +42,7 @@ void read_as(const std::string& dir, const std::string& path, const uint8_t* dat
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string dir = scratch_dir();
   read_as(dir, dir + "/input.E01", data, size);
+  read_as(dir, dir + "/input.Ex01", data, size);
   read_as(dir, dir + "/input.zst", data, size);
   return 0;
 }

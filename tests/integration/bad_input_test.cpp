@@ -53,7 +53,8 @@ TEST(BadInput, VerifyNonEwfFile) {
   expect_one_line_error(run_exhibit("verify " + sh_quote(tmp / "holiday.E01")), 1,
                         tmp / "holiday.E01: not an EWF (E01) file");
   write_file(tmp / "notes.txt", "hello");
-  expect_one_line_error(run_exhibit("verify " + sh_quote(tmp / "notes.txt")), 2, "name the first segment file");
+  expect_one_line_error(run_exhibit("verify " + sh_quote(tmp / "notes.txt")), 2,
+                        "is not named as an image exhibit reads; it looks like raw data or an unknown format");
   expect_one_line_error(run_exhibit("info " + sh_quote(tmp / "absent.E01")), 2, tmp / "absent.E01");
 }
 

@@ -174,3 +174,33 @@ TEST(JsonOutput, HostileTextStaysHarmless) {
   }
   EXPECT_EQ(text.out.find("\xc2\x9b"), std::string::npos) << "C1 control (CSI) reached the terminal";
 }
+
+// info and verify of every EWF2 (Ex01) image in ../shared/interop: valid, with the stored digests
+// the README lists and the geometry libewf 20260627 wrote.
+TEST(JsonOutput, Ewf2InteropImagesValidate) {
+  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
+    GTEST_SKIP() << "needs python3-jsonschema";
+  }
+  const std::string dir = interop_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/interop is absent";
+  TempDir tmp;
+  int seen = 0;
+  for (const auto& row : interop_rows(dir)) {
+    if (!row.ewf2) continue;
+    SCOPED_TRACE(row.first_file);
+    ++seen;
+    const std::string image = sh_quote(dir + "/" + row.first_file);
+    for (const char* command : {"info --json ", "verify -q --json "}) {
+      auto r = run_exhibit(command + image);
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(schema_errors(r.out, tmp.path()), "") << command;
+    }
+    const json info = json::parse(run_exhibit("info --json " + image).out);
+    EXPECT_EQ(info["format"], "EWF2 (Ex01)");
+    EXPECT_EQ(info["stored_hashes"]["md5"], row.md5);
+    if (row.sha1.size() == 40) {
+      EXPECT_EQ(info["stored_hashes"]["sha1"], row.sha1);
+    }
+  }
+  EXPECT_GE(seen, 3) << "the README lists three EWF2 images";
+}

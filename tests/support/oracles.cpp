@@ -40,7 +40,8 @@ std::vector<InteropRow> interop_rows(const std::string& dir) {
   std::stringstream in(read_file(dir + "/README.md"));
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("| ", 0) != 0 || line.find(".E01") == std::string::npos) continue;
+    const size_t ext = line.find(".E01") != std::string::npos ? line.find(".E01") : line.find(".Ex01");
+    if (line.rfind("| ", 0) != 0 || ext == std::string::npos) continue;
     std::vector<std::string> cells;
     std::stringstream ls(line.substr(1));
     std::string cell;
@@ -51,9 +52,12 @@ std::vector<InteropRow> interop_rows(const std::string& dir) {
     }
     if (cells.size() < 8) continue;
     InteropRow row;
-    row.first_file = cells[0].substr(0, cells[0].find(".E01") + 4);
+    row.ewf2 = cells[0].find(".Ex01") != std::string::npos && cells[0].find(".E01") == std::string::npos;
+    row.first_file = row.ewf2 ? cells[0].substr(0, cells[0].find(".Ex01") + 5)
+                              : cells[0].substr(0, cells[0].find(".E01") + 4);
     row.md5 = cells[4];
     row.sha1 = cells[5];
+    row.sha256 = cells[6];
     row.expected = cells[7];
     rows.push_back(row);
   }

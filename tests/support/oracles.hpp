@@ -18,9 +18,10 @@ std::vector<std::string> repeat_commands(const std::string& verify_output);
 // media, and what is expected of it ("verifies", "fails …", or anything else for a broken file).
 struct InteropRow {
   std::string first_file;
-  std::string md5, sha1, expected;
+  std::string md5, sha1, sha256, expected;  // sha256: of the media, "" or "–" when not given
+  bool ewf2 = false;                        // an Ex01 set (Debian's libewf cannot read it)
 };
-// The rows of `dir`/README.md whose first cell names an .E01 file.
+// The rows of `dir`/README.md whose first cell names an .E01 or .Ex01 file.
 std::vector<InteropRow> interop_rows(const std::string& dir);
 // Number of lines in `text` (a final line without newline counts).
 size_t line_count(const std::string& text);
