@@ -16,6 +16,7 @@ TEST(EwfSectionCheck, EveryInteropImageIsIntact) {
   size_t checked = 0;
   for (const auto& row : interop_rows(dir)) {
     SCOPED_TRACE(row.first_file);
+    if (row.ewf2) continue;  // EWF1 sections; EWF2 sets have their own reader (Ewf2 tests)
     auto set = image::check_segment_set(dir + "/" + row.first_file);
     if (!set) {
       EXPECT_NE(row.expected.find("error"), std::string::npos) << "only the fuzzed file fails its layout";
