@@ -1,8 +1,10 @@
 #include "image/ewf2_format.hpp"
 
+#include <bzlib.h>
 #include <zlib.h>
 
 #include <cstring>
+#include <optional>
 
 #include "image/ewf_layout.hpp"
 #include "util/endian.hpp"
@@ -78,6 +80,48 @@ std::string unescape(std::string v) {
     if (c == '\x03') c = '\t';
   }
   return v;
+}
+
+// A whole zlib stream into `out`: the bytes it holds, or nullopt when it is damaged or longer.
+std::optional<size_t> zlib_inflate(const unsigned char* p, size_t size, unsigned char* out, size_t capacity) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return std::nullopt;
+  z.next_in = const_cast<unsigned char*>(p);
+  z.avail_in = static_cast<uInt>(size);
+  z.next_out = out;
+  z.avail_out = static_cast<uInt>(capacity);
+  const int r = inflate(&z, Z_FINISH);
+  const size_t n = z.total_out;
+  inflateEnd(&z);
+  return r == Z_STREAM_END ? std::optional<size_t>(n) : std::nullopt;
+}
+
+// The same for a whole bzip2 stream (libbz2 checks its block and stream CRCs).
+std::optional<size_t> bzip2_inflate(const unsigned char* p, size_t size, unsigned char* out, size_t capacity) {
+  bz_stream z{};
+  if (BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) return std::nullopt;
+  z.next_in = const_cast<char*>(reinterpret_cast<const char*>(p));
+  z.avail_in = static_cast<unsigned>(size);
+  z.next_out = reinterpret_cast<char*>(out);
+  z.avail_out = static_cast<unsigned>(capacity);
+  int r = BZ_OK;
+  while (r == BZ_OK && z.avail_out > 0) {
+    const unsigned before = z.avail_in + z.avail_out;
+    r = BZ2_bzDecompress(&z);
+    if (r == BZ_OK && z.avail_in + z.avail_out == before) break;  // no progress: the stream is cut short
+  }
+  // A stream that filled `out` exactly still has its end marker to read; more data is too much.
+  char spare = 0;
+  if (r == BZ_OK && z.avail_out == 0) {
+    z.next_out = &spare;
+    z.avail_out = 1;
+    r = BZ2_bzDecompress(&z);
+    if (z.avail_out == 0) r = BZ_DATA_ERROR;
+  }
+  const size_t n = z.total_out_lo32;
+  BZ2_bzDecompressEnd(&z);
+  if (r != BZ_STREAM_END) return std::nullopt;
+  return n;
 }
 
 }  // namespace
@@ -176,18 +220,16 @@ Result<std::vector<std::pair<uint64_t, uint64_t>>> parse_error_table(const unsig
   return out;
 }
 
-Result<std::map<std::string, std::string>> parse_text_section(const unsigned char* p, size_t size) {
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return bad("zlib cannot start");
+bool bzip2_decode(const unsigned char* p, size_t size, unsigned char* out, size_t out_size) {
+  return bzip2_inflate(p, size, out, out_size) == std::optional<size_t>(out_size);
+}
+
+Result<std::map<std::string, std::string>> parse_text_section(const unsigned char* p, size_t size, uint16_t method) {
   std::vector<unsigned char> text(k_max_text);
-  z.next_in = const_cast<unsigned char*>(p);
-  z.avail_in = static_cast<uInt>(size);
-  z.next_out = text.data();
-  z.avail_out = static_cast<uInt>(text.size());
-  const int r = inflate(&z, Z_FINISH);
-  const size_t n = z.total_out;
-  inflateEnd(&z);
-  if (r != Z_STREAM_END) return bad("its compressed text does not decompress");
+  const std::optional<size_t> got = method == k_method_bzip2 ? bzip2_inflate(p, size, text.data(), text.size())
+                                                             : zlib_inflate(p, size, text.data(), text.size());
+  if (!got) return bad("its compressed text does not decompress");
+  const size_t n = *got;
   const std::vector<std::string> lines = split(utf16le_to_utf8(text.data(), n), '\n');
   // "1", "main", then the tags and their values.
   if (lines.size() < 4) return bad("its text has fewer than four lines");

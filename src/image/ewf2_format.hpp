@@ -80,8 +80,16 @@ Result<std::string> parse_hash_section(const unsigned char* p, size_t size, size
 // An error table's entries: (first sector, sector count).
 Result<std::vector<std::pair<uint64_t, uint64_t>>> parse_error_table(const unsigned char* p, size_t size);
 
-// Device information and case data: a zlib stream of UTF-16LE text, rows of tab-separated tags
-// and values; returned as tag -> value (UTF-8), values unescaped.
-Result<std::map<std::string, std::string>> parse_text_section(const unsigned char* p, size_t size);
+// The compression method of a file header: 1 zlib, 2 bzip2 (0, none, is not seen in practice).
+inline constexpr uint16_t k_method_zlib = 1;
+inline constexpr uint16_t k_method_bzip2 = 2;
+
+// Device information and case data: UTF-16LE text compressed with `method` (zlib or bzip2),
+// rows of tab-separated tags and values; returned as tag -> value (UTF-8), values unescaped.
+Result<std::map<std::string, std::string>> parse_text_section(const unsigned char* p, size_t size, uint16_t method);
+
+// One whole bzip2 stream ("BZh" ... its end marker, its CRCs checked by libbz2) into exactly
+// `out_size` bytes of `out`; false when it does not decode to exactly that.
+bool bzip2_decode(const unsigned char* p, size_t size, unsigned char* out, size_t out_size);
 
 }  // namespace exhibit::image::ewf2

@@ -1,7 +1,8 @@
 // Reads an EWF2 (Ex01) segment set with our own parser (image/ewf2_format): every segment's
 // header and section chain checked, the sector tables made into one chunk index, the metadata
 // and stored digests read. Chunks are read as stored and decoded (inflated, or checked against
-// their Adler-32, or a pattern repeated) on any thread. Encrypted images are refused.
+// their Adler-32, or a pattern repeated; bzip2 chunks as whole streams) on any thread. Encrypted
+// images are refused.
 #pragma once
 
 #include <map>
@@ -43,12 +44,14 @@ class Ewf2Reader : public UnitReader {
   Ewf2Reader() = default;
   Status read_segment(const std::string& path, uint32_t number, bool& last);
   Status finish_info();
+  Status check_bzip2_framing() const;
 
   std::vector<util::UniqueFd> m_files;
   std::vector<Chunk> m_chunks;
   std::map<std::string, std::string> m_device, m_case;
   uint64_t m_next = 0;
   bool m_any_compressed = false;
+  uint16_t m_method = 0;  // the first file header's compression method (1 zlib, 2 bzip2)
   ImageInfo m_info;
 };
 
