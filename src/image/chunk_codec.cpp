@@ -131,9 +131,12 @@ EncodedChunk ChunkEncoder::encode(const unsigned char* data, size_t size, unsign
 DecodeStatus decode_chunk(const unsigned char* bytes, size_t size, bool compressed, uint32_t checksum,
                           unsigned char* out, size_t data_size) {
   if (!compressed) {
+    // The checksum covers every stored byte; a chunk that stores more than its media size (an odd
+    // writer's) gives its first data_size bytes, as libewf reads it (verify notes the sizes).
     if (size < data_size) return DecodeStatus::BadStream;
+    if (chunk_adler32(bytes, size) != checksum) return DecodeStatus::BadChecksum;
     std::memcpy(out, bytes, data_size);
-    return chunk_adler32(out, data_size) == checksum ? DecodeStatus::Ok : DecodeStatus::BadChecksum;
+    return DecodeStatus::Ok;
   }
   inflate_state s{};
   isal_inflate_init(&s);

@@ -47,7 +47,8 @@ class ChunkEncoder {
 enum class DecodeStatus { Ok, BadChecksum, BadStream };
 
 // Decodes a stored chunk into `out` (exactly `data_size` bytes expected). Raw chunks are checked
-// against `checksum`; compressed ones against their zlib trailer.
+// against `checksum` over all `size` stored bytes (at least data_size; the first data_size are
+// the media); compressed ones against their zlib trailer.
 DecodeStatus decode_chunk(const unsigned char* bytes, size_t size, bool compressed, uint32_t checksum,
                           unsigned char* out, size_t data_size);
 

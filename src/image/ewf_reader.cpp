@@ -4,6 +4,7 @@
 
 #include "image/ewf_layout.hpp"
 #include "image/ewf_section_check.hpp"
+#include "util/endian.hpp"
 #include "util/text.hpp"
 
 namespace exhibit::image {
@@ -198,13 +199,13 @@ Result<EncodedChunk> EwfReader::read_unit(unsigned char* buf, size_t capacity, s
   c.data_size = data_size;
   c.compressed = compressed != 0;
   if (!c.compressed) {
-    if (has_checksum == 0) {
-      // The checksum follows the data inside the buffer.
-      if (c.size < data_size + 4) return Error(ErrorCode::Corruption, "a stored chunk is shorter than its data");
-      const unsigned char* p = buf + data_size;
-      checksum = static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
-                 static_cast<uint32_t>(p[3]) << 24;
-    }
+    // libewf 20140813 counts the 4 checksum bytes in what it returns, whether it also hands the
+    // checksum out (has_checksum) or leaves it in the buffer after the stored bytes. Those can be
+    // more than the chunk's media size (an odd writer's): verify notes it, and decode checks the
+    // checksum over all of them and reads the first data_size, as libewf does.
+    if (c.size < 4) return Error(ErrorCode::Corruption, "a stored chunk is shorter than its checksum");
+    c.size -= 4;
+    if (has_checksum == 0) checksum = util::load_le32(buf + c.size);
     c.checksum = checksum;
   }
   return c;

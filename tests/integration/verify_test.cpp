@@ -9,9 +9,11 @@
 #include "image/ewf_layout.hpp"
 #include "oracles.hpp"
 #include "test_support.hpp"
+#include "util/endian.hpp"
 
 using namespace exhibit;
 using namespace exhibit::test;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -121,4 +123,81 @@ TEST_F(TamperedImage, EditedRecordDigestIsAMismatch) {
   r = run(verify_cmd(tmp / "img.E01"));
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("not valid JSON"), std::string::npos) << r.out;
+}
+
+namespace {
+
+// Our one-chunk E01 (8 sectors, stored) with one byte more inside its chunk, as an odd writer
+// stores it: 4,097 bytes and their Adler-32 behind a volume section of 8 sectors. Every later
+// section moves by one byte: each descriptor's "next" (and the sectors section's size) with its
+// Adler-32 made right again.
+std::string widen_the_chunk(std::string e01) {
+  auto* p = reinterpret_cast<unsigned char*>(e01.data());
+  std::vector<uint64_t> descriptors;
+  for (uint64_t at = image::k_ewf_file_header_size;;) {
+    descriptors.push_back(at);
+    const uint64_t next = util::load_le64(p + at + 16);
+    if (next == at) break;
+    at = next;
+  }
+  uint64_t sectors = 0;
+  for (uint64_t at : descriptors) {
+    if (std::string(reinterpret_cast<const char*>(p + at)) == "sectors") sectors = at;
+  }
+  const uint64_t data = sectors + image::k_ewf_section_descriptor_size;
+  std::string chunk = e01.substr(data, 4096) + "Z";
+  unsigned char sum[4];
+  util::store_le32(sum, image::adler32(reinterpret_cast<const unsigned char*>(chunk.data()), chunk.size()));
+  std::string out = e01.substr(0, data) + chunk + std::string(reinterpret_cast<char*>(sum), 4) +
+                    e01.substr(data + 4100);
+  auto* q = reinterpret_cast<unsigned char*>(out.data());
+  for (uint64_t at : descriptors) {
+    if (at < sectors) continue;
+    const uint64_t here = at == sectors ? at : at + 1;
+    util::store_le64(q + here + 16, util::load_le64(q + here + 16) + 1);
+    if (at == sectors) util::store_le64(q + here + 24, util::load_le64(q + here + 24) + 1);
+    util::store_le32(q + here + 72, image::adler32(q + here, 72));
+  }
+  return out;
+}
+
+}  // namespace
+
+// A stored chunk longer than the geometry says, its checksum over all it stores, is not a bad
+// chunk: verify says what it is and reads the media as the volume section gives it (ewfverify
+// and ewfexport, the oracles, read it so too); a changed byte in the extra part still fails.
+TEST(OddChunk, StoredLongerThanItsSectorsIsNotABadChunk) {
+  TempDir tmp;
+  write_file(tmp / "src.bin", random_bytes(4096, 17));
+  ASSERT_EQ(run(sh_quote(exhibit_bin()) + " acquire " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "img") +
+                " -q -c none --chunk-sectors 8")
+                .exit_code,
+            0);
+  fs::create_directory(tmp / "odd");
+  const std::string odd = tmp / "odd/img.E01";
+  write_file(odd, widen_the_chunk(read_file(tmp / "img.E01")));
+  const std::string md5 = digest_of("md5sum", tmp / "src.bin");
+  auto ewf = run("ewfverify -q " + sh_quote(odd) + " </dev/null");
+  ASSERT_NE(ewf.out.find("ewfverify: SUCCESS"), std::string::npos) << ewf.out << ewf.err;
+  EXPECT_EQ(run("ewfexport -q -u -t - " + sh_quote(odd) + " </dev/null 2>/dev/null | head -c 4096 | md5sum")
+                .out.substr(0, 32),
+            md5);
+
+  auto r = run(verify_cmd(odd));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("BAD CHUNK"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(md5 + "  MATCH"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("chunk 0 (sectors 0-7) stores 4097 bytes where the image's geometry says 4096"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(run(sh_quote(exhibit_bin()) + " export -q " + sh_quote(odd) + " -o - | md5sum").out.substr(0, 32), md5);
+
+  std::string changed = read_file(odd);
+  const auto extra = changed.find("Z", changed.find("sectors") + image::k_ewf_section_descriptor_size + 4096 - 8);
+  ASSERT_NE(extra, std::string::npos);
+  changed[extra] = 'Y';
+  write_file(odd, changed);
+  r = run(verify_cmd(odd));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("BAD CHUNK            chunk 0: sectors 0-7"), std::string::npos) << r.out;
 }
