@@ -353,8 +353,7 @@ bool Ewf2Reader::decode(const EncodedChunk& c, unsigned char* out) const {
     for (size_t i = 0; i < c.data_size; ++i) out[i] = c.bytes[i % 8];
     return true;
   }
-  // A stored chunk must hold exactly its media bytes (the last one may be shorter).
-  if (!c.compressed && c.size != c.data_size) return false;
+  // A stored chunk: its checksum over every stored byte, the first data_size the media (as for E01).
   if (c.compressed && m_method == ewf2::k_method_bzip2) return ewf2::bzip2_decode(c.bytes, c.size, out, c.data_size);
   return decode_chunk(c.bytes, c.size, c.compressed, c.checksum, out, c.data_size) == DecodeStatus::Ok;
 }
