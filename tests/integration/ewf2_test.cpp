@@ -175,8 +175,8 @@ TEST(Ewf2, AFileNotNamedAsAnImageIsDescribed) {
 
 // bzip2 chunks (and metadata), in a set written by tests/support/make_ex01.py from the format's
 // description (no tool on this machine writes EWF2): read and checked, a changed chunk named;
-// the header-stripped form libyal describes for EnCase is refused, saying why.
-TEST(Ewf2, Bzip2ChunksAreReadAndChecked) {
+// an error table is read; the header-stripped form libyal describes for EnCase is refused, saying why.
+TEST(Ewf2, Bzip2ChunksAndAnErrorTableAreRead) {
   if (!have_tool("python3")) GTEST_SKIP() << "needs python3";
   TempDir tmp;
   const std::string media = tmp / "media.bin";
@@ -211,6 +211,14 @@ TEST(Ewf2, Bzip2ChunksAreReadAndChecked) {
             std::string::npos)
       << out;
   // EnCase's form, as libyal describes it: refused, not reported as bad chunks.
+  // An error table (sectors the acquisition could not read), as info reports it.
+  made = run("python3 " + sh_quote(script) + " " + sh_quote(media) + " " + sh_quote(tmp / "e.Ex01") +
+             " --method zlib --error 100:8 --error 2000:1");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto info =
+      run(sh_quote(exhibit_bin()) + " info --json " + sh_quote(tmp / "e.Ex01") + " | jq -c .acquisition_errors");
+  EXPECT_EQ(info.out, "[{\"first_sector\":100,\"sector_count\":8},{\"first_sector\":2000,\"sector_count\":1}]\n")
+      << info.err;
   made = run("python3 " + sh_quote(script) + " " + sh_quote(media) + " " + sh_quote(tmp / "s.Ex01") +
              " --method bzip2 --strip-bzip2-header");
   ASSERT_EQ(made.exit_code, 0) << made.err;

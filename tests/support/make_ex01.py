@@ -4,10 +4,11 @@
 that no tool on this machine makes (Debian's libewf cannot write EWF2), such as bzip2 chunks.
 
 Usage: make_ex01.py MEDIA OUT.Ex01 --method zlib|bzip2 [--chunk-sectors N] [--sector-size N]
-                   [--strip-bzip2-header]
+                   [--strip-bzip2-header] [--error FIRST:COUNT ...]
 Prints each chunk's table entry: "INDEX OFFSET SIZE FLAGS" (flags 1 compressed, 2 stored with
 its Adler-32, 5 pattern fill). --strip-bzip2-header writes bzip2 chunks without their "BZh9"
-stream header, the form libyal's description says EnCase writes.
+stream header, the form libyal's description says EnCase writes. --error adds an error table
+(sectors the acquisition could not read) before the digests.
 The metadata sections use the same method as the chunks (as the format says); a chunk that does
 not shrink is stored with its Adler-32; a chunk of one repeated 8-byte pattern is a fill entry.
 """
@@ -60,6 +61,7 @@ def main():
     ap.add_argument("--chunk-sectors", type=int, default=64)
     ap.add_argument("--sector-size", type=int, default=512)
     ap.add_argument("--strip-bzip2-header", action="store_true")
+    ap.add_argument("--error", action="append", default=[])
     a = ap.parse_args()
     media = open(a.media, "rb").read()
     assert len(media) % a.sector_size == 0
@@ -105,6 +107,13 @@ def main():
     body = b"".join(struct.pack("<QII", *e) for e in entries)
     table += body + struct.pack("<I", adler(body)) + b"\0" * 12
     w.section(4, table, 24)
+
+    if a.error:
+        head = struct.pack("<I", len(a.error)) + b"\0" * 12
+        errors = head + struct.pack("<I", adler(head)) + b"\0" * 12
+        body = b"".join(struct.pack("<QII", int(f), int(n), 0) for f, n in (e.split(":") for e in a.error))
+        errors += body + struct.pack("<I", adler(body)) + b"\0" * 12
+        w.section(5, errors, 24)
 
     md5 = hashlib.md5(media).digest()
     w.section(8, md5 + struct.pack("<I", adler(md5)) + b"\0" * 12, 12)
