@@ -7,6 +7,7 @@
 #include <exception>
 #include <new>
 
+#include "batch_verify.hpp"
 #include "commands.hpp"
 #include "exit_code.hpp"
 #include "options.hpp"
@@ -73,7 +74,8 @@ int main(int argc, char** argv) {
   try {
     switch (cl.command) {
       case cli::Command::Acquire: return cli::run_acquire(cl, g_cancel);
-      case cli::Command::Verify: return cli::run_verify(cl, g_cancel);
+      case cli::Command::Verify:
+        return cli::is_batch_verify(cl) ? cli::run_batch_verify(cl, g_cancel) : cli::run_verify(cl, g_cancel);
       case cli::Command::Info: return cli::run_info(cl);
       case cli::Command::Export: return cli::run_export(cl, g_cancel);
       case cli::Command::Devices: return cli::run_devices(cl);

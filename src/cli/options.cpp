@@ -141,7 +141,14 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
   auto* ver = app.add_subcommand("verify", "re-read an E01 image and check every chunk and stored digest");
-  ver->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
+  ver->add_option("image", cl.images,
+                  "first segment file (IMAGE.E01, IMAGE.Ex01, IMAGE.001, IMAGE.zst); several, or folders: a batch")
+      ->required();
+  ver->add_option("--jobs", cl.jobs, "batch: images verified at once (default: one per core)")
+      ->check(CLI::Range(1u, 256u));
+  ver->add_option("--results", cl.results,
+                  "batch: append each image's result to this JSON lines file; run again, it skips what it holds");
+  ver->add_flag("--recheck", cl.recheck, "batch: verify again the images --results already holds");
   ver->add_flag("-q,--quiet", cl.quiet, "no progress display");
   ver->add_option("--source", cl.verify_options.source,
                   "re-read the original device or file and compare it with the image, sector by sector")
@@ -251,6 +258,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     }
   } else if (ver->parsed()) {
     cl.command = Command::Verify;
+    if (!cl.images.empty()) cl.image = cl.images.front();  // one image: verify as always
   } else if (inf->parsed()) {
     cl.command = Command::Info;
   } else if (dev->parsed()) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "exhibit/acquire.hpp"
 #include "exhibit/export.hpp"
@@ -17,10 +18,14 @@ struct CommandLine {
   AcquireOptions acquire;
   std::string image;  // verify, info
   bool quiet = false;
-  bool json = false;             // one JSON document on stdout instead of text (docs/output.schema.json)
-  unsigned threads = 1;          // verify
-  VerifyOptions verify_options;  // verify
-  ExportOptions export_options;  // export
+  bool json = false;                // one JSON document on stdout instead of text (docs/output.schema.json)
+  unsigned threads = 1;             // verify
+  VerifyOptions verify_options;     // verify
+  std::vector<std::string> images;  // verify: image files and folders (several, or a folder: a batch)
+  unsigned jobs = 0;                // verify batch: images at a time (0: one per core)
+  std::string results;              // verify batch: JSON lines file, one result per image
+  bool recheck = false;             // verify batch: ignore the results already in --results
+  ExportOptions export_options;     // export
 };
 
 // Parses argv; on --help/--version or a usage error prints the message and returns the exit

@@ -1,0 +1,217 @@
+// exhibit verify over many images (folders, or several paths): each image verified by a process
+// of its own (`exhibit verify --json`: one crash or hang is that image's, not the batch's), up to
+// --jobs at once, each result appended and synced to --results as it ends; a batch run again
+// with the same results file skips the images whose result it already holds, as they are now.
+#include "batch_verify.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "commands.hpp"
+#include "exhibit/batch.hpp"
+#include "exhibit/text.hpp"
+#include "exit_code.hpp"
+
+extern char** environ;
+
+namespace exhibit::cli {
+
+namespace {
+
+// Which of two exit codes is the worse for a batch: a failed verification (1), then one that
+// could not be completed (3), then a usage error (2), then success.
+int rank(int code) { return code == k_exit_verify_failed ? 3 : code == k_exit_incomplete ? 2 : code == 0 ? 0 : 1; }
+int worse(int a, int b) { return rank(b) > rank(a) ? b : a; }
+
+const char* verdict_word(int code) {
+  return code == 0 ? "VERIFIED" : code == k_exit_verify_failed ? "FAILED" : "NOT DONE";
+}
+
+std::string read_all(const std::string& path, size_t limit) {
+  std::string out;
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return out;
+  char buf[65536];
+  size_t n = 0;
+  while (out.size() < limit && (n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  return out;
+}
+
+struct Running {
+  std::string image;
+  ImageSetState state;
+  std::string out, err;  // the child's stdout and stderr, in files
+  int64_t started = 0;
+};
+
+// Starts `exhibit verify --json -q ... IMAGE` with its output in two scratch files.
+std::optional<pid_t> start(const CommandLine& cl, const std::string& scratch, size_t index, Running& r) {
+  r.out = scratch + "/" + std::to_string(index) + ".json";
+  r.err = scratch + "/" + std::to_string(index) + ".err";
+  std::vector<std::string> args = {"exhibit", "verify", "--json", "-q", "-j", std::to_string(cl.threads)};
+  if (!cl.verify_options.trust_pem.empty()) args.insert(args.end(), {"--trust", cl.verify_options.trust_pem});
+  if (!cl.verify_options.pubkey_pem.empty()) args.insert(args.end(), {"--pubkey", cl.verify_options.pubkey_pem});
+  if (cl.verify_options.require_signature) args.emplace_back("--require-signature");
+  args.push_back(r.image);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, r.out.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, r.err.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return std::nullopt;
+  r.started = std::time(nullptr);
+  return pid;
+}
+
+// One line on stderr, on a terminal only: images done, failures, bytes, rate, time left.
+void show_progress(bool enabled, size_t done, size_t total, size_t failed, uint64_t bytes, uint64_t total_bytes,
+                   double seconds) {
+  if (!enabled) return;
+  const double rate = seconds > 0 ? static_cast<double>(bytes) / seconds : 0;
+  std::string left = rate > 0 ? format_duration(static_cast<double>(total_bytes - bytes) / rate) : "-";
+  std::fprintf(stderr, "\rverifying: %zu of %zu images, %zu failed, %s of %s, %s/s, %s left   ", done, total, failed,
+               format_bytes(bytes).c_str(), format_bytes(total_bytes).c_str(),
+               format_bytes(static_cast<uint64_t>(rate)).c_str(), left.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+bool is_batch_verify(const CommandLine& cl) {
+  struct stat st {};
+  return cl.images.size() > 1 || cl.jobs > 0 || !cl.results.empty() || cl.recheck ||
+         (cl.images.size() == 1 && ::stat(cl.images[0].c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
+  if (!cl.verify_options.source.empty() || !cl.verify_options.report.empty()) {
+    return report_error(Error(ErrorCode::InvalidArgument,
+                              "--source and --report apply to one image; verify images one by one for them"));
+  }
+  auto images = find_image_sets(cl.images);
+  if (!images) return report_error(images.error());
+  if (images->empty()) return report_error(Error(ErrorCode::NotFound, "no image sets found under the paths given"));
+  std::map<std::string, BatchEntry> earlier;  // the last result of each path
+  if (!cl.results.empty()) {
+    if (auto st = check_batch_results_path(cl.results, *images); !st) return report_error(st.error());
+    auto loaded = load_batch_results(cl.results);
+    if (!loaded) return report_error(loaded.error());
+    if (!cl.recheck) {
+      for (auto& e : *loaded) earlier[e.state.path] = e;
+    }
+  }
+  char scratch_template[] = "/tmp/exhibit-batch-XXXXXX";
+  const char* scratch_dir = ::mkdtemp(scratch_template);
+  if (scratch_dir == nullptr) return report_error(Error::from_errno(ErrorCode::Io, "making a scratch folder", errno));
+  const std::string scratch = scratch_dir;
+
+  // What is left to do, and what an earlier run already holds for the images as they are now.
+  std::vector<Running> todo;
+  int worst = 0;
+  size_t skipped = 0, failed = 0;
+  uint64_t total_bytes = 0;
+  for (const auto& image : *images) {
+    auto state = image_set_state(image);
+    if (!state) return report_error(state.error());
+    auto e = earlier.find(image);
+    if (e != earlier.end() && e->second.state == *state) {
+      ++skipped;
+      worst = worse(worst, e->second.exit_code);
+      failed += e->second.exit_code != 0;
+      continue;
+    }
+    total_bytes += state->size;
+    todo.push_back({image, *state, "", "", 0});
+  }
+  if (!cl.quiet && skipped > 0) {
+    std::fprintf(stderr, "exhibit: %zu of %zu images already verified as they are now (%s); verifying the rest\n",
+                 skipped, images->size(), sanitize_for_terminal(cl.results).c_str());
+  }
+  const unsigned jobs = cl.jobs > 0 ? cl.jobs : std::max(1u, std::thread::hardware_concurrency());
+  const bool progress = !cl.quiet && !cl.json && ::isatty(STDERR_FILENO);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::map<pid_t, size_t> running;
+  size_t next = 0, done = 0;
+  uint64_t bytes = 0;
+  bool interrupted = false;
+  while (next < todo.size() || !running.empty()) {
+    while (!interrupted && next < todo.size() && running.size() < jobs) {
+      auto pid = start(cl, scratch, next, todo[next]);
+      if (!pid) return report_error(Error::from_errno(ErrorCode::Io, "starting a verification", errno));
+      running[*pid] = next++;
+    }
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (cancel.load() && !interrupted) {
+      interrupted = true;  // no more starts; the running ones are told to stop
+      for (const auto& [p, i] : running) ::kill(p, SIGINT);
+    }
+    if (pid <= 0) continue;
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    Running& r = todo[it->second];
+    running.erase(it);
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : k_exit_incomplete;
+    const std::string doc = read_all(r.out, 64 << 20);
+    std::string err = read_all(r.err, 4096);
+    if (!WIFEXITED(status)) err = "verify was ended by signal " + std::to_string(WTERMSIG(status));
+    ::unlink(r.out.c_str());
+    ::unlink(r.err.c_str());
+    if (interrupted && code == k_exit_incomplete) continue;  // stopped, not a result
+    const std::string line = batch_result_line(r.state, doc, code, r.started, std::time(nullptr));
+    if (!cl.results.empty()) {
+      if (auto st = append_batch_result(cl.results, line); !st) return report_error(st.error());
+    }
+    ++done;
+    bytes += r.state.size;
+    failed += code != 0;
+    worst = worse(worst, code);
+    if (progress) std::fputs("\r\033[K", stderr);
+    if (cl.json) {
+      std::printf("%s\n", line.c_str());
+    } else {
+      const std::string why = code == 0 ? "" : "  (" + err.substr(0, err.find('\n')) + ")";
+      std::printf("%-9s %s%s\n", verdict_word(code), sanitize_for_terminal(r.image).c_str(),
+                  sanitize_for_terminal(why == "  ()" ? "" : why).c_str());
+    }
+    std::fflush(stdout);
+    show_progress(progress, done, todo.size(), failed, bytes, total_bytes,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  ::rmdir(scratch.c_str());
+  if (progress) std::fputs("\r\033[K", stderr);
+  if (interrupted) {
+    std::fprintf(stderr,
+                 "exhibit: interrupted: %zu of %zu images verified; run again with the same --results to go on\n",
+                 done + skipped, images->size());
+    return k_exit_incomplete;
+  }
+  if (!cl.json) {
+    std::printf("batch: %zu images, %zu verified now, %zu from earlier results, %zu not passed%s\n", images->size(),
+                done, skipped, failed,
+                cl.results.empty() ? "" : ("; results in " + sanitize_for_terminal(cl.results)).c_str());
+  }
+  return worst;
+}
+
+}  // namespace exhibit::cli

@@ -1,0 +1,203 @@
+// Batch verification's library side (exhibit/batch.hpp): finding image sets, their state, the
+// results file's lines. The CLI (cli/batch_verify) runs the verifications.
+#include "exhibit/batch.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/output_guard.hpp"
+#include "hash/file_digest.hpp"
+#include "image/image_files.hpp"
+#include "util/bounded_input.hpp"
+#include "util/fd.hpp"
+
+namespace exhibit {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t k_max_result_line = 4 << 20;
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// BASE of a first file we read, "" for any other name.
+std::string base_of(const std::string& path) {
+  for (const char* ext : {".E01", ".e01", ".Ex01", ".ex01", ".zst", ".001", ".raw"}) {
+    if (ends_with(path, ext)) return path.substr(0, path.size() - std::string(ext).size());
+  }
+  return "";
+}
+
+bool is_first_file(const std::string& path) {
+  const std::string base = base_of(path);
+  if (base.empty()) return false;
+  if (ends_with(path, ".001") || ends_with(path, ".raw")) {
+    std::error_code ec;
+    return fs::is_regular_file(base + ".manifest.json", ec) || fs::is_regular_file(base + ".log", ec);
+  }
+  return true;
+}
+
+// The files of the set whose first file is `first`: it, and the files beside it named as its
+// later segments (E01 .. ZZZ, 001 .., Ex01 .. EzZZ).
+std::vector<std::string> set_files(const std::string& first) {
+  const std::string base = base_of(first);
+  std::set<std::string> files{first};
+  for (const auto& f : image::segment_named_files(base)) files.insert(f);
+  std::error_code ec;
+  const fs::path folder = fs::path(first).parent_path().empty() ? fs::path(".") : fs::path(first).parent_path();
+  const std::string stem = fs::path(base).filename();
+  for (const auto& e : fs::directory_iterator(folder, ec)) {
+    const std::string name = e.path().filename();
+    // BASE.Ex02 ... BASE.EzZZ: "E" or "e", then x, y or z, then two characters.
+    if (name.size() == stem.size() + 5 && name.compare(0, stem.size() + 1, stem + ".") == 0 &&
+        (name[stem.size() + 1] == 'E' || name[stem.size() + 1] == 'e') &&
+        std::string("xyzXYZ").find(name[stem.size() + 2]) != std::string::npos) {
+      files.insert((fs::path(first).parent_path() / name).string());
+    }
+  }
+  return {files.begin(), files.end()};
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> find_image_sets(const std::vector<std::string>& paths) {
+  std::vector<std::string> found;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    const auto st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) return Error(ErrorCode::NotFound, p + ": no such file or folder");
+    if (!fs::is_directory(st)) {
+      found.push_back(p);
+      continue;
+    }
+    fs::recursive_directory_iterator it(p, fs::directory_options::none, ec), end;
+    if (ec) return Error::from_errno(ErrorCode::Io, "reading the folder " + p, ec.value());
+    for (; it != end; it.increment(ec)) {
+      if (ec) return Error::from_errno(ErrorCode::Io, "reading the folder " + p, ec.value());
+      if (it->is_regular_file(ec) && !it->is_symlink(ec) && is_first_file(it->path().string())) {
+        found.push_back(it->path().string());
+      }
+    }
+  }
+  std::sort(found.begin(), found.end());
+  // Each set once, however it was reached (a file given and its folder, or two spellings).
+  std::vector<std::string> out;
+  std::set<std::pair<dev_t, ino_t>> seen;
+  for (const auto& f : found) {
+    struct stat st {};
+    if (::stat(f.c_str(), &st) == 0 && !seen.insert({st.st_dev, st.st_ino}).second) continue;
+    out.push_back(f);
+  }
+  return out;
+}
+
+Result<ImageSetState> image_set_state(const std::string& first_file) {
+  ImageSetState s;
+  s.path = first_file;
+  for (const auto& f : set_files(first_file)) {
+    struct stat st {};
+    if (::stat(f.c_str(), &st) != 0) {
+      if (f == first_file) return Error::from_errno(ErrorCode::NotFound, first_file, errno);
+      continue;
+    }
+    s.size += static_cast<uint64_t>(st.st_size);
+    s.mtime_ns = std::max<int64_t>(s.mtime_ns, int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec);
+  }
+  const std::string record = base_of(first_file) + ".manifest.json";
+  if (::access(record.c_str(), F_OK) == 0) {
+    auto d = hash::digest_files({record}, "sha256", 1);
+    if (!d.front()) return d.front().error();
+    s.record_sha256 = d.front()->hex;
+  }
+  return s;
+}
+
+Result<std::vector<BatchEntry>> load_batch_results(const std::string& results_file) {
+  std::vector<BatchEntry> out;
+  std::ifstream in(results_file);
+  if (!in) {
+    if (::access(results_file.c_str(), F_OK) != 0) return out;
+    return Error::from_errno(ErrorCode::Io, "reading " + results_file, errno);
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.size() > k_max_result_line) continue;
+    auto doc = util::parse_bounded_json(line, results_file);
+    if (!doc) continue;  // a line cut short by a kill: that image is verified again
+    const auto& j = *doc;
+    const auto* b = j.contains("batch") && j["batch"].is_object() ? &j["batch"] : nullptr;
+    if (b == nullptr || !b->contains("path") || !(*b)["path"].is_string() || !b->contains("size") ||
+        !(*b)["size"].is_number_unsigned() || !b->contains("mtime_ns") || !(*b)["mtime_ns"].is_number_integer() ||
+        !b->contains("record_sha256") || !(*b)["record_sha256"].is_string() || !j.contains("exit_code") ||
+        !j["exit_code"].is_number_integer()) {
+      continue;
+    }
+    BatchEntry e;
+    e.state.path = (*b)["path"].get<std::string>();
+    e.state.size = (*b)["size"].get<uint64_t>();
+    e.state.mtime_ns = (*b)["mtime_ns"].get<int64_t>();
+    e.state.record_sha256 = (*b)["record_sha256"].get<std::string>();
+    e.exit_code = j["exit_code"].get<int>();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status check_batch_results_path(const std::string& results_file, const std::vector<std::string>& images) {
+  core::OutputGuard guard;
+  for (const auto& first : images) {
+    for (const auto& f : set_files(first)) guard.protect_file(f, "a file of an image being verified");
+    const std::string base = base_of(first);
+    for (const char* beside : {".manifest.json", ".log", ".map", ".sha256sums", ".report.html"}) {
+      guard.protect_file(base + beside, "a file beside an image being verified");
+    }
+  }
+  guard.add_output(results_file, /*may_exist=*/true);
+  return guard.check(/*force=*/false);
+}
+
+std::string batch_result_line(const ImageSetState& state, const std::string& verify_document, int exit_code,
+                              int64_t started_unix, int64_t ended_unix) {
+  auto doc = util::parse_bounded_json(verify_document, "verify's output");
+  nlohmann::json j = doc ? *doc : nlohmann::json::object();
+  if (!doc) j["error"] = {{"message", "verify printed no JSON document (it crashed or was killed)"}};
+  j["exit_code"] = exit_code;
+  auto utc = [](int64_t t) {
+    char buf[32];
+    std::tm tm{};
+    const auto tt = static_cast<time_t>(t);
+    gmtime_r(&tt, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buf);
+  };
+  j["batch"] = {{"path", state.path},           {"size", state.size},
+                {"mtime_ns", state.mtime_ns},   {"record_sha256", state.record_sha256},
+                {"started", utc(started_unix)}, {"ended", utc(ended_unix)}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Status append_batch_result(const std::string& results_file, const std::string& line) {
+  util::UniqueFd fd(::open(results_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (!fd) return Error::from_errno(ErrorCode::Destination, "opening " + results_file, errno);
+  const std::string text = line + "\n";
+  if (!util::write_full(fd.get(), text.data(), text.size())) {
+    return Error::from_errno(ErrorCode::Destination, "writing " + results_file, errno);
+  }
+  if (::fsync(fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + results_file, errno);
+  return Ok{};
+}
+
+}  // namespace exhibit
