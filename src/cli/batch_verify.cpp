@@ -154,18 +154,19 @@ int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   size_t next = 0, done = 0;
   uint64_t bytes = 0;
   bool interrupted = false;
-  while (next < todo.size() || !running.empty()) {
+  while ((!interrupted && next < todo.size()) || !running.empty()) {
+    if (cancel.load() && !interrupted) {
+      interrupted = true;  // no more starts; the running ones are told to stop
+      for (const auto& [p, i] : running) ::kill(p, SIGINT);
+      continue;
+    }
     while (!interrupted && next < todo.size() && running.size() < jobs) {
       auto pid = start(cl, scratch, next, todo[next]);
       if (!pid) return report_error(Error::from_errno(ErrorCode::Io, "starting a verification", errno));
       running[*pid] = next++;
     }
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (cancel.load() && !interrupted) {
-      interrupted = true;  // no more starts; the running ones are told to stop
-      for (const auto& [p, i] : running) ::kill(p, SIGINT);
-    }
+    const pid_t pid = ::waitpid(-1, &status, 0);  // a signal (Ctrl-C) ends the wait: seen at the top
     if (pid <= 0) continue;
     auto it = running.find(pid);
     if (it == running.end()) continue;

@@ -144,3 +144,27 @@ TEST(BatchVerify, TheResultsFileIsNeverAnImageFile) {
   }
   EXPECT_EQ(digest_of("sha256sum", tmp / "ev/img.E01"), before);
 }
+
+// Ctrl-C (SIGINT to the batch) after a few results: the running verification is stopped, no
+// result is written for it, and the batch ends with exit 3 saying how to go on.
+TEST(BatchVerify, CtrlCStopsTheBatchAndSaysHowToGoOn) {
+  TempDir tmp;
+  for (int i = 0; i < 10; ++i) {
+    write_file(tmp / "src", random_bytes(512 << 10, 300 + i));
+    acquire(tmp / "src", tmp / ("ev/img" + std::to_string(i)), "");
+  }
+  const std::string results = tmp / "results.jsonl";
+  auto r = run("bash -c " +
+               sh_quote(exhibit_cmd("verify -q --jobs 1 --results " + sh_quote(results) + " " + sh_quote(tmp / "ev")) +
+                        " & pid=$!; while kill -0 $pid 2>/dev/null; do [ \"$(wc -l < " + sh_quote(results) +
+                        " 2>/dev/null || echo 0)\" -ge 2 ] && break; "
+                        "sleep 0.05; done; kill -INT $pid; wait $pid; echo exit=$?"));
+  const size_t lines = std::stoul(run("wc -l < " + sh_quote(results)).out);
+  ASSERT_LT(lines, 10u) << "finished before the interrupt";
+  EXPECT_NE(r.out.find("exit=3"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("run again with the same --results to go on"), std::string::npos) << r.err;
+  EXPECT_EQ(run("jq -r .exit_code " + sh_quote(results) + " | sort -u").out, "0\n") << "no result for the stopped one";
+  r = run(exhibit_cmd("verify -q --results " + sh_quote(results) + " " + sh_quote(tmp / "ev")));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::stoul(run("wc -l < " + sh_quote(results)).out), 10u);
+}
