@@ -11,17 +11,20 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <thread>
 
 #include "commands.hpp"
 #include "exhibit/batch.hpp"
+#include "exhibit/batch_report.hpp"
 #include "exhibit/text.hpp"
 #include "exit_code.hpp"
 
@@ -30,11 +33,6 @@ extern char** environ;
 namespace exhibit::cli {
 
 namespace {
-
-// Which of two exit codes is the worse for a batch: a failed verification (1), then one that
-// could not be completed (3), then a usage error (2), then success.
-int rank(int code) { return code == k_exit_verify_failed ? 3 : code == k_exit_incomplete ? 2 : code == 0 ? 0 : 1; }
-int worse(int a, int b) { return rank(b) > rank(a) ? b : a; }
 
 const char* verdict_word(int code) {
   return code == 0 ? "VERIFIED" : code == k_exit_verify_failed ? "FAILED" : "NOT DONE";
@@ -56,7 +54,30 @@ struct Running {
   ImageSetState state;
   std::string out, err;  // the child's stdout and stderr, in files
   int64_t started = 0;
+  std::string report;  // --report-dir: the page this verification writes
 };
+
+// A name in --report-dir no earlier verification took: the image's file name, a hash of its whole
+// path (two disk1.E01 of two cases differ), the time, and a count if that name is taken.
+std::string report_path(const std::string& folder, const std::string& image) {
+  std::error_code ec;
+  const std::string dir = std::filesystem::absolute(folder, ec).lexically_normal().string();
+  uint32_t h = 2166136261u;  // FNV-1a: stable across builds and machines
+  for (unsigned char c : image) h = (h ^ c) * 16777619u;
+  char stamp[64];
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  const size_t slash = image.find_last_of('/');
+  char hash[16];
+  std::snprintf(hash, sizeof hash, "%08x", h);
+  const std::string stem = dir + "/" + (slash == std::string::npos ? image : image.substr(slash + 1)) + "." + hash +
+                           "." + stamp;
+  std::string path = stem + ".html";
+  for (int k = 2; ::access(path.c_str(), F_OK) == 0; ++k) path = stem + "-" + std::to_string(k) + ".html";
+  return path;
+}
 
 // Starts `exhibit verify --json -q ... IMAGE` with its output in two scratch files.
 std::optional<pid_t> start(const CommandLine& cl, const std::string& scratch, size_t index, Running& r) {
@@ -66,7 +87,11 @@ std::optional<pid_t> start(const CommandLine& cl, const std::string& scratch, si
   if (!cl.verify_options.trust_pem.empty()) args.insert(args.end(), {"--trust", cl.verify_options.trust_pem});
   if (!cl.verify_options.pubkey_pem.empty()) args.insert(args.end(), {"--pubkey", cl.verify_options.pubkey_pem});
   if (cl.verify_options.require_signature) args.emplace_back("--require-signature");
-  args.push_back(r.image);
+  if (!cl.report_dir.empty()) {
+    r.report = report_path(cl.report_dir, r.state.path);
+    args.insert(args.end(), {"--report", r.report});
+  }
+  args.push_back(r.state.path);  // absolute: the result names its files the same from any folder
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -99,14 +124,15 @@ void show_progress(bool enabled, size_t done, size_t total, size_t failed, uint6
 
 bool is_batch_verify(const CommandLine& cl) {
   struct stat st {};
-  return cl.images.size() > 1 || cl.jobs > 0 || !cl.results.empty() || cl.recheck ||
+  return cl.images.size() > 1 || cl.jobs > 0 || !cl.results.empty() || cl.recheck || !cl.report_dir.empty() ||
          (cl.images.size() == 1 && ::stat(cl.images[0].c_str(), &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   if (!cl.verify_options.source.empty() || !cl.verify_options.report.empty()) {
     return report_error(Error(ErrorCode::InvalidArgument,
-                              "--source and --report apply to one image; verify images one by one for them"));
+                              "--source and --report apply to one image; verify images one by one for them "
+                              "(--report-dir writes each image's report)"));
   }
   auto images = find_image_sets(cl.images);
   if (!images) return report_error(images.error());
@@ -118,6 +144,15 @@ int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     if (!loaded) return report_error(loaded.error());
     if (!cl.recheck) {
       for (auto& e : *loaded) earlier[e.state.path] = e;
+    }
+  }
+  if (!cl.report_dir.empty()) {
+    if (::mkdir(cl.report_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return report_error(Error::from_errno(ErrorCode::InvalidArgument, "making the folder " + cl.report_dir, errno));
+    }
+    struct stat st {};
+    if (::stat(cl.report_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return report_error(Error(ErrorCode::InvalidArgument, "--report-dir " + cl.report_dir + ": not a folder"));
     }
   }
   char scratch_template[] = "/tmp/exhibit-batch-XXXXXX";
@@ -133,15 +168,15 @@ int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   for (const auto& image : *images) {
     auto state = image_set_state(image);
     if (!state) return report_error(state.error());
-    auto e = earlier.find(image);
+    auto e = earlier.find(state->path);
     if (e != earlier.end() && e->second.state == *state) {
       ++skipped;
-      worst = worse(worst, e->second.exit_code);
+      worst = worse_exit_code(worst, e->second.exit_code);
       failed += e->second.exit_code != 0;
       continue;
     }
     total_bytes += state->size;
-    todo.push_back({image, *state, "", "", 0});
+    todo.push_back({image, *state, "", "", 0, ""});
   }
   if (!cl.quiet && skipped > 0) {
     std::fprintf(stderr, "exhibit: %zu of %zu images already verified as they are now (%s); verifying the rest\n",
@@ -179,21 +214,24 @@ int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     ::unlink(r.out.c_str());
     ::unlink(r.err.c_str());
     if (interrupted && code == k_exit_incomplete) continue;  // stopped, not a result
-    const std::string line = batch_result_line(r.state, doc, code, r.started, std::time(nullptr));
+    const bool has_report = !r.report.empty() && ::access(r.report.c_str(), F_OK) == 0;
+    const std::string line = batch_result_line(r.state, doc, code, r.started, std::time(nullptr),
+                                               has_report ? r.report : "", err);
     if (!cl.results.empty()) {
       if (auto st = append_batch_result(cl.results, line); !st) return report_error(st.error());
     }
     ++done;
     bytes += r.state.size;
     failed += code != 0;
-    worst = worse(worst, code);
+    worst = worse_exit_code(worst, code);
     if (progress) std::fputs("\r\033[K", stderr);
     if (cl.json) {
       std::printf("%s\n", line.c_str());
     } else {
-      const std::string why = code == 0 ? "" : "  (" + err.substr(0, err.find('\n')) + ")";
+      const std::string reason = batch_result_reason(line);
+      const std::string why = reason.empty() ? "" : "  (" + reason + ")";
       std::printf("%-9s %s%s\n", verdict_word(code), sanitize_for_terminal(r.image).c_str(),
-                  sanitize_for_terminal(why == "  ()" ? "" : why).c_str());
+                  sanitize_for_terminal(why).c_str());
     }
     std::fflush(stdout);
     show_progress(progress, done, todo.size(), failed, bytes, total_bytes,

@@ -149,6 +149,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   ver->add_option("--results", cl.results,
                   "batch: append each image's result to this JSON lines file; run again, it skips what it holds");
   ver->add_flag("--recheck", cl.recheck, "batch: verify again the images --results already holds");
+  ver->add_option("--report-dir", cl.report_dir,
+                  "batch: write each image's HTML verification report into this folder (made if missing)");
   ver->add_flag("-q,--quiet", cl.quiet, "no progress display");
   ver->add_option("--source", cl.verify_options.source,
                   "re-read the original device or file and compare it with the image, sector by sector")
@@ -188,14 +190,21 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   auto* dev = app.add_subcommand("devices", "list block devices: identity, size, sector sizes, read-only flag, mounts");
   dev->add_flag("--json", cl.json, "print the list as JSON (docs/output.schema.json)");
 
-  for (auto* sub : {acq, ver, inf, exp, dev}) sub->failure_message(one_line);
+  auto* rep = app.add_subcommand("report", "merge batch results files (verify --results) into one summary");
+  rep->add_option("results", cl.results_inputs, "results files (.jsonl), or folders of them")->required();
+  rep->add_option("-o,--output", cl.summary_html, "write the summary as a printable HTML page to this file");
+  rep->add_flag("-f,--force", cl.force, "replace an existing -o file");
+  rep->add_flag("--json", cl.json, "print the merged summary as JSON (docs/output.schema.json)");
+  rep->add_flag("-q,--quiet", cl.quiet, "print nothing but errors");
+
+  for (auto* sub : {acq, ver, inf, exp, dev, rep}) sub->failure_message(one_line);
   const std::string first = argc > 1 ? argv[1] : "";
   if (!first.empty() && first[0] != '-' && first != "acquire" && first != "verify" && first != "info" &&
-      first != "export" && first != "devices") {
-    std::fprintf(
-        stderr,
-        "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export, devices; see exhibit --help)\n",
-        argv[1]);
+      first != "export" && first != "devices" && first != "report") {
+    std::fprintf(stderr,
+                 "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export, devices, report; see "
+                 "exhibit --help)\n",
+                 argv[1]);
     exit_now = k_exit_usage;
     return cl;
   }
@@ -263,6 +272,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     cl.command = Command::Info;
   } else if (dev->parsed()) {
     cl.command = Command::Devices;
+  } else if (rep->parsed()) {
+    cl.command = Command::Report;
   } else if (exp->parsed()) {
     cl.command = Command::Export;
     if (!export_offset.empty()) cl.export_options.offset = *parse_size(export_offset);

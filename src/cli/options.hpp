@@ -11,21 +11,25 @@
 
 namespace exhibit::cli {
 
-enum class Command { None, Acquire, Verify, Info, Export, Devices };
+enum class Command { None, Acquire, Verify, Info, Export, Devices, Report };
 
 struct CommandLine {
   Command command = Command::None;
   AcquireOptions acquire;
   std::string image;  // verify, info
   bool quiet = false;
-  bool json = false;                // one JSON document on stdout instead of text (docs/output.schema.json)
-  unsigned threads = 1;             // verify
-  VerifyOptions verify_options;     // verify
-  std::vector<std::string> images;  // verify: image files and folders (several, or a folder: a batch)
-  unsigned jobs = 0;                // verify batch: images at a time (0: one per core)
-  std::string results;              // verify batch: JSON lines file, one result per image
-  bool recheck = false;             // verify batch: ignore the results already in --results
-  ExportOptions export_options;     // export
+  bool json = false;                        // one JSON document on stdout instead of text (docs/output.schema.json)
+  unsigned threads = 1;                     // verify
+  VerifyOptions verify_options;             // verify
+  std::vector<std::string> images;          // verify: image files and folders (several, or a folder: a batch)
+  unsigned jobs = 0;                        // verify batch: images at a time (0: one per core)
+  std::string results;                      // verify batch: JSON lines file, one result per image
+  bool recheck = false;                     // verify batch: ignore the results already in --results
+  std::string report_dir;                   // verify batch: each image's HTML verification report in this folder
+  std::vector<std::string> results_inputs;  // report: results files and folders of them
+  std::string summary_html;                 // report -o: the summary page
+  bool force = false;                       // report -o: replace an existing page
+  ExportOptions export_options;             // export
 };
 
 // Parses argv; on --help/--version or a usage error prints the message and returns the exit

@@ -14,9 +14,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/batch_lines.hpp"
 #include "core/output_guard.hpp"
 #include "hash/file_digest.hpp"
 #include "image/image_files.hpp"
+#include "io/env.hpp"
 #include "util/bounded_input.hpp"
 #include "util/fd.hpp"
 
@@ -25,8 +27,6 @@ namespace exhibit {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr size_t k_max_result_line = 4 << 20;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -106,7 +106,9 @@ Result<std::vector<std::string>> find_image_sets(const std::vector<std::string>&
 
 Result<ImageSetState> image_set_state(const std::string& first_file) {
   ImageSetState s;
-  s.path = first_file;
+  std::error_code ec;
+  s.path = fs::absolute(first_file, ec).lexically_normal().string();  // the same from any folder
+  if (ec) s.path = first_file;
   for (const auto& f : set_files(first_file)) {
     struct stat st {};
     if (::stat(f.c_str(), &st) != 0) {
@@ -127,53 +129,49 @@ Result<ImageSetState> image_set_state(const std::string& first_file) {
 
 Result<std::vector<BatchEntry>> load_batch_results(const std::string& results_file) {
   std::vector<BatchEntry> out;
-  std::ifstream in(results_file);
-  if (!in) {
-    if (::access(results_file.c_str(), F_OK) != 0) return out;
-    return Error::from_errno(ErrorCode::Io, "reading " + results_file, errno);
-  }
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line.size() > k_max_result_line) continue;
-    auto doc = util::parse_bounded_json(line, results_file);
-    if (!doc) continue;  // a line cut short by a kill: that image is verified again
-    const auto& j = *doc;
-    const auto* b = j.contains("batch") && j["batch"].is_object() ? &j["batch"] : nullptr;
-    if (b == nullptr || !b->contains("path") || !(*b)["path"].is_string() || !b->contains("size") ||
-        !(*b)["size"].is_number_unsigned() || !b->contains("mtime_ns") || !(*b)["mtime_ns"].is_number_integer() ||
-        !b->contains("record_sha256") || !(*b)["record_sha256"].is_string() || !j.contains("exit_code") ||
-        !j["exit_code"].is_number_integer()) {
-      continue;
-    }
-    BatchEntry e;
-    e.state.path = (*b)["path"].get<std::string>();
-    e.state.size = (*b)["size"].get<uint64_t>();
-    e.state.mtime_ns = (*b)["mtime_ns"].get<int64_t>();
-    e.state.record_sha256 = (*b)["record_sha256"].get<std::string>();
-    e.exit_code = j["exit_code"].get<int>();
-    out.push_back(std::move(e));
-  }
+  // A line that is not usable (cut short by a kill): that image is verified again.
+  auto read = core::read_result_lines(results_file,
+                                      [&](size_t, const nlohmann::json&, const BatchEntry& e) { out.push_back(e); });
+  if (!read && read.error().code() != ErrorCode::NotFound) return read.error();
   return out;
+}
+
+int worse_exit_code(int a, int b) {
+  auto rank = [](int code) { return code == 1 ? 3 : code == 3 ? 2 : code == 0 ? 0 : 1; };
+  return rank(b) > rank(a) ? b : a;
+}
+
+void core::protect_image_sets(OutputGuard& guard, const std::vector<std::string>& first_files) {
+  for (const auto& first : first_files) {
+    for (const auto& f : set_files(first)) guard.protect_file(f, "a file of an image of the batch");
+    const std::string base = base_of(first);
+    if (base.empty()) continue;
+    for (const char* beside : {".manifest.json", ".log", ".map", ".sha256sums", ".report.html"}) {
+      guard.protect_file(base + beside, "a file beside an image of the batch");
+    }
+  }
 }
 
 Status check_batch_results_path(const std::string& results_file, const std::vector<std::string>& images) {
   core::OutputGuard guard;
-  for (const auto& first : images) {
-    for (const auto& f : set_files(first)) guard.protect_file(f, "a file of an image being verified");
-    const std::string base = base_of(first);
-    for (const char* beside : {".manifest.json", ".log", ".map", ".sha256sums", ".report.html"}) {
-      guard.protect_file(base + beside, "a file beside an image being verified");
-    }
-  }
+  core::protect_image_sets(guard, images);
   guard.add_output(results_file, /*may_exist=*/true);
   return guard.check(/*force=*/false);
 }
 
 std::string batch_result_line(const ImageSetState& state, const std::string& verify_document, int exit_code,
-                              int64_t started_unix, int64_t ended_unix) {
+                              int64_t started_unix, int64_t ended_unix, const std::string& report,
+                              const std::string& verify_stderr) {
   auto doc = util::parse_bounded_json(verify_document, "verify's output");
-  nlohmann::json j = doc ? *doc : nlohmann::json::object();
-  if (!doc) j["error"] = {{"message", "verify printed no JSON document (it crashed or was killed)"}};
+  nlohmann::json j = doc && doc->is_object() ? *doc : nlohmann::json::object();
+  if (!doc || !doc->is_object()) {  // verify's error document, made here: it died before printing one
+    j = {{"output_version", 1},
+         {"command", "verify"},
+         {"tool", {{"name", "exhibit"}, {"version", EXHIBIT_VERSION}}},
+         {"error", "verify printed no result (it crashed or was killed)" +
+                       (verify_stderr.empty() ? "" : ": " + verify_stderr.substr(0, verify_stderr.find('\n')))}};
+    if (exit_code == 0) exit_code = 3;  // no result is never a pass
+  }
   j["exit_code"] = exit_code;
   auto utc = [](int64_t t) {
     char buf[32];
@@ -186,17 +184,21 @@ std::string batch_result_line(const ImageSetState& state, const std::string& ver
   j["batch"] = {{"path", state.path},           {"size", state.size},
                 {"mtime_ns", state.mtime_ns},   {"record_sha256", state.record_sha256},
                 {"started", utc(started_unix)}, {"ended", utc(ended_unix)}};
+  if (!report.empty()) j["batch"]["report"] = report;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Status append_batch_result(const std::string& results_file, const std::string& line) {
-  util::UniqueFd fd(::open(results_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
-  if (!fd) return Error::from_errno(ErrorCode::Destination, "opening " + results_file, errno);
+  io::Env& env = io::posix_env();
+  auto file = env.open(results_file, io::OpenMode::Append);
+  const bool made = !file && file.error().sys_errno() == ENOENT;
+  if (made) file = env.open(results_file, io::OpenMode::New);
+  if (!file) return file.error();
   const std::string text = line + "\n";
-  if (!util::write_full(fd.get(), text.data(), text.size())) {
-    return Error::from_errno(ErrorCode::Destination, "writing " + results_file, errno);
-  }
-  if (::fsync(fd.get()) != 0) return Error::from_errno(ErrorCode::Destination, "syncing " + results_file, errno);
+  if (auto st = (*file)->append(text.data(), text.size()); !st) return st;
+  if (auto st = (*file)->sync(); !st) return st;
+  if (auto st = (*file)->close(); !st) return st;
+  if (made) return env.sync_folder(io::folder_of(results_file));  // the new file's name is durable too
   return Ok{};
 }
 

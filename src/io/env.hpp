@@ -58,7 +58,7 @@ enum class OpenMode {
              // "created or emptied": a file exhibit writes is always one it made, never an
              // existing one written through whatever link lies at its name
   Existing,  // must exist; written from its start until truncate() moves the position: "opening"
-  Append,    // must exist; every write goes to its end: "opening"
+  Append,    // must exist, and not be a symlink; every write goes to its end: "opening"
 };
 
 class Env {

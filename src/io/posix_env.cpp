@@ -73,7 +73,7 @@ class PosixEnv : public Env {
     switch (mode) {
       case OpenMode::New: flags |= O_CREAT | O_EXCL; break;
       case OpenMode::Existing: break;
-      case OpenMode::Append: flags |= O_APPEND; break;
+      case OpenMode::Append: flags |= O_APPEND | O_NOFOLLOW; break;
     }
     util::UniqueFd fd(::open(path.c_str(), flags, 0644));
     if (!fd) return errno_or_eio();

@@ -77,15 +77,24 @@ std::string strip(uint64_t sectors, const std::vector<Marks>& marks) {
 }
 
 std::string page(const std::string& title, const std::string& body) {
-  const std::time_t now = std::time(nullptr);
-  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" + html_escape(title) +
-         "</title>\n<style>" + k_style + "</style></head>\n<body>\n" + body + "<footer>exhibit " + EXHIBIT_VERSION +
-         ", report written " + util::iso8601_utc(now) +
-         ". Every value above can be checked with the commands listed, using tools exhibit did not write."
-         "</footer>\n</body></html>\n";
+  return html_page(title, body, "",
+                   "Every value above can be checked with the commands listed, using tools exhibit did not write.");
 }
 
 }  // namespace
+
+std::string html_page(const std::string& title, const std::string& body, const std::string& style,
+                      const std::string& footer) {
+  const std::time_t now = std::time(nullptr);
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" + html_escape(title) +
+         "</title>\n<style>" + k_style + style + "</style></head>\n<body>\n" + body + "<footer>exhibit " +
+         EXHIBIT_VERSION + ", report written " + util::iso8601_utc(now) + ". " + html_escape(footer) +
+         "</footer>\n</body></html>\n";
+}
+
+std::string html_row(const std::string& key, const std::string& value, const char* value_class) {
+  return row(key, value, value_class);
+}
 
 std::string html_escape(const std::string& text) {
   std::string out;

@@ -17,6 +17,13 @@ std::string acquire_html(const AcquireOptions& options, const AcquireResult& res
 // Written by `verify --report FILE` (exhibit::write_verify_report), with verify_repeat_commands.
 std::string verify_html(const std::string& image, const VerifyReport& report);
 
+// A whole page: `body` (markup, already escaped) under `title`, the common style sheet with
+// `style` added, and a footer naming exhibit's version, the time written and `footer` (text).
+std::string html_page(const std::string& title, const std::string& body, const std::string& style,
+                      const std::string& footer);
+// A table row: `key` as its header cell, `value` as text in a cell of `value_class` (or none).
+std::string html_row(const std::string& key, const std::string& value, const char* value_class = nullptr);
+
 // HTML-escapes `text` (& < > " ') after replacing control characters and invalid UTF-8.
 std::string html_escape(const std::string& text);
 

@@ -44,6 +44,82 @@ std::map<std::string, int> verdicts(const std::string& results, size_t& lines) {
   return out;
 }
 
+// `exhibit report` of `results`: its JSON validates and holds each image once with its verdict,
+// failures first; its page, rendered by Chromium, shows every image and its verdict, links only
+// to files that exist (`with_reports` images verified with --report-dir have one), and is kept as
+// a screenshot in the test artefacts.
+void expect_summary(const std::string& results, const std::string& folder, const std::map<std::string, int>& expected,
+                    size_t with_reports) {
+  fs::create_directories(folder);
+  auto r = run(exhibit_cmd("report --json " + sh_quote(results)));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  write_file(folder + "/summary.json", r.out);
+  auto check =
+      run("python3 -c 'import json, sys, jsonschema\n"
+          "jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' " +
+          sh_quote(std::string(EXHIBIT_SOURCE_DIR) + "/docs/output.schema.json") + " " +
+          sh_quote(folder + "/summary.json"));
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  auto rows = run("jq -r '.images[] | [.path, .exit_code, .verdict, (.report != null)] | @tsv' " +
+                  sh_quote(folder + "/summary.json"));
+  size_t failures = 0;
+  for (const auto& e : expected) failures += e.second != 0;
+  std::istringstream in(rows.out);
+  std::map<std::string, int> got;
+  std::string path, verdict, has_report;
+  int code = 0;
+  bool failures_first = true, seen_pass = false;
+  size_t reports = 0;
+  while (in >> path >> code >> verdict >> has_report) {
+    got[path] = code;
+    EXPECT_EQ(verdict, code == 0 ? "verified" : "failed") << path;
+    failures_first &= !(seen_pass && code != 0);
+    seen_pass |= code == 0;
+    reports += has_report == "true";
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_TRUE(failures_first) << rows.out;
+  // Each image verified with --report-dir has its page (those verify could not open have none).
+  EXPECT_EQ(std::to_string(reports) + "\n",
+            run("jq -s '[.[] | select(.batch.report)] | length' " + sh_quote(results)).out);
+  EXPECT_GE(reports, with_reports - failures);
+
+  const std::string html = folder + "/summary.html";
+  r = run(exhibit_cmd("report -q " + sh_quote(results) + " -o " + sh_quote(html)));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  // Its links: relative, to reports that exist; nothing else is fetched.
+  const std::string page = read_file(html);
+  EXPECT_EQ(page.find("<script"), std::string::npos);
+  EXPECT_EQ(page.find("http"), std::string::npos);
+  size_t links = 0;
+  for (size_t at = page.find("href=\""); at != std::string::npos; at = page.find("href=\"", at + 1)) {
+    const size_t start = at + 6;
+    const std::string target = page.substr(start, page.find('"', start) - start);
+    EXPECT_NE(target[0], '/') << target;
+    EXPECT_TRUE(fs::exists(folder + "/" + target)) << target;
+    ++links;
+  }
+  EXPECT_GE(links, reports + 16);  // and an acquisition report for each image we acquired
+  const std::string browser = chromium();
+  if (browser.empty()) {
+    ADD_FAILURE() << "Chromium (Debian package chromium) is needed to render the summary";
+    return;
+  }
+  auto dom = render(browser, html);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  for (const auto& [image, exit_code] : expected) {
+    const size_t row = dom.out.find(image);
+    ASSERT_NE(row, std::string::npos) << image;
+    const size_t start = dom.out.rfind("<tr", row);
+    EXPECT_NE(dom.out.substr(start, row - start).find(exit_code == 0 ? "VERIFIED" : "FAILED"), std::string::npos)
+        << image;
+  }
+  EXPECT_NE(dom.out.find(std::to_string(failures) + " FAILED, 0 NOT DONE"), std::string::npos);
+  auto shot = render(browser, html, artefact_dir() + "/batch-summary.png");
+  EXPECT_EQ(shot.exit_code, 0) << shot.err;
+  EXPECT_TRUE(fs::exists(artefact_dir() + "/batch-summary.png"));
+}
+
 }  // namespace
 
 TEST(BatchVerify, AFolderOfImagesGivesOneResultEachAndGoesOnAfterAKill) {
@@ -51,13 +127,13 @@ TEST(BatchVerify, AFolderOfImagesGivesOneResultEachAndGoesOnAfterAKill) {
   TempDir tmp;
   const std::string ev = tmp / "evidence";
   std::map<std::string, int> expected;  // first file -> exit code
-  for (int i = 0; i < 13; ++i) {
+  for (int i = 0; i < 16; ++i) {
     const std::string src = tmp / ("src" + std::to_string(i));
-    write_file(src, random_bytes(i >= 11 ? 3 << 20 : (256 + 64 * i) << 10, 100 + i));
+    write_file(src, random_bytes(i >= 13 ? 3 << 20 : (256 + 64 * i) << 10, 100 + i));
     const std::string base = ev + "/case" + std::to_string(i % 3) + "/disk" + std::to_string(i);
-    const char* format = i < 7 ? "" : i < 9 ? "--format raw" : i < 11 ? "--format zst" : "-S 1MiB";
+    const char* format = i < 7 ? "" : i < 10 ? "--format raw" : i < 13 ? "--format zst" : "-S 1MiB";
     acquire(src, base, format);
-    expected[i < 7 || i >= 11 ? base + ".E01" : i < 9 ? base + ".001" : base + ".zst"] = 0;
+    expected[i < 7 || i >= 13 ? base + ".E01" : i < 10 ? base + ".001" : base + ".zst"] = 0;
   }
   // Damaged, each its own way: a changed chunk, a changed raw byte (a piece of the record
   // differs), a missing middle segment, a truncated zst.
@@ -96,7 +172,7 @@ TEST(BatchVerify, AFolderOfImagesGivesOneResultEachAndGoesOnAfterAKill) {
   size_t lines = 0;
   EXPECT_EQ(verdicts(results, lines), expected) << read_file(results).substr(0, 2000);
   EXPECT_EQ(lines, expected.size());
-  EXPECT_GE(expected.size(), 17u);
+  EXPECT_GE(expected.size(), 20u);
   EXPECT_NE(r.out.find("FAILED    " + ev + "/damaged/d2.E01"), std::string::npos) << r.out;
   // Each line is verify --json's document with the batch's own fields.
   auto first = run("head -n 1 " + sh_quote(results) + " | jq -r '.command, .batch.size > 0, .batch.started'");
@@ -112,7 +188,9 @@ TEST(BatchVerify, AFolderOfImagesGivesOneResultEachAndGoesOnAfterAKill) {
   const size_t before = std::stoul(run("wc -l < " + sh_quote(again)).out);
   ASSERT_GE(before, 5u) << killed.out << killed.err;
   ASSERT_LT(before, expected.size()) << "finished before the kill: nothing left to resume";
-  r = run(exhibit_cmd("verify --jobs 2 --results " + sh_quote(again) + " " + sh_quote(ev)));
+  const std::string reports = tmp / "reports";
+  r = run(exhibit_cmd("verify --jobs 2 --results " + sh_quote(again) + " --report-dir " + sh_quote(reports) + " " +
+                      sh_quote(ev)));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find(std::to_string(before) + " of " + std::to_string(expected.size()) +
                        " images already verified as they are now"),
@@ -120,6 +198,7 @@ TEST(BatchVerify, AFolderOfImagesGivesOneResultEachAndGoesOnAfterAKill) {
       << r.err;
   EXPECT_EQ(verdicts(again, lines), expected);
   EXPECT_EQ(lines, expected.size()) << "each image once: the second run verified only the rest";
+  expect_summary(again, tmp / "summary", expected, expected.size() - before);
 
   // A changed image is verified again; --recheck verifies them all.
   flip(ev + "/case0/disk0.E01", 30000);
@@ -142,7 +221,22 @@ TEST(BatchVerify, TheResultsFileIsNeverAnImageFile) {
     EXPECT_EQ(r.exit_code, 2) << target << ": " << r.err;
     EXPECT_EQ(line_count(r.err), 1u) << r.err;
   }
+  // Nor is the summary page: not an image's file, not a results file it reads, not an existing page.
+  auto r = run(exhibit_cmd("verify -q --results " + sh_quote(tmp / "r.jsonl") + " " + sh_quote(tmp / "ev")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string results_before = read_file(tmp / "r.jsonl");
+  write_file(tmp / "old.html", "an earlier summary");
+  for (const std::string target : {"ev/img.E01", "ev/img.report.html", "r.jsonl", "ev", "old.html"}) {
+    r = run(exhibit_cmd("report " + sh_quote(tmp / "r.jsonl") + " -o " + sh_quote(tmp / target)));
+    EXPECT_EQ(r.exit_code, 2) << target << ": " << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+  }
+  EXPECT_EQ(read_file(tmp / "old.html"), "an earlier summary");
+  EXPECT_EQ(read_file(tmp / "r.jsonl"), results_before);
   EXPECT_EQ(digest_of("sha256sum", tmp / "ev/img.E01"), before);
+  r = run(exhibit_cmd("report -q " + sh_quote(tmp / "r.jsonl") + " -o " + sh_quote(tmp / "old.html") + " --force"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(tmp / "old.html").find("All images VERIFIED (1)"), std::string::npos);
 }
 
 // Ctrl-C (SIGINT to the batch) after a few results: the running verification is stopped, no

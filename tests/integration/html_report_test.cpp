@@ -13,22 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string chromium() {
-  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
-    if (have_tool(name)) return name;
-  }
-  return "";
-}
-
-// Chromium's rendering of `html` as DOM text (scripts would have run by then), with its log.
-CommandResult render(const std::string& browser, const std::string& html, const std::string& screenshot = "") {
-  std::string cmd = "timeout 120 " + browser + " --headless --no-sandbox --disable-gpu --no-first-run " +
-                    "--enable-logging=stderr --v=0 ";
-  if (!screenshot.empty()) cmd += "--window-size=1200,1800 --screenshot=" + sh_quote(screenshot) + " ";
-  else cmd += "--dump-dom ";
-  return run(cmd + sh_quote("file://" + html));
-}
-
 // Nothing in the page can make a request: no URLs, no external resources, no scripts in its
 // markup (the tags and the style sheet; text between tags is escaped data and may say anything).
 void expect_self_contained(const std::string& html) {
@@ -45,12 +29,6 @@ void expect_self_contained(const std::string& html) {
        {"http:", "https:", "src=", "href=", "url(", "@import", "<script", "<link", "<iframe", "<img", "onerror"}) {
     EXPECT_EQ(markup.find(needle), std::string::npos) << "found " << needle;
   }
-}
-
-std::string artefact_dir() {
-  const std::string dir = std::string(EXHIBIT_SCRATCH_DIR) + "/../test-artefacts";
-  fs::create_directories(dir);
-  return dir;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "oracles.hpp"
 
+#include <filesystem>
 #include <regex>
 #include <sstream>
 
@@ -73,6 +74,27 @@ std::vector<std::string> repeat_commands(const std::string& verify_output) {
   std::getline(ss, line);
   while (std::getline(ss, line) && line.rfind("  ", 0) == 0) out.push_back(line.substr(2));
   return out;
+}
+
+std::string chromium() {
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    if (have_tool(name)) return name;
+  }
+  return "";
+}
+
+CommandResult render(const std::string& browser, const std::string& html, const std::string& screenshot) {
+  std::string cmd = "timeout 120 " + browser + " --headless --no-sandbox --disable-gpu --no-first-run " +
+                    "--enable-logging=stderr --v=0 ";
+  if (!screenshot.empty()) cmd += "--window-size=1200,1800 --screenshot=" + sh_quote(screenshot) + " ";
+  else cmd += "--dump-dom ";
+  return run(cmd + sh_quote("file://" + html));
+}
+
+std::string artefact_dir() {
+  const std::string dir = std::string(EXHIBIT_SCRATCH_DIR) + "/../test-artefacts";
+  std::filesystem::create_directories(dir);
+  return dir;
 }
 
 }  // namespace exhibit::test

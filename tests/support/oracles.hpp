@@ -1,10 +1,12 @@
-// Reading the output of the independent tools (ewfinfo, ewfverify, fls).
+// Reading the output of the independent tools (ewfinfo, ewfverify, fls), and Chromium as the
+// renderer of our HTML.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "exhibit/sector_range.hpp"
+#include "test_support.hpp"
 
 namespace exhibit::test {
 
@@ -23,6 +25,14 @@ struct InteropRow {
 };
 // The rows of `dir`/README.md whose first cell names an .E01 or .Ex01 file.
 std::vector<InteropRow> interop_rows(const std::string& dir);
+// Chromium's program name ("" when none is installed): the independent renderer of our HTML.
+std::string chromium();
+// Chromium's headless rendering of the page at `html` (a path): its DOM as text, or with
+// `screenshot` a PNG of it there instead. Its log is in `err`.
+CommandResult render(const std::string& browser, const std::string& html, const std::string& screenshot = "");
+// The folder where tests leave what a person may want to look at (screenshots), beside the
+// scratch folder in the build tree: kept after the tests, never committed.
+std::string artefact_dir();
 // Number of lines in `text` (a final line without newline counts).
 size_t line_count(const std::string& text);
 
