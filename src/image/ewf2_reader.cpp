@@ -190,7 +190,7 @@ Status Ewf2Reader::read_segment(const std::string& path, uint32_t number, bool& 
                                                      ", expected " + std::to_string(m_chunks.size())));
         }
         for (const auto& e : table->entries) {
-          const bool fill = (e.flags & ewf2::k_chunk_pattern_fill) && (e.flags & ewf2::k_chunk_compressed);
+          const bool fill = ewf2::is_pattern_fill(e.flags);
           const std::string chunk = "chunk " + std::to_string(m_chunks.size());
           if (!fill) {
             const bool inside = std::any_of(data_ranges.begin(), data_ranges.end(), [&](const auto& r) {
@@ -295,7 +295,7 @@ Status Ewf2Reader::finish_info() {
 Status Ewf2Reader::check_bzip2_framing() const {
   if (m_method != ewf2::k_method_bzip2) return Ok{};
   for (const Chunk& c : m_chunks) {
-    if ((c.flags & ewf2::k_chunk_compressed) == 0 || (c.flags & ewf2::k_chunk_pattern_fill) != 0) continue;
+    if ((c.flags & ewf2::k_chunk_compressed) == 0 || ewf2::is_pattern_fill(c.flags)) continue;
     unsigned char magic[3] = {};
     const std::string& path = m_info.segment_files[c.segment];
     if (util::pread_full(m_files[c.segment].get(), magic, sizeof magic, c.offset) != 3) {
@@ -324,7 +324,7 @@ Result<EncodedChunk> Ewf2Reader::read_unit(unsigned char* buf, size_t capacity, 
   EncodedChunk out;
   out.bytes = buf;
   out.data_size = data_size;
-  if ((c.flags & ewf2::k_chunk_pattern_fill) && (c.flags & ewf2::k_chunk_compressed)) {
+  if (ewf2::is_pattern_fill(c.flags)) {
     util::store_le64(buf, c.offset);
     out.size = 8;
     out.pattern_fill = true;
