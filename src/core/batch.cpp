@@ -18,9 +18,10 @@
 #include "core/output_guard.hpp"
 #include "hash/file_digest.hpp"
 #include "image/image_files.hpp"
+#include "image/segment_names.hpp"
+#include "image/unit_reader.hpp"
 #include "io/env.hpp"
 #include "util/bounded_input.hpp"
-#include "util/fd.hpp"
 
 namespace exhibit {
 
@@ -33,12 +34,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 
 // BASE of a first file we read, "" for any other name.
-std::string base_of(const std::string& path) {
-  for (const char* ext : {".E01", ".e01", ".Ex01", ".ex01", ".zst", ".001", ".raw"}) {
-    if (ends_with(path, ext)) return path.substr(0, path.size() - std::string(ext).size());
-  }
-  return "";
-}
+std::string base_of(const std::string& path) { return image::image_base(path).value_or(""); }
 
 bool is_first_file(const std::string& path) {
   const std::string base = base_of(path);
@@ -61,10 +57,9 @@ std::vector<std::string> set_files(const std::string& first) {
   const std::string stem = fs::path(base).filename();
   for (const auto& e : fs::directory_iterator(folder, ec)) {
     const std::string name = e.path().filename();
-    // BASE.Ex02 ... BASE.EzZZ: "E" or "e", then x, y or z, then two characters.
+    // BASE.Ex01 ... BASE.EzZZ (or .ex01 ... .ezzz), as the EWF2 reader names its segments.
     if (name.size() == stem.size() + 5 && name.compare(0, stem.size() + 1, stem + ".") == 0 &&
-        (name[stem.size() + 1] == 'E' || name[stem.size() + 1] == 'e') &&
-        std::string("xyzXYZ").find(name[stem.size() + 2]) != std::string::npos) {
+        image::is_ewf2_segment_extension(name.substr(stem.size() + 1))) {
       files.insert((fs::path(first).parent_path() / name).string());
     }
   }

@@ -151,4 +151,27 @@ DecodeStatus decode_chunk(const unsigned char* bytes, size_t size, bool compress
   return DecodeStatus::Ok;
 }
 
+std::optional<std::vector<unsigned char>> zlib_inflate(const unsigned char* p, size_t size, size_t max_size) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return std::nullopt;
+  z.next_in = const_cast<unsigned char*>(p);
+  z.avail_in = static_cast<uInt>(size);
+  std::vector<unsigned char> out;
+  int r = Z_OK;
+  while (r == Z_OK) {
+    if (z.total_out == out.size()) {
+      if (out.size() >= max_size) break;  // full, and the stream holds more
+      out.resize(std::min(max_size, std::max<size_t>(2 * out.size(), 64 << 10)));
+    }
+    z.next_out = out.data() + z.total_out;
+    z.avail_out = static_cast<uInt>(out.size() - z.total_out);
+    r = inflate(&z, Z_NO_FLUSH);  // Z_BUF_ERROR once no progress is possible: the stream stops short
+  }
+  const size_t n = z.total_out;
+  inflateEnd(&z);
+  if (r != Z_STREAM_END) return std::nullopt;
+  out.resize(n);
+  return out;
+}
+
 }  // namespace exhibit::image

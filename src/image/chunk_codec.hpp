@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "exhibit/acquire.hpp"
@@ -51,5 +52,11 @@ enum class DecodeStatus { Ok, BadChecksum, BadStream };
 // the media); compressed ones against their zlib trailer.
 DecodeStatus decode_chunk(const unsigned char* bytes, size_t size, bool compressed, uint32_t checksum,
                           unsigned char* out, size_t data_size);
+
+// One whole zlib stream (its Adler-32 trailer checked) inflated with zlib: the bytes it holds, or
+// nullopt when it is damaged, cut short, or would hold more than `max_size` (> 0) bytes. Memory
+// grows with what the stream holds, not with `max_size`. For EWF's compressed metadata (E01
+// header sections, EWF2 device information and case data); chunks go through decode_chunk.
+std::optional<std::vector<unsigned char>> zlib_inflate(const unsigned char* p, size_t size, size_t max_size);
 
 }  // namespace exhibit::image

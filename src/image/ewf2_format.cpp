@@ -1,11 +1,11 @@
 #include "image/ewf2_format.hpp"
 
 #include <bzlib.h>
-#include <zlib.h>
 
 #include <cstring>
 #include <optional>
 
+#include "image/chunk_codec.hpp"
 #include "image/ewf_layout.hpp"
 #include "util/endian.hpp"
 #include "util/text.hpp"
@@ -82,21 +82,8 @@ std::string unescape(std::string v) {
   return v;
 }
 
-// A whole zlib stream into `out`: the bytes it holds, or nullopt when it is damaged or longer.
-std::optional<size_t> zlib_inflate(const unsigned char* p, size_t size, unsigned char* out, size_t capacity) {
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return std::nullopt;
-  z.next_in = const_cast<unsigned char*>(p);
-  z.avail_in = static_cast<uInt>(size);
-  z.next_out = out;
-  z.avail_out = static_cast<uInt>(capacity);
-  const int r = inflate(&z, Z_FINISH);
-  const size_t n = z.total_out;
-  inflateEnd(&z);
-  return r == Z_STREAM_END ? std::optional<size_t>(n) : std::nullopt;
-}
-
-// The same for a whole bzip2 stream (libbz2 checks its block and stream CRCs).
+// A whole bzip2 stream into `out` (libbz2 checks its block and stream CRCs): the bytes it holds,
+// or nullopt when it is damaged or longer.
 std::optional<size_t> bzip2_inflate(const unsigned char* p, size_t size, unsigned char* out, size_t capacity) {
   bz_stream z{};
   if (BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) return std::nullopt;
@@ -225,12 +212,17 @@ bool bzip2_decode(const unsigned char* p, size_t size, unsigned char* out, size_
 }
 
 Result<std::map<std::string, std::string>> parse_text_section(const unsigned char* p, size_t size, uint16_t method) {
-  std::vector<unsigned char> text(k_max_text);
-  const std::optional<size_t> got = method == k_method_bzip2 ? bzip2_inflate(p, size, text.data(), text.size())
-                                                             : zlib_inflate(p, size, text.data(), text.size());
-  if (!got) return bad("its compressed text does not decompress");
-  const size_t n = *got;
-  const std::vector<std::string> lines = split(utf16le_to_utf8(text.data(), n), '\n');
+  std::optional<std::vector<unsigned char>> text;
+  if (method == k_method_bzip2) {
+    std::vector<unsigned char> out(k_max_text);
+    if (const std::optional<size_t> n = bzip2_inflate(p, size, out.data(), out.size())) {
+      text.emplace(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(*n));
+    }
+  } else {
+    text = zlib_inflate(p, size, k_max_text);
+  }
+  if (!text) return bad("its compressed text does not decompress");
+  const std::vector<std::string> lines = split(utf16le_to_utf8(text->data(), text->size()), '\n');
   // "1", "main", then the tags and their values.
   if (lines.size() < 4) return bad("its text has fewer than four lines");
   auto row = [&](size_t i) {

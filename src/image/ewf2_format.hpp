@@ -37,6 +37,11 @@ std::string section_name(uint32_t type);
 inline constexpr uint32_t k_chunk_compressed = 0x1;
 inline constexpr uint32_t k_chunk_checksummed = 0x2;
 inline constexpr uint32_t k_chunk_pattern_fill = 0x4;
+// A pattern-fill chunk (flags compressed and fill, docs/FORMATS.md): its entry's offset field
+// holds the 8 bytes that repeat to fill it.
+inline constexpr bool is_pattern_fill(uint32_t flags) {
+  return (flags & k_chunk_pattern_fill) != 0 && (flags & k_chunk_compressed) != 0;
+}
 // Descriptor flags.
 inline constexpr uint32_t k_section_md5_hashed = 0x1;
 inline constexpr uint32_t k_section_encrypted = 0x2;

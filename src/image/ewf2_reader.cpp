@@ -10,6 +10,7 @@
 
 #include "image/ewf2_format.hpp"
 #include "image/file_kind.hpp"
+#include "image/segment_names.hpp"
 #include "util/endian.hpp"
 
 namespace exhibit::image {
@@ -29,19 +30,6 @@ std::optional<std::pair<std::string, std::string>> split_first(const std::string
   const std::string ext = path.substr(path.size() - 5);
   if (ext == ".Ex01" || ext == ".ex01") return std::make_pair(path.substr(0, path.size() - 5), ext.substr(1, 2));
   return std::nullopt;
-}
-
-// Segment `n` (1-based): .Ex01 .. .Ex99, then .ExAA .. .ExZZ, .EyAA .. .EzZZ.
-std::optional<std::string> extension(uint32_t n, const std::string& prefix) {
-  if (n >= 1 && n <= 99) return prefix + (n < 10 ? "0" : "") + std::to_string(n);
-  const uint32_t k = n - 100;
-  if (n < 100 || k >= 3 * 676) return std::nullopt;
-  const bool lower = prefix[0] == 'e';
-  std::string e(1, prefix[0]);
-  e += static_cast<char>(prefix[1] + k / 676);
-  e += static_cast<char>((lower ? 'a' : 'A') + k % 676 / 26);
-  e += static_cast<char>((lower ? 'a' : 'A') + k % 26);
-  return e;
 }
 
 Result<std::vector<unsigned char>> read_data(int fd, const ewf2::Section& s, const std::string& path) {
@@ -94,7 +82,7 @@ Result<std::unique_ptr<Ewf2Reader>> Ewf2Reader::open(const std::string& first_se
   for (uint32_t n = 1; !last; ++n) {
     std::string path = first_segment;
     if (n > 1) {
-      const auto ext = split ? extension(n, split->second) : std::nullopt;
+      const auto ext = split ? ewf2_segment_extension(n, split->second) : std::nullopt;
       if (!ext) {
         return corrupt(r->m_info.segment_files.back(), "ends with a 'next' section, and segment " + std::to_string(n) +
                                                            " has no name we know (name the first segment .Ex01)");
@@ -190,7 +178,7 @@ Status Ewf2Reader::read_segment(const std::string& path, uint32_t number, bool& 
                                                      ", expected " + std::to_string(m_chunks.size())));
         }
         for (const auto& e : table->entries) {
-          const bool fill = (e.flags & ewf2::k_chunk_pattern_fill) && (e.flags & ewf2::k_chunk_compressed);
+          const bool fill = ewf2::is_pattern_fill(e.flags);
           const std::string chunk = "chunk " + std::to_string(m_chunks.size());
           if (!fill) {
             const bool inside = std::any_of(data_ranges.begin(), data_ranges.end(), [&](const auto& r) {
@@ -295,7 +283,7 @@ Status Ewf2Reader::finish_info() {
 Status Ewf2Reader::check_bzip2_framing() const {
   if (m_method != ewf2::k_method_bzip2) return Ok{};
   for (const Chunk& c : m_chunks) {
-    if ((c.flags & ewf2::k_chunk_compressed) == 0 || (c.flags & ewf2::k_chunk_pattern_fill) != 0) continue;
+    if ((c.flags & ewf2::k_chunk_compressed) == 0 || ewf2::is_pattern_fill(c.flags)) continue;
     unsigned char magic[3] = {};
     const std::string& path = m_info.segment_files[c.segment];
     if (util::pread_full(m_files[c.segment].get(), magic, sizeof magic, c.offset) != 3) {
@@ -324,7 +312,7 @@ Result<EncodedChunk> Ewf2Reader::read_unit(unsigned char* buf, size_t capacity, 
   EncodedChunk out;
   out.bytes = buf;
   out.data_size = data_size;
-  if ((c.flags & ewf2::k_chunk_pattern_fill) && (c.flags & ewf2::k_chunk_compressed)) {
+  if (ewf2::is_pattern_fill(c.flags)) {
     util::store_le64(buf, c.offset);
     out.size = 8;
     out.pattern_fill = true;

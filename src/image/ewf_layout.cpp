@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "image/ewf2_format.hpp"
 #include "image/file_kind.hpp"
 #include "image/segment_names.hpp"
 #include "util/endian.hpp"
@@ -15,9 +16,6 @@ namespace exhibit::image {
 
 namespace {
 
-constexpr unsigned char k_evf_signature[8] = {'E', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00};
-constexpr unsigned char k_lvf_signature[8] = {'L', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00};
-constexpr unsigned char k_evf2_signature[8] = {'E', 'V', 'F', '2', 0x0d, 0x0a, 0x81, 0x00};
 constexpr size_t k_max_sections = 1u << 22;
 
 using util::load_le32;
@@ -78,13 +76,15 @@ Result<SegmentLayout> read_segment_layout(const std::string& path) {
   if (n < static_cast<long long>(sizeof header)) {
     return corrupt(path, "not an EWF (E01) file: too short for a file header");
   }
-  if (std::memcmp(header, k_evf2_signature, 8) == 0) {
+  if (std::memcmp(header, ewf2::k_signature, sizeof ewf2::k_signature) == 0) {
     return Error(ErrorCode::Unsupported, path + ": EWF2 (Ex01) images are not supported");
   }
-  if (std::memcmp(header, k_lvf_signature, 8) == 0) {
+  if (std::memcmp(header, k_lvf_signature, sizeof k_lvf_signature) == 0) {
     return Error(ErrorCode::Unsupported, path + ": logical evidence files (L01) are not supported");
   }
-  if (std::memcmp(header, k_evf_signature, 8) != 0) return corrupt(path, "not an EWF (E01) file: no EVF signature");
+  if (std::memcmp(header, k_evf_signature, sizeof k_evf_signature) != 0) {
+    return corrupt(path, "not an EWF (E01) file: no EVF signature");
+  }
   layout.number = static_cast<uint16_t>(header[9] | header[10] << 8);
 
   uint64_t offset = k_ewf_file_header_size;

@@ -26,6 +26,11 @@ struct SegmentLayout {
   std::string closing_section() const { return sections.empty() ? std::string() : sections.back().type; }
 };
 
+// The first 8 bytes of an EWF (E01) segment file, and of a logical evidence file (L01) we do not
+// read. EWF2 (Ex01) has its own: ewf2::k_signature (image/ewf2_format.hpp).
+inline constexpr unsigned char k_evf_signature[8] = {'E', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00};
+inline constexpr unsigned char k_lvf_signature[8] = {'L', 'V', 'F', 0x09, 0x0d, 0x0a, 0xff, 0x00};
+
 inline constexpr size_t k_ewf_file_header_size = 13;
 inline constexpr size_t k_ewf_section_descriptor_size = 76;
 

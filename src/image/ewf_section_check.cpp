@@ -1,12 +1,12 @@
 #include "image/ewf_section_check.hpp"
 
 #include <fcntl.h>
-#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
 #include <optional>
 
+#include "image/chunk_codec.hpp"
 #include "util/endian.hpp"
 #include "util/fd.hpp"
 #include "util/text.hpp"
@@ -33,26 +33,6 @@ bool checksum_matches(const std::vector<unsigned char>& body, size_t size) {
   return body.size() >= size && adler32(body.data(), size - 4) == util::load_le32(body.data() + size - 4);
 }
 
-// The whole zlib stream inflates (its own Adler-32 included), into at most k_max_body bytes.
-bool inflates(const std::vector<unsigned char>& body) {
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return false;
-  std::vector<unsigned char> out(64 << 10);
-  z.next_in = const_cast<unsigned char*>(body.data());
-  z.avail_in = static_cast<uInt>(body.size());
-  int r = Z_OK;
-  uint64_t total = 0;
-  while (r == Z_OK && total <= k_max_body) {
-    z.next_out = out.data();
-    z.avail_out = static_cast<uInt>(out.size());
-    r = inflate(&z, Z_NO_FLUSH);
-    total += out.size() - z.avail_out;
-    if (r == Z_BUF_ERROR && z.avail_in == 0) break;  // the stream stops short
-  }
-  inflateEnd(&z);
-  return r == Z_STREAM_END;
-}
-
 class SetCheck {
  public:
   Status check(const SegmentLayout& seg) {
@@ -71,7 +51,8 @@ class SetCheck {
       if (util::pread_full(fd.get(), body.data(), body.size(), at) != static_cast<long long>(body.size())) {
         return Error::from_errno(ErrorCode::Io, "reading " + seg.path, errno);
       }
-      if (header && !inflates(body)) return damaged(seg, s, "its compressed text does not decompress");
+      if (header && !zlib_inflate(body.data(), body.size(), k_max_body))
+        return damaged(seg, s, "its compressed text does not decompress");
       if (volume) EXHIBIT_CHECK(check_volume(seg, s, body));
       if (s.type == "hash" && !checksum_matches(body, k_hash_size))
         return damaged(seg, s, "its checksum does not match");

@@ -14,8 +14,6 @@ namespace exhibit::image::ewf {
 
 namespace {
 
-const unsigned char k_signature[8] = {'E', 'V', 'F', 0x09, 0x0D, 0x0A, 0xFF, 0x00};
-
 std::string value_of(const HeaderValues& values, const std::string& id) {
   for (const auto& [k, v] : values) {
     if (k != id) continue;
@@ -110,7 +108,7 @@ uint8_t compression_level(Compression c) {
 
 Bytes file_header(uint16_t segment_number) {
   Bytes b(k_file_header_size, 0);
-  std::memcpy(b.data(), k_signature, sizeof k_signature);
+  std::memcpy(b.data(), k_evf_signature, sizeof k_evf_signature);
   b[8] = 1;
   util::store_le16(b.data() + 9, segment_number);
   return b;

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "image/ewf2_format.hpp"
+#include "image/ewf_layout.hpp"
 #include "util/endian.hpp"
 #include "util/fd.hpp"
 
@@ -18,7 +20,7 @@ std::string first_segment_name(const std::string& path) {
   return path.substr(0, path.size() - 2) + "01";
 }
 
-bool starts(const unsigned char* p, long long n, const char* magic, size_t size) {
+bool starts(const unsigned char* p, long long n, const void* magic, size_t size) {
   return n >= static_cast<long long>(size) && std::memcmp(p, magic, size) == 0;
 }
 
@@ -29,17 +31,17 @@ FileKind file_kind(const std::string& path) {
   util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   const long long n = fd ? util::pread_full(fd.get(), p, sizeof p, 0) : -1;
   if (n < 0) return {"a file that cannot be read", ""};
-  if (starts(p, n, "EVF\x09\x0d\x0a\xff\x00", 8) && n >= 13) {
+  if (starts(p, n, k_evf_signature, sizeof k_evf_signature) && n >= 13) {
     const unsigned number = p[9] | p[10] << 8;
     if (number == 1) return {"the first segment of an E01 set, misnamed", ""};
     return {"segment " + std::to_string(number) + " of an E01 set", first_segment_name(path)};
   }
-  if (starts(p, n, "EVF2\x0d\x0a\x81\x00", 8) && n >= 16) {
+  if (starts(p, n, ewf2::k_signature, sizeof ewf2::k_signature) && n >= 16) {
     const uint32_t number = util::load_le32(p + 12);
     if (number == 1) return {"the first segment of an EWF2 (Ex01) set", ""};
     return {"segment " + std::to_string(number) + " of an EWF2 (Ex01) set", first_segment_name(path)};
   }
-  if (starts(p, n, "LVF\x09\x0d\x0a\xff\x00", 8) || starts(p, n, "LEF2\x0d\x0a\x81\x00", 8)) {
+  if (starts(p, n, k_lvf_signature, sizeof k_lvf_signature) || starts(p, n, "LEF2\x0d\x0a\x81\x00", 8)) {
     return {"a logical evidence file (L01/Lx01), which exhibit does not read", ""};
   }
   if (starts(p, n, "AFF10\x0d\x0a", 7)) return {"an AFF image, which exhibit does not read", ""};

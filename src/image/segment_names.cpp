@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <set>
 
 namespace exhibit::image {
 
@@ -26,6 +27,33 @@ std::optional<std::string> segment_extension(uint32_t number, bool lower_case) {
     for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return ext;
+}
+
+std::optional<std::string> ewf2_segment_extension(uint32_t n, const std::string& prefix) {
+  if (n >= 1 && n <= 99) return prefix + (n < 10 ? "0" : "") + std::to_string(n);
+  const uint32_t k = n - 100;
+  if (n < 100 || k >= 3 * 676) return std::nullopt;
+  const bool lower = prefix[0] == 'e';
+  std::string e(1, prefix[0]);
+  e += static_cast<char>(prefix[1] + k / 676);
+  e += static_cast<char>((lower ? 'a' : 'A') + k % 676 / 26);
+  e += static_cast<char>((lower ? 'a' : 'A') + k % 26);
+  return e;
+}
+
+bool is_ewf2_segment_extension(const std::string& ext) {
+  static const std::set<std::string> all = [] {
+    std::set<std::string> names;
+    for (const char* prefix : {"Ex", "ex"}) {
+      for (uint32_t n = 1;; ++n) {
+        const auto e = ewf2_segment_extension(n, prefix);
+        if (!e) break;
+        names.insert(*e);
+      }
+    }
+    return names;
+  }();
+  return all.count(ext) != 0;
 }
 
 std::optional<SegmentBase> base_of_first_segment(const std::string& path) {

@@ -32,7 +32,7 @@ class UnitReader {
 // By name: BASE.E01 (EWF), BASE.Ex01 (EWF2; also any file with its signature), BASE.001 or BASE.raw (raw), BASE.zst
 // (seekable zstd).
 Result<std::unique_ptr<UnitReader>> open_image(const std::string& path);
-// "x" for x.E01, x.001, x.raw or x.zst: the base the record and logs beside the image use.
+// "x" for x.E01, x.Ex01, x.001, x.raw or x.zst: the base the record and logs beside the image use.
 std::optional<std::string> image_base(const std::string& path);
 
 }  // namespace exhibit::image

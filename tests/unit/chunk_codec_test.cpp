@@ -159,3 +159,22 @@ TEST(DecodeChunk, DetectsDamage) {
   EXPECT_EQ(image::decode_chunk(out.data(), short_chunk.size, true, 0, decoded.data(), k_chunk),
             DecodeStatus::BadStream);
 }
+
+TEST(ZlibInflate, TheWholeStreamWithinItsBound) {
+  const std::string text = text_chunk(200000);  // more than the first 64 KiB it inflates into
+  std::vector<unsigned char> z(compressBound(static_cast<uLong>(text.size())));
+  uLongf n = static_cast<uLongf>(z.size());
+  ASSERT_EQ(compress2(z.data(), &n, reinterpret_cast<const Bytef*>(text.data()), static_cast<uLong>(text.size()), 9),
+            Z_OK);
+  auto exact = image::zlib_inflate(z.data(), n, text.size());
+  ASSERT_TRUE(exact);
+  EXPECT_EQ(std::string(exact->begin(), exact->end()), text);
+  auto roomy = image::zlib_inflate(z.data(), n, 16 << 20);
+  ASSERT_TRUE(roomy);
+  EXPECT_EQ(roomy->size(), text.size());
+  EXPECT_FALSE(image::zlib_inflate(z.data(), n, text.size() - 1)) << "one byte more than its bound";
+  EXPECT_FALSE(image::zlib_inflate(z.data(), n - 1, 16 << 20)) << "cut short";
+  z[n - 1] ^= 1;
+  EXPECT_FALSE(image::zlib_inflate(z.data(), n, 16 << 20)) << "its Adler-32 does not match";
+  EXPECT_FALSE(image::zlib_inflate(z.data(), 0, 16 << 20)) << "no stream";
+}

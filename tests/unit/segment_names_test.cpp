@@ -3,6 +3,8 @@
 #include "image/segment_names.hpp"
 
 using exhibit::image::base_of_first_segment;
+using exhibit::image::ewf2_segment_extension;
+using exhibit::image::is_ewf2_segment_extension;
 using exhibit::image::segment_extension;
 
 TEST(SegmentExtension, EnCaseSequence) {
@@ -30,4 +32,25 @@ TEST(BaseOfFirstSegment, OnlyFirstSegments) {
   EXPECT_FALSE(base_of_first_segment("x.E02"));
   EXPECT_FALSE(base_of_first_segment("x.raw"));
   EXPECT_FALSE(base_of_first_segment(".E01"));
+}
+
+TEST(Ewf2SegmentExtension, ExSequence) {
+  EXPECT_EQ(ewf2_segment_extension(1, "Ex"), "Ex01");
+  EXPECT_EQ(ewf2_segment_extension(99, "Ex"), "Ex99");
+  EXPECT_EQ(ewf2_segment_extension(100, "Ex"), "ExAA");
+  EXPECT_EQ(ewf2_segment_extension(775, "Ex"), "ExZZ");
+  EXPECT_EQ(ewf2_segment_extension(776, "Ex"), "EyAA");
+  EXPECT_EQ(ewf2_segment_extension(2127, "Ex"), "EzZZ");
+  EXPECT_EQ(ewf2_segment_extension(2128, "Ex"), std::nullopt);
+  EXPECT_EQ(ewf2_segment_extension(0, "Ex"), std::nullopt);
+  EXPECT_EQ(ewf2_segment_extension(100, "ex"), "exaa");
+}
+
+TEST(Ewf2SegmentExtension, OnlyTheNamesItGives) {
+  for (const char* ext : {"Ex01", "Ex02", "Ex99", "ExAA", "EyQR", "EzZZ", "ex01", "exaa", "ezzz"}) {
+    EXPECT_TRUE(is_ewf2_segment_extension(ext)) << ext;
+  }
+  for (const char* ext : {"Ex00", "Ex1", "Ex100", "EX02", "Ey01", "ExA1", "ExAb", "exAA", "Ew01", "E01", ""}) {
+    EXPECT_FALSE(is_ewf2_segment_extension(ext)) << ext;
+  }
 }
