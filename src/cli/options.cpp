@@ -6,6 +6,7 @@
 
 #include "exhibit/digest.hpp"
 #include "exhibit/text.hpp"
+#include "exhibit/version.hpp"
 #include "exit_code.hpp"
 
 namespace exhibit::cli {
@@ -50,7 +51,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   CommandLine cl;
   CLI::App app{"exhibit: forensic imaging to verifiable E01 images", "exhibit"};
   app.footer(k_exit_code_help);
-  app.set_version_flag("--version", std::string("exhibit ") + EXHIBIT_VERSION);
+  app.set_version_flag("--version", [] {
+    const BuildInfo& b = build_info();
+    return "exhibit " + b.version + " (commit " + b.commit + ")\nlibraries: " + libraries_text();
+  });
   app.require_subcommand(1);
   // Usage errors are one line, like every other error.
   auto one_line = [](const CLI::App*, const CLI::Error& e) {

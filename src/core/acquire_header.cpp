@@ -4,6 +4,7 @@
 
 #include "core/acquire_job.hpp"
 #include "core/header_notes.hpp"
+#include "exhibit/version.hpp"
 #include "hash/digest.hpp"
 #include "image/e01_writer.hpp"
 #include "image/ewf_sections.hpp"
@@ -43,6 +44,9 @@ void AcquireJob::log_start() {
   } else {
     m_log->line(std::string("exhibit ") + EXHIBIT_VERSION + " acquisition started on " + host_os());
   }
+  // A resumed run may be another build: each run says which.
+  m_log->line("exhibit " + build_info().version + " built from commit " + build_info().commit + ", with " +
+              libraries_text());
   m_log->source_section(m_source->info());
   m_log->write_block_section(m_source->write_block());
   m_log->line("case");

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "exhibit/version.hpp"
 #include "report/json_util.hpp"
 #include "util/text.hpp"
 
@@ -18,7 +19,9 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   ordered_json j;
   j["format"] = "exhibit-manifest";
   j["format_version"] = 2;
-  j["tool"] = {{"name", "exhibit"}, {"version", EXHIBIT_VERSION}};
+  const BuildInfo& build = build_info();
+  j["tool"] = {{"name", "exhibit"}, {"version", build.version}, {"commit", build.commit}};
+  for (const auto& l : build.libraries) j["tool"]["libraries"][l.name] = l.version;
   j["host"] = {{"os", host_os}};
   j["case"] = case_json(options.metadata);
   j["source"] = {{"path", s.path},

@@ -1,0 +1,50 @@
+#include "exhibit/version.hpp"
+
+#include <bzlib.h>
+#include <isa-l.h>
+#include <libewf.h>
+#include <openssl/crypto.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "exhibit_commit.h"  // generated at build time: EXHIBIT_GIT_COMMIT
+
+namespace exhibit {
+
+const BuildInfo& build_info() {
+  static const BuildInfo info = [] {
+    BuildInfo b;
+    b.version = EXHIBIT_VERSION;
+    b.commit = EXHIBIT_GIT_COMMIT;
+    b.libraries = {
+        {"libewf", libewf_get_version(), true},
+        // "OpenSSL 3.0.17 1 Jul 2025": the version word alone.
+        {"OpenSSL", OpenSSL_version(OPENSSL_VERSION_STRING), true},
+        {"zstd", ZSTD_versionString(), true},
+        {"zlib", zlibVersion(), true},
+        {"bzip2",
+         [] {
+           std::string v = BZ2_bzlibVersion();  // "1.0.8, 13-Jul-2019"
+           return v.substr(0, v.find(','));
+         }(),
+         true},
+        {"ISA-L",
+         std::to_string(ISAL_MAJOR_VERSION) + "." + std::to_string(ISAL_MINOR_VERSION) + "." +
+             std::to_string(ISAL_PATCH_VERSION),
+         false},
+    };
+    return b;
+  }();
+  return info;
+}
+
+std::string libraries_text() {
+  std::string out;
+  for (const auto& l : build_info().libraries) {
+    if (!out.empty()) out += ", ";
+    out += l.name + " " + l.version + (l.at_run_time ? "" : " (built with)");
+  }
+  return out;
+}
+
+}  // namespace exhibit
