@@ -261,4 +261,22 @@ TEST(ClusterVerify, GnuParallelResumesFromItsJoblog) {
   // The joblog holds each job once.
   auto seqs = run("tail -n +2 " + sh_quote(results + "/joblog") + " | cut -f1 | sort -n | uniq -d");
   EXPECT_EQ(seqs.out, "");
+
+  // A result the joblog does not hold (parallel killed between the two; here a job of slot 2
+  // taken out of the joblog) is not verified again: that one job would run in slot 1.
+  std::string joblog = read_file(results + "/joblog");
+  const size_t slot2 = joblog.rfind("/slot-2.jsonl");
+  ASSERT_NE(slot2, std::string::npos) << joblog;
+  const size_t start = joblog.rfind('\n', slot2) + 1;
+  joblog.erase(start, joblog.find('\n', slot2) + 1 - start);
+  write_file(results + "/joblog", joblog);
+  r = run(command);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  expect_one_result_each(results, expected);
+  // A job the joblog holds without a result (here: slot 1's results file lost) runs again.
+  ASSERT_FALSE(read_file(results + "/slot-1.jsonl").empty());
+  fs::remove(results + "/slot-1.jsonl");
+  r = run(command);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  expect_one_result_each(results, expected);
 }
