@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -70,11 +71,33 @@ std::map<std::string, std::vector<int>> results_in(const std::string& files) {
   return out;
 }
 
-// Each image of `expected` has exactly one result line in `dir`, with its exit code.
+// Each image of `expected` has exactly one result line in `dir`, with its exit code; and
+// `exhibit report DIR` says the same: each image once, its verdict, no earlier result, no line
+// it could not use.
 void expect_one_result_each(const std::string& dir, const std::map<std::string, int>& expected) {
   std::map<std::string, std::vector<int>> want;
   for (const auto& [path, code] : expected) want[path] = {code};
   EXPECT_EQ(results_in(sh_quote(dir) + "/*.jsonl"), want);
+
+  auto r = run(sh_quote(exhibit_bin()) + " report --json " + sh_quote(dir) +
+               " | jq -r '(.counts | \"\\(.images) \\(.verified) \\(.failed) \\(.not_done)\"), "
+               "([.inputs[].unreadable_lines[]] | length), "
+               "(.images | sort_by(.path)[] | \"\\(.path)\\t\\(.verdict) \\(.earlier_results)\")'");
+  size_t failed = 0;
+  std::string lines;
+  for (const auto& [path, code] : expected) {
+    failed += code != 0;
+    lines += path + "\t" + (code == 0 ? "verified" : "failed") + " 0\n";
+  }
+  std::istringstream in(r.out);
+  std::string counts, unreadable;
+  std::getline(in, counts);
+  std::getline(in, unreadable);
+  EXPECT_EQ(counts, std::to_string(expected.size()) + " " + std::to_string(expected.size() - failed) + " " +
+                        std::to_string(failed) + " 0")
+      << r.out << r.err;
+  EXPECT_EQ(unreadable, "0");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), lines);
 }
 
 size_t result_lines(const std::string& dir) {
