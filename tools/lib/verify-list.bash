@@ -30,7 +30,7 @@ resolve_exhibit() {
 
 # Reads the list FILE (one image's first file a line; blank lines skipped), checks every image
 # exists once, and writes its absolute paths to DIR/images.list. A folder that already holds
-# another list is refused: its results files belong to that list's slices or jobs.
+# results of another list is refused: its results files belong to that list's slices or jobs.
 prepare_list() {  # LIST DIR
   local list=$1 dir=$2 line n=0 path
   [[ -f $list && -r $list ]] || die "--list: $list is not a readable file"
@@ -49,12 +49,14 @@ prepare_list() {  # LIST DIR
   [[ -z $twice ]] || die "--list: $twice is listed twice"
   mkdir -p -- "$dir" || die "--results-dir: cannot create $dir"
   printf '%s\n' "${paths[@]}" >"$dir/images.list.new" || die "--results-dir: cannot write in $dir"
-  if [[ -e $dir/images.list ]] && ! cmp -s "$dir/images.list" "$dir/images.list.new"; then
+  if [[ -e $dir/images.list ]] && has_results "$dir" && ! cmp -s "$dir/images.list" "$dir/images.list.new"; then
     rm -f -- "$dir/images.list.new"
     die "--results-dir: $dir holds the results of another list; give a new folder (exhibit report merges several)"
   fi
   mv -- "$dir/images.list.new" "$dir/images.list"
 }
+
+has_results() { [[ -n $(find "$1" -maxdepth 1 -name '*.jsonl' -print -quit) ]]; }
 
 # The images of DIR/images.list that no results file in DIR holds a line for (a line cut short by a
 # crash does not count), one a line.
@@ -86,7 +88,7 @@ worse() {
 finish() {  # DIR EXHIBIT
   local dir=$1 exhibit=$2 missing code=0
   missing=$(without_result "$dir")
-  if [[ -n $(find "$dir" -maxdepth 1 -name '*.jsonl' -print -quit) ]]; then
+  if has_results "$dir"; then
     "$exhibit" report "$dir"
     code=$?
   fi
