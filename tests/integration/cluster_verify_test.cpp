@@ -220,11 +220,11 @@ class TestCluster {
 }  // namespace
 
 TEST(ClusterVerify, SlurmJobArrayOverTwentyImages) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (the test cluster's daemons run as root)";
   for (const char* tool : {"munged", "slurmctld", "slurmd", "sbatch", "sinfo", "squeue", "scontrol", "jq"}) {
     if (!have_tool(tool)) GTEST_SKIP() << "needs " << tool << " (packages slurm-wlm munge jq)";
   }
   if (!fs::exists("/etc/munge/munge.key")) GTEST_SKIP() << "needs /etc/munge/munge.key (package munge)";
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root (the test cluster's daemons run as root)";
   TempDir tmp;
   const auto expected = make_images(tmp);
   TestCluster cluster(tmp / "cluster");
