@@ -125,7 +125,7 @@ void show_progress(bool enabled, size_t done, size_t total, size_t failed, uint6
 bool is_batch_verify(const CommandLine& cl) {
   struct stat st {};
   return cl.images.size() > 1 || cl.jobs > 0 || !cl.results.empty() || cl.recheck || !cl.report_dir.empty() ||
-         (cl.images.size() == 1 && ::stat(cl.images[0].c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+         cl.list_only || (cl.images.size() == 1 && ::stat(cl.images[0].c_str(), &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
@@ -137,6 +137,17 @@ int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   auto images = find_image_sets(cl.images);
   if (!images) return report_error(images.error());
   if (images->empty()) return report_error(Error(ErrorCode::NotFound, "no image sets found under the paths given"));
+  if (cl.list_only) {  // the list a cluster's job array takes (tools/slurm-verify --list)
+    for (const auto& image : *images) {
+      auto state = image_set_state(image);
+      if (!state) return report_error(state.error());
+      if (state->path.find('\n') != std::string::npos) {  // one a line: such a name cannot be listed
+        return report_error(Error(ErrorCode::InvalidArgument, state->path + ": a newline in the name; rename it"));
+      }
+      std::printf("%s\n", state->path.c_str());
+    }
+    return k_exit_ok;
+  }
   std::map<std::string, BatchEntry> earlier;  // the last result of each path
   if (!cl.results.empty()) {
     if (auto st = check_batch_results_path(cl.results, *images); !st) return report_error(st.error());

@@ -153,6 +153,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   ver->add_option("--results", cl.results,
                   "batch: append each image's result to this JSON lines file; run again, it skips what it holds");
   ver->add_flag("--recheck", cl.recheck, "batch: verify again the images --results already holds");
+  ver->add_flag("--list", cl.list_only,
+                "batch: print the image sets found (each first file, absolute, one a line) and verify nothing");
   ver->add_option("--report-dir", cl.report_dir,
                   "batch: write each image's HTML verification report into this folder (made if missing)");
   ver->add_flag("-q,--quiet", cl.quiet, "no progress display");

@@ -26,6 +26,7 @@ struct CommandLine {
   std::string results;                      // verify batch: JSON lines file, one result per image
   bool recheck = false;                     // verify batch: ignore the results already in --results
   std::string report_dir;                   // verify batch: each image's HTML verification report in this folder
+  bool list_only = false;                   // verify batch: print the image sets found, verify nothing
   std::vector<std::string> results_inputs;  // report: results files and folders of them
   std::string summary_html;                 // report -o: the summary page
   bool force = false;                       // report -o: replace an existing page

@@ -52,9 +52,13 @@ std::map<std::string, int> make_images(const TempDir& tmp) {
   for (const char* bad : {"/case0/disk16.E01", "/case1/disk17.E01", "/case3/disk19.zst", "/case2/disk18.001"}) {
     expected[ev + bad] = 1;
   }
+  // The list, as a lab makes it: exhibit's own discovery (each set once, by its first file).
+  auto listed = run(sh_quote(exhibit_bin()) + " verify --list " + sh_quote(ev));
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
   std::string list;
   for (const auto& [path, code] : expected) list += path + "\n";
-  write_file(tmp / "images.list", list);
+  EXPECT_EQ(listed.out, list);
+  write_file(tmp / "images.list", listed.out);
   return expected;
 }
 
