@@ -8,6 +8,7 @@
 #include "exhibit/text.hpp"
 #include "exhibit/version.hpp"
 #include "exit_code.hpp"
+#include "grammar.hpp"
 
 namespace exhibit::cli {
 
@@ -46,10 +47,7 @@ std::vector<std::string> compression_names() {
 
 }  // namespace
 
-CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
-  exit_now = -1;
-  CommandLine cl;
-  CLI::App app{"exhibit: forensic imaging to verifiable E01 images", "exhibit"};
+Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "exhibit") {
   app.footer(k_exit_code_help);
   app.set_version_flag("--version", [] {
     const BuildInfo& b = build_info();
@@ -63,20 +61,18 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   app.failure_message(one_line);
 
   AcquireOptions& a = cl.acquire;
-  std::string segment_size;
-  std::string piece_size = "64MiB";
-  std::string read_size;
-  std::string compression = "fast";
-  std::string format = "e01";
-  std::string hashes = "md5,sha1,sha256";
-  auto* acq = app.add_subcommand("acquire", "image a block device or file into E01 segment files");
-  acq->add_option("source", a.source, "block device or file to image (never written to)")->required();
+  acq = app.add_subcommand("acquire", "image a block device or file into E01 segment files");
+  acq->add_option("source", a.source, "block device or file to image (never written to)")
+      ->required()
+      ->type_name("SOURCE");
   acq->add_option("-o,--output", a.output_base, "image base path: writes BASE.E01.., BASE.log, BASE.manifest.json")
-      ->required();
+      ->required()
+      ->type_name("BASE");
   acq->add_option("--second-output", a.second_outputs,
                   "another copy written at the same time (repeatable): BASE2.E01.. with its own log, record and report")
       ->take_all()
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->type_name("BASE2");
   acq->add_option("-C,--case-number", a.metadata.case_number, "case number");
   acq->add_option("-E,--evidence-number", a.metadata.evidence_number, "evidence number");
   acq->add_option("-e,--examiner", a.metadata.examiner, "examiner name");
@@ -85,12 +81,14 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("-S,--segment-size", segment_size,
                   "maximum segment file size, e.g. 640MB, 8GiB: at least one chunk and 16KiB (48KiB), raw one sector "
                   "(default 1.4GiB; more for media over 20 TiB; 0 with --format raw: one file)")
-      ->check(SizeValidator(true));
+      ->check(SizeValidator(true))
+      ->type_name("SIZE");
   acq->add_option("--piece-size", piece_size,
                   "window of the piecewise SHA-256 in the record: at least 1MiB, at most 65536 pieces (the "
                   "default grows for media over 4 TiB); 0: none")
       ->check(SizeValidator(true))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->type_name("SIZE");
   acq->add_option("--format", format,
                   "image format: e01 (EnCase 6), raw (BASE.001… split by --segment-size, "
                   "or one BASE.raw with --segment-size 0), zst (seekable zstd BASE.zst)")
@@ -108,11 +106,12 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option(
          "--hash", hashes,
          "digests to compute, comma-separated: md5 (always) and sha1 go into the E01, all into the log and record")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->type_name("LIST");
   a.threads = std::max(1u, std::thread::hardware_concurrency());
-  acq->add_option("-j,--threads", a.threads, "compression threads (the image is the same whatever the number)")
-      ->check(CLI::Range(1u, 256u))
-      ->capture_default_str();
+  acq->add_option("-j,--threads", a.threads,
+                  "compression threads (default: one per core; the image is the same whatever the number)")
+      ->check(CLI::Range(1u, 256u));
   acq->add_option("--queue-depth", a.queue_depth,
                   "source reads in flight at once, 1 to 32 (fast drives and USB bridges need several)")
       ->check(CLI::Range(1u, 32u))
@@ -120,11 +119,14 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   acq->add_option("--read-size", read_size,
                   "bytes per source read, 4KiB to 16MiB, in whole chunks (default 4MiB; E01 and raw: a zst frame is "
                   "one 4MiB read)")
-      ->check(SizeValidator(false));
+      ->check(SizeValidator(false))
+      ->type_name("SIZE");
   acq->add_option("--sign-key", a.sign_key, "PEM private key (RSA, EC, Ed25519) that signs the record")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->type_name("KEY.pem");
   acq->add_option("--sign-cert", a.sign_cert, "its certificate: the signature becomes CMS (openssl cms -verify)")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->type_name("CERT.pem");
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
   auto* force = acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
   auto* resume = acq->add_flag(
@@ -139,71 +141,111 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   }
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
   acq->footer(
+      "The source is opened read-only and never written; a block device is set read-only in the kernel first. "
+      "Unreadable sectors are retried, narrowed, zero-filled and recorded; an interrupted run goes on with "
+      "--resume.\n\n"
+      "Files: BASE.E01, BASE.E02, ... (or BASE.001 ..., BASE.raw, BASE.zst): the image; BASE.log: the "
+      "acquisition log; BASE.manifest.json: the record (digests, pieces, source, read errors), with "
+      "BASE.manifest.sig or .p7s when signed and BASE.manifest.tsq, a timestamp request; BASE.map: the "
+      "ddrescue map; BASE.sha256sums: the image files' SHA-256 (sha256sum -c); BASE.report.html: the "
+      "printable report. While it runs: BASE.incomplete.* and BASE.resume.\n\n"
       "Environment: SOURCE_DATE_EPOCH=SECONDS (0 to 253402300799, the end of 9999) fixes the acquisition "
       "time, so a repeated acquisition gives the same files; its value goes into the log and the record.");
-  acq->add_option("--report", a.report, "path of the printable HTML report (default BASE.report.html)");
+  acq->add_option("--report", a.report, "path of the printable HTML report (default BASE.report.html)")
+      ->type_name("FILE");
   acq->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
-  auto* ver = app.add_subcommand("verify", "re-read an E01 image and check every chunk and stored digest");
+  ver = app.add_subcommand("verify", "re-read an image (E01, Ex01, raw, zst) and check every chunk and stored digest");
   ver->add_option("image", cl.images,
                   "first segment file (IMAGE.E01, IMAGE.Ex01, IMAGE.001, IMAGE.zst); several, or folders: a batch")
-      ->required();
+      ->required()
+      ->type_name("IMAGE");
   ver->add_option("--jobs", cl.jobs, "batch: images verified at once (default: one per core)")
       ->check(CLI::Range(1u, 256u));
   ver->add_option("--results", cl.results,
-                  "batch: append each image's result to this JSON lines file; run again, it skips what it holds");
+                  "batch: append each image's result to this JSON lines file; run again, it skips what it holds")
+      ->type_name("FILE.jsonl");
   ver->add_flag("--recheck", cl.recheck, "batch: verify again the images --results already holds");
   ver->add_flag("--list", cl.list_only,
                 "batch: print the image sets found (each first file, absolute, one a line) and verify nothing");
   ver->add_option("--report-dir", cl.report_dir,
-                  "batch: write each image's HTML verification report into this folder (made if missing)");
+                  "batch: write each image's HTML verification report into this folder (made if missing)")
+      ->type_name("FOLDER");
   ver->add_flag("-q,--quiet", cl.quiet, "no progress display");
+  ver->footer(
+      "Every chunk is decoded and checked, every digest the image and its record store is computed again, and "
+      "the record's pieces, segment digests and signature are checked; what differs is named by its sectors. "
+      "Each check can be repeated with independent tools: verify prints their commands.\n\n"
+      "Files: reads IMAGE's segment files and, beside them, BASE.manifest.json (with its signature), "
+      "BASE.sha256sums and BASE.log; writes only --report, --results and --report-dir's files.");
   ver->add_option("--source", cl.verify_options.source,
                   "re-read the original device or file and compare it with the image, sector by sector")
-      ->check(CLI::ExistingPath);
+      ->check(CLI::ExistingPath)
+      ->type_name("SOURCE");
   ver->add_flag("--allow-mounted", cl.verify_options.allow_mounted,
                 "re-read a source even if it is mounted read-write");
-  ver->add_option("--report", cl.verify_options.report, "also write a printable HTML report to this file");
+  ver->add_option("--report", cl.verify_options.report, "also write a printable HTML report to this file")
+      ->type_name("FILE");
   ver->add_flag("-f,--force", cl.verify_options.force, "replace an existing --report file");
   ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
   cl.threads = a.threads;
-  ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks")
-      ->check(CLI::Range(1u, 256u))
-      ->capture_default_str();
+  ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks (default: one per core)")
+      ->check(CLI::Range(1u, 256u));
 
   ver->add_option("--trust", cl.verify_options.trust_pem,
                   "PEM certificates to trust for the CMS signer's chain and the timestamp authority")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->type_name("CERTS.pem");
   ver->add_flag("--require-signature", cl.verify_options.require_signature,
                 "fail unless the record has a valid signature, checked with --trust or --pubkey");
   ver->add_option("--pubkey", cl.verify_options.pubkey_pem, "PEM public key that checks a plain signature (.sig)")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->type_name("KEY.pem");
 
-  auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");
-  inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
+  inf = app.add_subcommand("info", "show what an image records about itself");
+  inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required()->type_name("IMAGE");
   inf->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
 
-  auto* exp = app.add_subcommand("export", "write an image's raw media bytes to a file or to standard output");
-  exp->add_option("image", cl.export_options.image, "first segment file (IMAGE.E01)")->required();
-  exp->add_option("-o,--output", cl.export_options.output, "output file, or - for standard output")->required();
-  std::string export_offset, export_length;
+  exp = app.add_subcommand("export", "write an image's raw media bytes to a file or to standard output");
+  exp->add_option("image", cl.export_options.image, "first segment file (IMAGE.E01)")->required()->type_name("IMAGE");
+  exp->add_option("-o,--output", cl.export_options.output, "output file, or - for standard output")
+      ->required()
+      ->type_name("FILE");
   exp->add_option("--offset", export_offset, "first byte of the media to export (bytes or 1MiB, 4GiB ...)")
-      ->check(SizeValidator(true));
-  exp->add_option("--length", export_length, "bytes to export (default: to the end)")->check(SizeValidator(true));
+      ->check(SizeValidator(true))
+      ->type_name("SIZE");
+  exp->add_option("--length", export_length, "bytes to export (default: to the end)")
+      ->check(SizeValidator(true))
+      ->type_name("SIZE");
   exp->add_flag("-f,--force", cl.export_options.force, "replace an existing output file");
   exp->add_flag("-q,--quiet", cl.quiet, "no progress display");
 
-  auto* dev = app.add_subcommand("devices", "list block devices: identity, size, sector sizes, read-only flag, mounts");
+  dev = app.add_subcommand("devices", "list block devices: identity, size, sector sizes, read-only flag, mounts");
   dev->add_flag("--json", cl.json, "print the list as JSON (docs/output.schema.json)");
 
-  auto* rep = app.add_subcommand("report", "merge batch results files (verify --results) into one summary");
-  rep->add_option("results", cl.results_inputs, "results files (.jsonl), or folders of them")->required();
-  rep->add_option("-o,--output", cl.summary_html, "write the summary as a printable HTML page to this file");
+  rep = app.add_subcommand("report", "merge batch results files (verify --results) into one summary");
+  rep->add_option("results", cl.results_inputs, "results files (.jsonl), or folders of them")
+      ->required()
+      ->type_name("RESULTS");
+  rep->add_option("-o,--output", cl.summary_html, "write the summary as a printable HTML page to this file")
+      ->type_name("FILE");
   rep->add_flag("-f,--force", cl.force, "replace an existing -o file");
   rep->add_flag("--json", cl.json, "print the merged summary as JSON (docs/output.schema.json)");
   rep->add_flag("-q,--quiet", cl.quiet, "print nothing but errors");
+  rep->footer(
+      "Each image's latest result is kept, failures first; a line that cannot be used is counted by number, "
+      "never taken as a result. The summary re-reads no image.\n\n"
+      "Files: reads RESULTS (verify --results files, or folders: each *.jsonl directly inside); writes only -o.");
 
   for (auto* sub : {acq, ver, inf, exp, dev, rep}) sub->failure_message(one_line);
+}
+
+CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
+  exit_now = -1;
+  Grammar g;
+  CommandLine& cl = g.cl;
+  AcquireOptions& a = cl.acquire;
+  CLI::App& app = g.app;
   const std::string first = argc > 1 ? argv[1] : "";
   if (!first.empty() && first[0] != '-' && first != "acquire" && first != "verify" && first != "info" &&
       first != "export" && first != "devices" && first != "report") {
@@ -220,36 +262,36 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     exit_now = app.exit(e) == 0 ? k_exit_ok : k_exit_usage;
     return cl;
   }
-  if (acq->parsed()) {
+  if (g.acq->parsed()) {
     cl.command = Command::Acquire;
-    a.segment_size = segment_size.empty() ? 0 : *parse_size(segment_size);
-    a.format = *format_from_name(format);  // checked by the parser against the same table
-    a.compression = *compression_from_name(compression);
+    a.segment_size = g.segment_size.empty() ? 0 : *parse_size(g.segment_size);
+    a.format = *format_from_name(g.format);  // checked by the parser against the same table
+    a.compression = *compression_from_name(g.compression);
     auto usage = [&](const char* message) {
       std::fprintf(stderr, "exhibit: error: %s (see exhibit --help)\n", message);
       exit_now = k_exit_usage;
       return cl;
     };
-    const bool zero_segments = !segment_size.empty() && a.segment_size == 0;
+    const bool zero_segments = !g.segment_size.empty() && a.segment_size == 0;
     if (a.format == ImageFormat::Raw) {
       a.one_file = zero_segments;
-      if (acq->count("--compression") > 0)
+      if (g.acq->count("--compression") > 0)
         return usage("--compression does not apply to --format raw (raw images are not compressed)");
     } else if (zero_segments) {
       return usage("--segment-size 0 (one file) is for --format raw only");
     }
     if (a.format == ImageFormat::Zst) {
-      if (!segment_size.empty()) return usage("--segment-size does not apply to --format zst (one file, BASE.zst)");
-      if (!read_size.empty()) return usage("--read-size does not apply to --format zst (a frame is one 4MiB read)");
+      if (!g.segment_size.empty()) return usage("--segment-size does not apply to --format zst (one file, BASE.zst)");
+      if (!g.read_size.empty()) return usage("--read-size does not apply to --format zst (a frame is one 4MiB read)");
       if (a.compression == Compression::None || a.compression == Compression::EmptyBlock) {
         return usage("--format zst compresses: use --compression fast or best, or --format raw for no compression");
       }
     }
-    a.piece_size = *parse_size(piece_size);
-    if (!read_size.empty()) a.read_size = *parse_size(read_size);
-    a.piece_size_given = acq->count("--piece-size") > 0;
+    a.piece_size = *parse_size(g.piece_size);
+    if (!g.read_size.empty()) a.read_size = *parse_size(g.read_size);
+    a.piece_size_given = g.acq->count("--piece-size") > 0;
     // 0 means "the default" to the library; on the command line it is no chunk size at all.
-    if (acq->count("--chunk-sectors") > 0 && a.chunk_sectors == 0) {
+    if (g.acq->count("--chunk-sectors") > 0 && a.chunk_sectors == 0) {
       return usage("--chunk-sectors 0 is not a chunk size: give a power of two from 1 to 65536, or leave it out");
     }
     if (auto epoch = parse_source_date_epoch(std::getenv("SOURCE_DATE_EPOCH"))) {
@@ -260,7 +302,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       return cl;
     }
     a.digests = {"md5"};
-    std::stringstream ss(hashes);
+    std::stringstream ss(g.hashes);
     std::string name;
     while (std::getline(ss, name, ',')) {
       if (name.empty()) continue;
@@ -271,19 +313,19 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
       }
       a.digests.push_back(name);
     }
-  } else if (ver->parsed()) {
+  } else if (g.ver->parsed()) {
     cl.command = Command::Verify;
     if (!cl.images.empty()) cl.image = cl.images.front();  // one image: verify as always
-  } else if (inf->parsed()) {
+  } else if (g.inf->parsed()) {
     cl.command = Command::Info;
-  } else if (dev->parsed()) {
+  } else if (g.dev->parsed()) {
     cl.command = Command::Devices;
-  } else if (rep->parsed()) {
+  } else if (g.rep->parsed()) {
     cl.command = Command::Report;
-  } else if (exp->parsed()) {
+  } else if (g.exp->parsed()) {
     cl.command = Command::Export;
-    if (!export_offset.empty()) cl.export_options.offset = *parse_size(export_offset);
-    if (!export_length.empty()) cl.export_options.length = *parse_size(export_length);
+    if (!g.export_offset.empty()) cl.export_options.offset = *parse_size(g.export_offset);
+    if (!g.export_length.empty()) cl.export_options.length = *parse_size(g.export_length);
   }
   return cl;
 }
