@@ -2,6 +2,9 @@
 # bash completion and documentation) and exhibit-dev (the static library, headers and CMake
 # package), with CPack's DEB generator: its dependencies are the shared libraries the binary
 # links, found by dpkg-shlibdeps (docs/DESIGN.md, "Debian packages with CPack").
+# cpack installs what the build holds and builds nothing (its "preinstall" would build all):
+# tools/package builds first, or packages a build as it is (--as-built).
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME exhibit)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
