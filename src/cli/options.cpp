@@ -163,7 +163,9 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
                 "re-read a source even if it is mounted read-write");
   ver->add_option("--report", cl.verify_options.report, "also write a printable HTML report to this file");
   ver->add_flag("-f,--force", cl.verify_options.force, "replace an existing --report file");
-  ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
+  auto* ver_json = ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
+  ver->add_flag("--dfxml", cl.dfxml, "print the image and the verification as DFXML (docs/FORMATS.md)")
+      ->excludes(ver_json);
   cl.threads = a.threads;
   ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks")
       ->check(CLI::Range(1u, 256u))
@@ -179,7 +181,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
 
   auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");
   inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
-  inf->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
+  auto* inf_json = inf->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
+  inf->add_flag("--dfxml", cl.dfxml, "print the image's provenance as DFXML (docs/FORMATS.md)")->excludes(inf_json);
 
   auto* exp = app.add_subcommand("export", "write an image's raw media bytes to a file or to standard output");
   exp->add_option("image", cl.export_options.image, "first segment file (IMAGE.E01)")->required();
@@ -284,6 +287,24 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     if (!export_length.empty()) cl.export_options.length = *parse_size(export_length);
   }
   return cl;
+}
+
+std::string quoted_command_line(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    std::string word = i == 0 ? "exhibit" : argv[i];
+    if (!out.empty()) out += ' ';
+    if (!word.empty() &&
+        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+=:,@") ==
+            std::string::npos) {
+      out += word;
+      continue;
+    }
+    out += '\'';
+    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
 }
 
 std::string flag_of(Setting s) {
