@@ -129,9 +129,9 @@ bool is_batch_verify(const CommandLine& cl) {
 }
 
 int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
-  if (!cl.verify_options.source.empty() || !cl.verify_options.report.empty() || cl.dfxml) {
+  if (!cl.verify_options.source.empty() || !cl.verify_options.report.empty() || cl.dfxml || cl.case_jsonld) {
     return report_error(Error(ErrorCode::InvalidArgument,
-                              "--source, --report and --dfxml apply to one image; verify images one by one for "
+                              "--source, --report, --dfxml and --case apply to one image; verify images one by one for "
                               "them (--report-dir writes each image's report)"));
   }
   auto images = find_image_sets(cl.images);

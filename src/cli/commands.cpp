@@ -104,6 +104,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   print_field("checksums", r.checksums_file);
   print_field("report", r.report_file);
   print_field("dfxml", r.dfxml_file);
+  print_field("case", r.case_file);
   print_field("bytes", std::to_string(r.bytes) + " (" + format_bytes(r.bytes) + ")");
   print_field("time",
               format_duration(r.seconds) + ", " +
@@ -149,10 +150,10 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     std::fputs(verify_json(cl.image, r, code).c_str(), stdout);
     return code;
   }
-  if (cl.dfxml) {
-    auto xml = verify_dfxml(cl.image, r, run);
-    if (!xml) return fail(cl, "verify", xml.error());
-    std::fputs(xml->c_str(), stdout);
+  if (cl.dfxml || cl.case_jsonld) {
+    auto doc = cl.dfxml ? verify_dfxml(cl.image, r, run) : verify_case_jsonld(cl.image, r, run);
+    if (!doc) return fail(cl, "verify", doc.error());
+    std::fputs(doc->c_str(), stdout);
     return r.passed() ? k_exit_ok : k_exit_verify_failed;
   }
   print_field("image", cl.image + " (" + std::to_string(i.segment_files.size()) + " segment file" +
@@ -264,10 +265,10 @@ int run_info(const CommandLine& cl) {
     std::fputs(info_json(cl.image, i, drive).c_str(), stdout);
     return k_exit_ok;
   }
-  if (cl.dfxml) {
-    auto xml = info_dfxml(cl.image, i, run);
-    if (!xml) return fail(cl, "info", xml.error());
-    std::fputs(xml->c_str(), stdout);
+  if (cl.dfxml || cl.case_jsonld) {
+    auto doc = cl.dfxml ? info_dfxml(cl.image, i, run) : info_case_jsonld(cl.image, i);
+    if (!doc) return fail(cl, "info", doc.error());
+    std::fputs(doc->c_str(), stdout);
     return k_exit_ok;
   }
   print_field("format", i.format);

@@ -164,8 +164,13 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   ver->add_option("--report", cl.verify_options.report, "also write a printable HTML report to this file");
   ver->add_flag("-f,--force", cl.verify_options.force, "replace an existing --report file");
   auto* ver_json = ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
-  ver->add_flag("--dfxml", cl.dfxml, "print the image and the verification as DFXML (docs/FORMATS.md)")
-      ->excludes(ver_json);
+  auto* ver_dfxml = ver->add_flag("--dfxml", cl.dfxml,
+                                  "print the image and the verification as DFXML (docs/FORMATS.md)")
+                        ->excludes(ver_json);
+  ver->add_flag("--case", cl.case_jsonld,
+                "print the acquisition and the verification as a CASE/UCO JSON-LD graph (docs/FORMATS.md)")
+      ->excludes(ver_json)
+      ->excludes(ver_dfxml);
   cl.threads = a.threads;
   ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks")
       ->check(CLI::Range(1u, 256u))
@@ -182,7 +187,11 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   auto* inf = app.add_subcommand("info", "show what an E01 image records about itself");
   inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required();
   auto* inf_json = inf->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
-  inf->add_flag("--dfxml", cl.dfxml, "print the image's provenance as DFXML (docs/FORMATS.md)")->excludes(inf_json);
+  auto* inf_dfxml =
+      inf->add_flag("--dfxml", cl.dfxml, "print the image's provenance as DFXML (docs/FORMATS.md)")->excludes(inf_json);
+  inf->add_flag("--case", cl.case_jsonld, "print the acquisition as a CASE/UCO JSON-LD graph (docs/FORMATS.md)")
+      ->excludes(inf_json)
+      ->excludes(inf_dfxml);
 
   auto* exp = app.add_subcommand("export", "write an image's raw media bytes to a file or to standard output");
   exp->add_option("image", cl.export_options.image, "first segment file (IMAGE.E01)")->required();

@@ -20,6 +20,7 @@ struct CommandLine {
   bool quiet = false;
   bool json = false;                        // one JSON document on stdout instead of text (docs/output.schema.json)
   bool dfxml = false;                       // verify, info: the image's DFXML on stdout instead of text
+  bool case_jsonld = false;                 // verify, info: the image's CASE/UCO graph (JSON-LD) on stdout
   std::string command_line;                 // as typed (shell-quoted), for the provenance documents
   unsigned threads = 1;                     // verify
   VerifyOptions verify_options;             // verify

@@ -1,7 +1,8 @@
-// info --dfxml, verify --dfxml (exhibit/provenance.hpp): the record beside the image, or the image.
+// info/verify --dfxml and --case (exhibit/provenance.hpp): the record beside the image, or the image.
 #include "core/acquire_job.hpp"
 #include "exhibit/provenance.hpp"
 #include "image/unit_reader.hpp"
+#include "report/case_jsonld.hpp"
 #include "report/dfxml.hpp"
 #include "report/record.hpp"
 #include "util/bounded_input.hpp"
@@ -39,6 +40,17 @@ Result<std::string> info_dfxml(const std::string& image, const ImageInfo& info, 
 Result<std::string> verify_dfxml(const std::string& image, const VerifyReport& report, const ProvenanceRun& run) {
   EXHIBIT_TRY(const report::Provenance p, provenance_of(image, report.info, report.record_file));
   return report::render_dfxml(p, document_run("verify", run), image, &report);
+}
+
+Result<std::string> info_case_jsonld(const std::string& image, const ImageInfo& info) {
+  EXHIBIT_TRY(const report::Provenance p, provenance_of(image, info, ""));
+  return report::render_case_jsonld(p);
+}
+
+Result<std::string> verify_case_jsonld(const std::string& image, const VerifyReport& report, const ProvenanceRun& run) {
+  EXHIBIT_TRY(const report::Provenance p, provenance_of(image, report.info, report.record_file));
+  const report::DocumentRun r = document_run("verify", run);
+  return report::render_case_jsonld(p, &report, &r);
 }
 
 }  // namespace exhibit

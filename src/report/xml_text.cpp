@@ -38,17 +38,42 @@ size_t utf8_at(std::string_view text, size_t i, uint32_t& cp) {
 
 }  // namespace
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+namespace {
+
+// Calls `put(code point, its bytes)` for each character XML 1.0 admits, and `put(0xFFFD, U+FFFD)`
+// for each one it does not and each byte that is not part of valid UTF-8.
+template <typename Put>
+void each_xml_char(std::string_view text, Put put) {
   for (size_t i = 0; i < text.size();) {
     uint32_t cp = 0;
     const size_t n = utf8_at(text, i, cp);
     if (n == 0) {
-      out += k_replacement;
+      put(0xFFFD, k_replacement);
       ++i;
       continue;
     }
+    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF) {
+      put(0xFFFD, k_replacement);
+    } else {
+      put(cp, text.substr(i, n));
+    }
+    i += n;
+  }
+}
+
+}  // namespace
+
+std::string xsd_string(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  each_xml_char(text, [&](uint32_t, std::string_view bytes) { out.append(bytes); });
+  return out;
+}
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  each_xml_char(text, [&](uint32_t cp, std::string_view bytes) {
     switch (cp) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -58,15 +83,9 @@ std::string xml_escape(std::string_view text) {
       case '\t': out += "&#9;"; break;
       case '\n': out += "&#10;"; break;
       case '\r': out += "&#13;"; break;
-      default:
-        if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF) {
-          out += k_replacement;
-        } else {
-          out.append(text.substr(i, n));
-        }
+      default: out.append(bytes);
     }
-    i += n;
-  }
+  });
   return out;
 }
 

@@ -12,4 +12,8 @@ namespace exhibit::report {
 // part of valid UTF-8 become U+FFFD, so the document stays well-formed whatever the text holds.
 std::string xml_escape(std::string_view text);
 
+// `text` with the same characters replaced by U+FFFD but nothing escaped: a valid xsd:string (the
+// XML Schema string type admits XML 1.0's characters only), for the CASE graph's literals.
+std::string xsd_string(std::string_view text);
+
 }  // namespace exhibit::report

@@ -22,3 +22,7 @@ TEST(XmlText, ReplacesWhatXml10CannotHold) {
   EXPECT_EQ(xml_escape("\xE2\x82"), r + r);                  // cut off
   EXPECT_EQ(xml_escape("\x7F"), "\x7F");                     // allowed in XML 1.0
 }
+
+TEST(XmlText, XsdStringReplacesButDoesNotEscape) {
+  EXPECT_EQ(exhibit::report::xsd_string("a<&>\"\t\n\r\x01\xFF"), "a<&>\"\t\n\r\xEF\xBF\xBD\xEF\xBF\xBD");
+}
