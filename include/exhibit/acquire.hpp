@@ -63,6 +63,7 @@ struct AcquireOptions {
   std::string sign_cert;              // its certificate: a CMS signature; without one, a plain signature
   std::string report;                 // the HTML report's path ("": BASE.report.html)
   bool fixed_address_layout = false;  // set by the CLI: the process runs without ASLR (see cli/main.cpp)
+  std::string command_line;  // as typed, for the provenance documents (BASE.dfxml, BASE.case.jsonld); "" when unknown
 };
 
 // One window of the piecewise SHA-256: source bytes [offset, offset + length).
@@ -83,7 +84,7 @@ struct SegmentFile {
 struct CopyResult {
   std::string base;
   std::vector<SegmentFile> segments;
-  std::string record_file, checksums_file, report_file, signature_file, timestamp_request_file;
+  std::string record_file, checksums_file, report_file, signature_file, timestamp_request_file, dfxml_file, case_file;
   std::string error;  // why this copy was given up ("": finished)
   bool finished() const { return error.empty(); }
 };
@@ -103,6 +104,8 @@ struct AcquireResult {
   std::string signature_file;          // BASE.manifest.json.p7s or .sig ("" when unsigned)
   std::string timestamp_request_file;  // BASE.manifest.tsq (RFC 3161 request for the record)
   std::string report_file;             // the printable HTML report
+  std::string dfxml_file;              // BASE.dfxml: the acquisition in DFXML
+  std::string case_file;               // BASE.case.jsonld: the acquisition in CASE/UCO (JSON-LD)
   std::vector<DigestResult> digests;   // of the image's media data (what the E01 stores)
   // A file whose size is not a whole number of sectors is stored whole and padded with zeros to
   // the next sector, as E01 holds whole sectors only: then `padding` > 0, the media digests

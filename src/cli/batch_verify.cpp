@@ -129,10 +129,10 @@ bool is_batch_verify(const CommandLine& cl) {
 }
 
 int run_batch_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
-  if (!cl.verify_options.source.empty() || !cl.verify_options.report.empty()) {
+  if (!cl.verify_options.source.empty() || !cl.verify_options.report.empty() || cl.dfxml || cl.case_jsonld) {
     return report_error(Error(ErrorCode::InvalidArgument,
-                              "--source and --report apply to one image; verify images one by one for them "
-                              "(--report-dir writes each image's report)"));
+                              "--source, --report, --dfxml and --case apply to one image; verify images one by one for "
+                              "them (--report-dir writes each image's report)"));
   }
   auto images = find_image_sets(cl.images);
   if (!images) return report_error(images.error());

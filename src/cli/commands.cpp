@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <ctime>
 
 #include "exhibit/devices.hpp"
 #include "exhibit/export.hpp"
 #include "exhibit/image_info.hpp"
 #include "exhibit/output.hpp"
+#include "exhibit/provenance.hpp"
 #include "exhibit/text.hpp"
 #include "exhibit/verify.hpp"
 #include "exit_code.hpp"
@@ -101,6 +103,8 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   if (r.copies.size() <= 1) print_field("record", r.record_file);
   print_field("checksums", r.checksums_file);
   print_field("report", r.report_file);
+  print_field("dfxml", r.dfxml_file);
+  print_field("case", r.case_file);
   print_field("bytes", std::to_string(r.bytes) + " (" + format_bytes(r.bytes) + ")");
   print_field("time",
               format_duration(r.seconds) + ", " +
@@ -124,6 +128,7 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
 }
 
 int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
+  const ProvenanceRun run{cl.command_line, std::time(nullptr)};
   ProgressBar bar("verifying", !cl.quiet);
   auto result = verify_image(cl.image, bar.hooks(cancel), cl.threads, cl.verify_options);
   bar.finish();
@@ -144,6 +149,12 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
     const int code = r.passed() ? k_exit_ok : k_exit_verify_failed;
     std::fputs(verify_json(cl.image, r, code).c_str(), stdout);
     return code;
+  }
+  if (cl.dfxml || cl.case_jsonld) {
+    auto doc = cl.dfxml ? verify_dfxml(cl.image, r, run) : verify_case_jsonld(cl.image, r, run);
+    if (!doc) return fail(cl, "verify", doc.error());
+    std::fputs(doc->c_str(), stdout);
+    return r.passed() ? k_exit_ok : k_exit_verify_failed;
   }
   print_field("image", cl.image + " (" + std::to_string(i.segment_files.size()) + " segment file" +
                            (i.segment_files.size() == 1 ? "" : "s") + ", " + i.format + ")");
@@ -236,6 +247,7 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
 }
 
 int run_info(const CommandLine& cl) {
+  const ProvenanceRun run{cl.command_line, std::time(nullptr)};
   auto result = read_image_info(cl.image);
   if (!result) return fail(cl, "info", result.error());
   const ImageInfo& i = *result;
@@ -251,6 +263,12 @@ int run_info(const CommandLine& cl) {
   }
   if (cl.json) {
     std::fputs(info_json(cl.image, i, drive).c_str(), stdout);
+    return k_exit_ok;
+  }
+  if (cl.dfxml || cl.case_jsonld) {
+    auto doc = cl.dfxml ? info_dfxml(cl.image, i, run) : info_case_jsonld(cl.image, i);
+    if (!doc) return fail(cl, "info", doc.error());
+    std::fputs(doc->c_str(), stdout);
     return k_exit_ok;
   }
   print_field("format", i.format);

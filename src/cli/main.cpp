@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
   int exit_now = -1;
   cli::CommandLine cl = cli::parse_command_line(argc, argv, exit_now);
   if (exit_now >= 0) return exit_now;
+  cl.command_line = cli::quoted_command_line(argc, argv);
+  cl.acquire.command_line = cl.command_line;
   if (cl.command == cli::Command::Acquire) cl.acquire.fixed_address_layout = fix_address_layout(argv);
   install_signal_handlers();
   set_setting_wording(cli::flag_of);  // messages name settings by their flags

@@ -187,7 +187,14 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
   ver->add_option("--report", cl.verify_options.report, "also write a printable HTML report to this file")
       ->type_name("FILE");
   ver->add_flag("-f,--force", cl.verify_options.force, "replace an existing --report file");
-  ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
+  auto* ver_json = ver->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
+  auto* ver_dfxml = ver->add_flag("--dfxml", cl.dfxml,
+                                  "print the image and the verification as DFXML (docs/FORMATS.md)")
+                        ->excludes(ver_json);
+  ver->add_flag("--case", cl.case_jsonld,
+                "print the acquisition and the verification as a CASE/UCO JSON-LD graph (docs/FORMATS.md)")
+      ->excludes(ver_json)
+      ->excludes(ver_dfxml);
   cl.threads = a.threads;
   ver->add_option("-j,--threads", cl.threads, "threads that decompress and check chunks (default: one per core)")
       ->check(CLI::Range(1u, 256u));
@@ -204,7 +211,12 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
 
   inf = app.add_subcommand("info", "show what an image records about itself");
   inf->add_option("image", cl.image, "first segment file (IMAGE.E01)")->required()->type_name("IMAGE");
-  inf->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
+  auto* inf_json = inf->add_flag("--json", cl.json, "print the result as JSON (docs/output.schema.json)");
+  auto* inf_dfxml =
+      inf->add_flag("--dfxml", cl.dfxml, "print the image's provenance as DFXML (docs/FORMATS.md)")->excludes(inf_json);
+  inf->add_flag("--case", cl.case_jsonld, "print the acquisition as a CASE/UCO JSON-LD graph (docs/FORMATS.md)")
+      ->excludes(inf_json)
+      ->excludes(inf_dfxml);
 
   exp = app.add_subcommand("export", "write an image's raw media bytes to a file or to standard output");
   exp->add_option("image", cl.export_options.image, "first segment file (IMAGE.E01)")->required()->type_name("IMAGE");
@@ -328,6 +340,24 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     if (!g.export_length.empty()) cl.export_options.length = *parse_size(g.export_length);
   }
   return cl;
+}
+
+std::string quoted_command_line(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    std::string word = i == 0 ? "exhibit" : argv[i];
+    if (!out.empty()) out += ' ';
+    if (!word.empty() &&
+        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+=:,@") ==
+            std::string::npos) {
+      out += word;
+      continue;
+    }
+    out += '\'';
+    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
 }
 
 std::string flag_of(Setting s) {

@@ -19,6 +19,9 @@ struct CommandLine {
   std::string image;  // verify, info
   bool quiet = false;
   bool json = false;                        // one JSON document on stdout instead of text (docs/output.schema.json)
+  bool dfxml = false;                       // verify, info: the image's DFXML on stdout instead of text
+  bool case_jsonld = false;                 // verify, info: the image's CASE/UCO graph (JSON-LD) on stdout
+  std::string command_line;                 // as typed (shell-quoted), for the provenance documents
   unsigned threads = 1;                     // verify
   VerifyOptions verify_options;             // verify
   std::vector<std::string> images;          // verify: image files and folders (several, or a folder: a batch)
@@ -38,6 +41,9 @@ struct CommandLine {
 CommandLine parse_command_line(int argc, char** argv, int& exit_now);
 
 extern const char* const k_exit_code_help;
+
+// argv as one line a POSIX shell reads back as the same words ("exhibit acquire /dev/sdb -o 'my case/x'").
+std::string quoted_command_line(int argc, char** argv);
 
 // The flag that sets a setting ("--chunk-sectors"): how the library's messages name settings
 // in this program (main installs it with set_setting_wording before any job).

@@ -1,5 +1,5 @@
 // Publishing (core/finishing.hpp): the images closed and their segments hashed, each copy's
-// checksums, record, signature and report written under temporary names, the finishing state
+// checksums, record, signature, report, DFXML and CASE graph written under temporary names, the finishing state
 // saved, then every file given its final name.
 #include <algorithm>
 #include <cerrno>
@@ -11,7 +11,10 @@
 #include "core/test_points.hpp"
 #include "image/block_encoder.hpp"
 #include "image/zst_image.hpp"
+#include "report/case_jsonld.hpp"
+#include "report/dfxml.hpp"
 #include "report/html_report.hpp"
+#include "report/provenance.hpp"
 #include "report/record.hpp"
 #include "util/text.hpp"
 #include "util/thread_clock.hpp"
@@ -110,6 +113,8 @@ void AcquireJob::adopt_first_finished() {
   m_result.record_file = c->record_file;
   m_result.checksums_file = c->checksums_file;
   m_result.report_file = c->report_file;
+  m_result.dfxml_file = c->dfxml_file;
+  m_result.case_file = c->case_file;
   m_result.signature_file = c->signature_file;
   m_result.timestamp_request_file = c->timestamp_request_file;
 }
@@ -281,11 +286,22 @@ Result<core::FinishingCopy> AcquireJob::publish(core::Destination& d, CopyResult
   EXHIBIT_CHECK(stage(custom ? core::staged_report_path(m_opt.report) : staged.report_path(), c.report_file,
                       report::acquire_html(m_opt, mine)));
   m_log->field("report", c.report_file);
+  // The same acquisition in DFXML and CASE/UCO, from the record just written (so all say the same).
+  EXHIBIT_TRY(const report::Provenance provenance, report::provenance_from_record(record_text, c.record_file));
+  const report::DocumentRun run{"acquire", m_opt.command_line, provenance.host_os, times.started, times.finished};
+  c.dfxml_file = out.dfxml_path();
+  EXHIBIT_CHECK(stage(staged.dfxml_path(), c.dfxml_file, report::render_dfxml(provenance, run, m_opt.source)));
+  m_log->field("dfxml", c.dfxml_file);
+  c.case_file = out.case_path();
+  EXHIBIT_CHECK(stage(staged.case_path(), c.case_file, report::render_case_jsonld(provenance)));
+  m_log->field("case", c.case_file);
   m_log->sync();
   f.checksums_file = c.checksums_file;
   f.signature_file = c.signature_file;
   f.timestamp_request_file = c.timestamp_request_file;
   f.report_file = c.report_file;
+  f.dfxml_file = c.dfxml_file;
+  f.case_file = c.case_file;
   return f;
 }
 

@@ -119,6 +119,8 @@ Result<AcquireResult> AcquireJob::finish_interrupted() {
     r.signature_file = c.signature_file;
     r.timestamp_request_file = c.timestamp_request_file;
     r.report_file = c.report_file;
+    r.dfxml_file = c.dfxml_file;
+    r.case_file = c.case_file;
     m_result.copies.push_back(std::move(r));
   }
   std::rotate(m_result.copies.begin(), m_result.copies.begin() + (mine - f.copies.begin()),
@@ -131,6 +133,8 @@ Result<AcquireResult> AcquireJob::finish_interrupted() {
   m_result.signature_file = first.signature_file;
   m_result.timestamp_request_file = first.timestamp_request_file;
   m_result.report_file = first.report_file;
+  m_result.dfxml_file = first.dfxml_file;
+  m_result.case_file = first.case_file;
   m_result.log_file = m_out().log_path();
   m_result.map_file = m_out().map_path();
   m_result.source.path = m_opt.source;

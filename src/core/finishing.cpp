@@ -51,7 +51,9 @@ std::string render_finishing_state(const FinishingState& s) {
                         {"checksums", c.checksums_file},
                         {"signature", c.signature_file},
                         {"timestamp_request", c.timestamp_request_file},
-                        {"report", c.report_file}}}});
+                        {"report", c.report_file},
+                        {"dfxml", c.dfxml_file},
+                        {"case", c.case_file}}}});
   }
   json j = {{"exhibit_finishing", k_version},
             {"copies", copies},
@@ -92,6 +94,8 @@ Result<FinishingState> parse_finishing_state(const std::string& text) {
       copy.signature_file = files.at("signature");
       copy.timestamp_request_file = files.at("timestamp_request");
       copy.report_file = files.at("report");
+      copy.dfxml_file = files.value("dfxml", "");  // absent in states of older versions
+      copy.case_file = files.value("case", "");
       s.copies.push_back(std::move(copy));
     }
     s.digests = digests_from(j.at("digests"));

@@ -1,5 +1,5 @@
 // The finishing phase of an acquisition, made crash-safe. Everything a finished copy holds (the
-// segments, checksums, record, signature, timestamp request, report) is first written and synced
+// segments, checksums, record, signature, timestamp request, report, DFXML, CASE) is first written and synced
 // under temporary names (BASE.incomplete.*); then a finishing state replaces BASE.resume, listing
 // every rename still to do and each segment's SHA-256; then the segments get their final names
 // (the first one last), then the files beside them; last BASE.resume is removed. A kill at any
@@ -27,7 +27,7 @@ struct FinishingCopy {
   std::vector<std::pair<std::string, std::string>> renames;  // temporary name -> final name
   std::vector<SegmentFile> segments;                         // final names, sizes and SHA-256
   // The final names of the files beside them ("" where there is none).
-  std::string record_file, checksums_file, signature_file, timestamp_request_file, report_file;
+  std::string record_file, checksums_file, signature_file, timestamp_request_file, report_file, dfxml_file, case_file;
 };
 
 // BASE.resume while an acquisition is finishing: what is left to do, and what the run found (so

@@ -39,7 +39,8 @@ std::vector<std::string> OutputSet::existing_files() const {
   }
   for (const OutputSet& s : {*this, staged()}) {
     for (const auto& p : {s.log_path(), s.map_path(), s.record_path(), s.checksums_path(), s.cms_signature_path(),
-                          s.plain_signature_path(), s.timestamp_request_path(), s.report_path(), s.resume_path()}) {
+                          s.plain_signature_path(), s.timestamp_request_path(), s.report_path(), s.dfxml_path(),
+                          s.case_path(), s.resume_path()}) {
       if (::access(p.c_str(), F_OK) == 0) found.push_back(p);
     }
   }
@@ -56,9 +57,9 @@ std::vector<std::string> OutputSet::existing_files() const {
 std::vector<std::string> OutputSet::all_paths() const {
   std::vector<std::string> out = existing_files();
   for (const OutputSet& s : {*this, staged()}) {
-    for (const auto& p :
-         {s.first_segment(), s.log_path(), s.map_path(), s.record_path(), s.checksums_path(), s.cms_signature_path(),
-          s.plain_signature_path(), s.timestamp_request_path(), s.report_path(), s.resume_path()}) {
+    for (const auto& p : {s.first_segment(), s.log_path(), s.map_path(), s.record_path(), s.checksums_path(),
+                          s.cms_signature_path(), s.plain_signature_path(), s.timestamp_request_path(), s.report_path(),
+                          s.dfxml_path(), s.case_path(), s.resume_path()}) {
       out.push_back(p);
     }
   }

@@ -1,5 +1,5 @@
 // The files of one acquisition: BASE.E01.., BASE.log, BASE.map, BASE.manifest.json and its
-// signatures, BASE.sha256sums, BASE.report.html. Segments are written
+// signatures, BASE.sha256sums, BASE.report.html, BASE.dfxml, BASE.case.jsonld. Segments are written
 // as BASE.incomplete.E01.. and renamed only when the image is finished, so an interrupted
 // acquisition never leaves files that look like a finished image.
 #pragma once
@@ -26,7 +26,9 @@ class OutputSet {
   std::string record_path() const;
   std::string checksums_path() const { return m_base + ".sha256sums"; }  // sha256sum -c list of the segments
   std::string report_path() const { return m_base + ".report.html"; }
-  std::string resume_path() const { return m_base + ".resume"; }  // see core/resume_state.hpp
+  std::string dfxml_path() const { return m_base + ".dfxml"; }       // DFXML provenance (report/dfxml.hpp)
+  std::string case_path() const { return m_base + ".case.jsonld"; }  // CASE/UCO (report/case_jsonld.hpp)
+  std::string resume_path() const { return m_base + ".resume"; }     // see core/resume_state.hpp
   // Signatures of the record: CMS (with a certificate), plain (without), RFC 3161 request.
   std::string cms_signature_path() const { return record_path() + ".p7s"; }
   std::string plain_signature_path() const { return record_path() + ".sig"; }

@@ -44,7 +44,9 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
                 {"checksums", r.checksums_file},
                 {"signature", r.signature_file},
                 {"timestamp_request", r.timestamp_request_file},
-                {"report", r.report_file}};
+                {"report", r.report_file},
+                {"dfxml", r.dfxml_file},
+                {"case", r.case_file}};
   j["source"] = {{"path", r.source.path},
                  {"size", r.source.size},
                  {"model", r.source.model},

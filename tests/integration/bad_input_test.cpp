@@ -91,7 +91,10 @@ TEST(BadInput, ExistingImageIsNotOverwritten) {
   EXPECT_EQ(digest_of("sha256sum", tmp / "img.E01"), image_before);
   EXPECT_EQ(digest_of("sha256sum", tmp / "img.log"), log_before);
 
-  fs::remove(tmp / "img.E01");  // the log alone also blocks
+  for (const auto& e : fs::directory_iterator(tmp.path())) {  // the log alone also blocks
+    const std::string name = e.path().filename().string();
+    if (name != "img.log" && name != "src.bin") fs::remove(e.path());
+  }
   expect_one_line_error(run_exhibit(acq), 2, tmp / "img.log already exists");
 
   auto forced = run_exhibit(acq + " --force");

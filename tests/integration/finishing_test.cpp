@@ -31,7 +31,7 @@ std::vector<std::string> leftovers(const std::string& dir) {
 
 void expect_complete_set(const std::string& base, const std::string& pub, const std::string& md5) {
   for (const char* ext : {".E01", ".E02", ".manifest.json", ".manifest.json.sig", ".manifest.tsq", ".sha256sums",
-                          ".report.html", ".log", ".map"}) {
+                          ".report.html", ".dfxml", ".case.jsonld", ".log", ".map"}) {
     EXPECT_TRUE(fs::exists(base + ext)) << base << ext;
   }
   auto v = run(sh_quote(exhibit_bin()) + " verify --require-signature --pubkey " + sh_quote(pub) + " " +

@@ -107,7 +107,8 @@ TEST(OutputGuard, CopiesThatAreTheSameFileAreRefusedBeforeAnythingIsCreated) {
 TEST(OutputGuard, VerifyReportNeverReplacesAFileOfTheImage) {
   Evidence e;
   ASSERT_EQ(exhibit_run("acquire -q " + sh_quote(e.src) + " -o " + sh_quote(e.tmp / "x")).exit_code, 0);
-  for (const char* name : {"x.E01", "x.manifest.json", "x.log", "x.sha256sums", "x.report.html"}) {
+  for (const char* name :
+       {"x.E01", "x.manifest.json", "x.log", "x.sha256sums", "x.report.html", "x.dfxml", "x.case.jsonld"}) {
     const std::string target = e.tmp / name;
     const std::string before = digest_of("sha256sum", target);
     expect_refused(exhibit_run("verify -q -f " + sh_quote(e.tmp / "x.E01") + " --report " + sh_quote(target)),

@@ -85,6 +85,11 @@ std::string interop_dir() {
   return fs::exists(p / "README.md") ? fs::canonical(p).string() : std::string();
 }
 
+std::string schemas_dir() {
+  fs::path p = fs::path(EXHIBIT_SOURCE_DIR) / ".." / "shared" / "schemas";
+  return fs::exists(p / "README.md") ? fs::canonical(p).string() : std::string();
+}
+
 bool have_tool(const std::string& name) { return run("command -v " + name + " >/dev/null").exit_code == 0; }
 
 bool have_loop_devices() { return geteuid() == 0 && fs::exists("/dev/loop-control") && have_tool("losetup"); }

@@ -37,6 +37,8 @@ std::string pause_at(const std::string& point);
 std::string exhibit_bin();
 // The shared interop folder (../shared/interop beside the repository), or "" if absent.
 std::string interop_dir();
+// The shared schemas folder (../shared/schemas beside the repository: DFXML, CASE/UCO), or "" if absent.
+std::string schemas_dir();
 // True if the machine has what loop-device tests need (root, /dev/loop-control, losetup).
 bool have_loop_devices();
 bool have_nbd_rig();  // nbdkit, nbdfuse, /dev/fuse
