@@ -148,7 +148,8 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
       "acquisition log; BASE.manifest.json: the record (digests, pieces, source, read errors), with "
       "BASE.manifest.sig or .p7s when signed and BASE.manifest.tsq, a timestamp request; BASE.map: the "
       "ddrescue map; BASE.sha256sums: the image files' SHA-256 (sha256sum -c); BASE.report.html: the "
-      "printable report. While it runs: BASE.incomplete.* and BASE.resume.\n\n"
+      "printable report; BASE.dfxml and BASE.case.jsonld: the record as DFXML and as a CASE/UCO graph. While it "
+      "runs: BASE.incomplete.* and BASE.resume.\n\n"
       "Environment: SOURCE_DATE_EPOCH=SECONDS (0 to 253402300799, the end of 9999) fixes the acquisition "
       "time, so a repeated acquisition gives the same files; its value goes into the log and the record.");
   acq->add_option("--report", a.report, "path of the printable HTML report (default BASE.report.html)")

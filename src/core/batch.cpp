@@ -16,6 +16,7 @@
 
 #include "core/batch_lines.hpp"
 #include "core/output_guard.hpp"
+#include "core/output_set.hpp"
 #include "hash/file_digest.hpp"
 #include "image/image_files.hpp"
 #include "image/segment_names.hpp"
@@ -141,9 +142,8 @@ void core::protect_image_sets(OutputGuard& guard, const std::vector<std::string>
     for (const auto& f : set_files(first)) guard.protect_file(f, "a file of an image of the batch");
     const std::string base = base_of(first);
     if (base.empty()) continue;
-    for (const char* beside : {".manifest.json", ".log", ".map", ".sha256sums", ".report.html"}) {
-      guard.protect_file(base + beside, "a file beside an image of the batch");
-    }
+    // Everything an acquisition writes beside its image: record, log, map, checksums, reports, ...
+    for (const auto& f : OutputSet(base).all_paths()) guard.protect_file(f, "a file beside an image of the batch");
   }
 }
 
