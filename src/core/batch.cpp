@@ -23,6 +23,7 @@
 #include "image/unit_reader.hpp"
 #include "io/env.hpp"
 #include "util/bounded_input.hpp"
+#include "util/text.hpp"
 
 namespace exhibit {
 
@@ -168,14 +169,7 @@ std::string batch_result_line(const ImageSetState& state, const std::string& ver
     if (exit_code == 0) exit_code = 3;  // no result is never a pass
   }
   j["exit_code"] = exit_code;
-  auto utc = [](int64_t t) {
-    char buf[32];
-    std::tm tm{};
-    const auto tt = static_cast<time_t>(t);
-    gmtime_r(&tt, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return std::string(buf);
-  };
+  auto utc = [](int64_t t) { return util::iso8601_utc(static_cast<std::time_t>(t)); };
   j["batch"] = {{"path", state.path},           {"size", state.size},
                 {"mtime_ns", state.mtime_ns},   {"record_sha256", state.record_sha256},
                 {"started", utc(started_unix)}, {"ended", utc(ended_unix)}};
