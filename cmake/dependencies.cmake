@@ -9,3 +9,4 @@ pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 find_package(ZLIB REQUIRED)
 find_package(BZip2 REQUIRED)  # bzip2 chunks of EWF2 (Ex01) images
+pkg_check_modules(LIBNBD REQUIRED IMPORTED_TARGET libnbd)  # remote sources over NBD (io/nbd_source)

@@ -35,7 +35,7 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_ARCHITECTURE amd64)
 # A static library: a program linking it links what exhibit links (the CMake package finds them).
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-    "libewf-dev, libssl-dev, libzstd-dev, libisal-dev, zlib1g-dev, libbz2-dev, pkg-config")
+    "libewf-dev, libssl-dev, libzstd-dev, libisal-dev, libnbd-dev, zlib1g-dev, libbz2-dev, pkg-config")
 set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION "forensic imaging library of exhibit (development files)
 The library behind exhibit: acquisition, verification, export and reading of
 E01, Ex01, raw and seekable zstd images, as a static library with its C++

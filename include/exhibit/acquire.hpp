@@ -25,7 +25,8 @@ struct CaseMetadata {
 };
 
 struct AcquireOptions {
-  std::string source;
+  std::string source;       // block device, file, or nbds://HOST[:PORT]/EXPORT (exhibit serve on another machine)
+  RemoteAccess remote;      // how to reach an nbds:// or nbd:// source
   std::string output_base;  // segments become OUTPUT_BASE.E01, .E02, ...; the log OUTPUT_BASE.log
   // More copies written at the same time, each with all its files (--second-output).
   std::vector<std::string> second_outputs;

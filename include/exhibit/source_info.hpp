@@ -20,6 +20,26 @@ struct DriveIdentity {
   std::vector<std::string> details;  // every step tried and its answer, for the log
 };
 
+// How to reach a source on another machine (nbds://HOST[:PORT]/EXPORT, or nbd:// for plaintext), for
+// acquire and verify --source.
+struct RemoteAccess {
+  std::string tls_psk_file;      // one line "IDENTITY:HEXKEY": the key `exhibit serve` printed
+  std::string tls_certificates;  // a folder with ca-cert.pem (and client-cert.pem, client-key.pem)
+  bool insecure = false;         // allow plaintext nbd:// to a host other than this machine
+};
+
+// A source read over the network (NBD): what the connection and its server said. The server's
+// words are its claims, recorded as such; the bytes are checked as any source's are.
+struct RemoteSource {
+  std::string uri;                       // nbds://HOST:PORT/EXPORT as given (never a key)
+  std::string tls;                       // how the link was secured, and the server's TLS identity
+  bool server_read_only = false;         // the server offered the export read-only
+  std::string description;               // the export description as served (terminal-safe, bounded)
+  bool described_by_exhibit = false;     // the description is `exhibit serve`'s identity document
+  std::string host, device, served_by;   // the serving machine, its device, the program serving
+  std::vector<std::string> write_block;  // the serving side's write-block steps, as it said them
+};
+
 struct SourceInfo {
   std::string path;
   bool is_block_device = false;
@@ -32,7 +52,9 @@ struct SourceInfo {
   std::string vendor, model, serial, firmware, transport;
   std::string loop_backing_file;    // for loop devices
   std::vector<std::string> mounts;  // "MOUNTPOINT (ro|rw)" of the device and its partitions
-  DriveIdentity drive;              // block devices only
+  DriveIdentity drive;              // block devices, and remote ones as their server described them
+  RemoteSource remote;              // sources read over NBD (remote.uri not empty)
+  bool is_remote() const { return !remote.uri.empty(); }
 };
 
 // What the software write-block did and saw, for the record.

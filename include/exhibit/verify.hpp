@@ -64,7 +64,8 @@ struct RecordMismatch {
 struct VerifyOptions {
   std::string trust_pem;
   std::string pubkey_pem;
-  std::string source;              // file or block device; opened read-only with the write-block
+  std::string source;              // file, block device (read-only, write-blocked) or nbds:// address
+  RemoteAccess remote;             // for an nbds:// or nbd:// `source`
   bool allow_mounted = false;      // for `source`
   bool require_signature = false;  // fail unless the record carries a valid, checked signature
   // The HTML report the caller will write (verify --report): checked before anything is read,
@@ -76,6 +77,9 @@ struct VerifyOptions {
 // The image compared with its source, sector by sector.
 struct SourceComparison {
   std::string path;
+  // The source as another tool reads it, a shell operand: the path, or for a remote source
+  // `<(nbdcopy 'nbds://...?tls-psk-file=...' -)` (libnbd's nbdcopy; bash).
+  std::string independent_read;
   uint64_t size = 0;                      // bytes of the source
   uint64_t compared = 0;                  // bytes compared
   std::vector<SectorRange> differences;   // sectors whose bytes differ from the image

@@ -71,7 +71,7 @@ std::string value_name(const CLI::Option* o) {
   return t.substr(0, t.find(':'));
 }
 
-std::vector<CLI::App*> commands(Grammar& g) { return {g.acq, g.ver, g.inf, g.exp, g.dev, g.rep}; }
+std::vector<CLI::App*> commands(Grammar& g) { return {g.acq, g.ver, g.inf, g.exp, g.dev, g.rep, g.srv}; }
 
 // A footer's paragraphs: "Heading: text" paragraphs under their own section, the rest in DESCRIPTION.
 struct Paragraph {
@@ -205,10 +205,10 @@ std::string command_case(CLI::App* c) {
   for (char& ch : opts) ch = ch == '|' ? ' ' : ch;
   if (!file_values.empty()) out += "        " + file_values + ") _exhibit_files; return ;;\n";
   const std::string name = c->get_name();
-  const std::string positional = name == "acquire"   ? "_exhibit_sources"
-                                 : name == "report"  ? "_exhibit_results"
-                                 : name == "devices" ? ":"
-                                                     : "_exhibit_images";
+  const std::string positional = name == "acquire" || name == "serve" ? "_exhibit_sources"
+                                 : name == "report"                   ? "_exhibit_results"
+                                 : name == "devices"                  ? ":"
+                                                                      : "_exhibit_images";
   return out + "      esac\n      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '" + opts.substr(1) +
          " --help' -- \"$cur\"))\n      else " + positional + "; fi ;;\n";
 }

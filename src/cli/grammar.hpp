@@ -20,7 +20,8 @@ struct Grammar {
   std::string segment_size, piece_size = "64MiB", read_size, compression = "fast", format = "e01",
                             hashes = "md5,sha1,sha256", export_offset, export_length;
   CLI::App app;
-  CLI::App *acq = nullptr, *ver = nullptr, *inf = nullptr, *exp = nullptr, *dev = nullptr, *rep = nullptr;
+  CLI::App *acq = nullptr, *ver = nullptr, *inf = nullptr, *exp = nullptr, *dev = nullptr, *rep = nullptr,
+           *srv = nullptr;
 };
 
 }  // namespace exhibit::cli

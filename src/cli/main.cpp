@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
       case cli::Command::Export: return cli::run_export(cl, g_cancel);
       case cli::Command::Devices: return cli::run_devices(cl);
       case cli::Command::Report: return cli::run_report(cl);
+      case cli::Command::Serve: return cli::run_serve(cl, g_cancel);
       case cli::Command::None: break;
     }
   } catch (const std::bad_alloc&) {

@@ -45,6 +45,33 @@ std::vector<std::string> compression_names() {
   return out;
 }
 
+// A path that exists, or an nbds:// or nbd:// address (checked when it is opened).
+struct ExistingPathOrNbd : CLI::Validator {
+  ExistingPathOrNbd() {
+    name_ = "PATH";
+    func_ = [](const std::string& s) {
+      if (s.rfind("nbd", 0) == 0 && s.find("://") != std::string::npos) return std::string();
+      std::string path = s;
+      return CLI::ExistingPath(path);
+    };
+  }
+};
+
+// How acquire and verify --source reach a source on another machine.
+void add_remote_options(CLI::App* sub, RemoteAccess& r) {
+  sub->add_option("--tls-psk", r.tls_psk_file,
+                  "nbds:// source: the pre-shared key file (one line IDENTITY:HEXKEY, as exhibit serve prints it)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  sub->add_option("--tls-cert", r.tls_certificates,
+                  "nbds:// source: folder with ca-cert.pem that signed the server's certificate (and "
+                  "client-cert.pem, client-key.pem if the server asks)")
+      ->check(CLI::ExistingDirectory)
+      ->type_name("FOLDER");
+  sub->add_flag("--insecure", r.insecure,
+                "allow plaintext nbd:// to another machine (the evidence crosses the network unencrypted)");
+}
+
 }  // namespace
 
 Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "exhibit") {
@@ -62,7 +89,9 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
 
   AcquireOptions& a = cl.acquire;
   acq = app.add_subcommand("acquire", "image a block device or file into E01 segment files");
-  acq->add_option("source", a.source, "block device or file to image (never written to)")
+  acq->add_option("source", a.source,
+                  "block device or file to image (never written to), or nbds://HOST[:PORT]/EXPORT that exhibit serve "
+                  "offers on another machine")
       ->required()
       ->type_name("SOURCE");
   acq->add_option("-o,--output", a.output_base, "image base path: writes BASE.E01.., BASE.log, BASE.manifest.json")
@@ -128,6 +157,7 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
       ->check(CLI::ExistingFile)
       ->type_name("CERT.pem");
   acq->add_flag("--allow-mounted", a.allow_mounted, "image a source even if it is mounted read-write");
+  add_remote_options(acq, a.remote);
   auto* force = acq->add_flag("-f,--force", a.force, "replace an existing image of the same name");
   auto* resume = acq->add_flag(
       "--resume", a.resume,
@@ -181,8 +211,9 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
       "BASE.sha256sums and BASE.log; writes only --report, --results and --report-dir's files.");
   ver->add_option("--source", cl.verify_options.source,
                   "re-read the original device or file and compare it with the image, sector by sector")
-      ->check(CLI::ExistingPath)
+      ->check(ExistingPathOrNbd())
       ->type_name("SOURCE");
+  add_remote_options(ver, cl.verify_options.remote);
   ver->add_flag("--allow-mounted", cl.verify_options.allow_mounted,
                 "re-read a source even if it is mounted read-write");
   ver->add_option("--report", cl.verify_options.report, "also write a printable HTML report to this file")
@@ -250,7 +281,40 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
       "never taken as a result. The summary re-reads no image.\n\n"
       "Files: reads RESULTS (verify --results files, or folders: each *.jsonl directly inside); writes only -o.");
 
-  for (auto* sub : {acq, ver, inf, exp, dev, rep}) sub->failure_message(one_line);
+  ServeOptions& sv = cl.serve_options;
+  srv = app.add_subcommand("serve", "offer a device read-only over the network (NBD with TLS) to exhibit acquire");
+  srv->add_option("device", sv.device, "block device (or file) to serve; never written to")
+      ->required()
+      ->check(CLI::ExistingPath)
+      ->type_name("DEVICE");
+  srv->add_option("--listen", sv.listen, "address to listen on (default: every address of this machine)")
+      ->type_name("ADDRESS");
+  srv->add_option("--port", sv.port, "TCP port")->check(CLI::Range(1, 65535))->capture_default_str();
+  srv->add_option("--export-name", sv.export_name, "the export's name in the address (default: the device's name)")
+      ->type_name("NAME");
+  auto* srv_psk = srv->add_option("--tls-psk", sv.tls_psk_file,
+                                  "serve with this pre-shared key file (IDENTITY:HEXKEY) instead of a fresh key: "
+                                  "keep it to serve again for acquire --resume")
+                      ->check(CLI::ExistingFile)
+                      ->type_name("FILE");
+  srv->add_option("--tls-cert", sv.tls_certificates,
+                  "serve with the X.509 certificates in this folder (nbdkit's ca-cert.pem, server-cert.pem, "
+                  "server-key.pem) instead of a pre-shared key")
+      ->check(CLI::ExistingDirectory)
+      ->excludes(srv_psk)
+      ->type_name("FOLDER");
+  srv->add_flag("--allow-mounted", sv.allow_mounted, "serve a device even if it is mounted read-write");
+  srv->add_option("--sector-size", sv.sector_size, "bytes per sector for a file (default 512)")
+      ->check(CLI::IsMember({512, 1024, 2048, 4096}));
+  srv->footer(
+      "Run on the machine whose disk is imaged (booted from a forensic live system). The device is held as acquire "
+      "holds it: the kernel's read-only flag set and checked (again every second while serving), opened exclusively, "
+      "refused when mounted read-write. nbdkit serves it read-only, TLS required; its identity (model, serial, sector "
+      "sizes, hidden areas) is the export's description, which acquire records. Prints the one line to type on the "
+      "acquiring machine; serves until Ctrl-C, then puts the read-only flag back as it was.\n\n"
+      "Files: a fresh key lives in a private folder under $TMPDIR (or /tmp) while serving, and is removed after.");
+
+  for (auto* sub : {acq, ver, inf, exp, dev, rep, srv}) sub->failure_message(one_line);
 }
 
 CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
@@ -261,9 +325,10 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
   CLI::App& app = g.app;
   const std::string first = argc > 1 ? argv[1] : "";
   if (!first.empty() && first[0] != '-' && first != "acquire" && first != "verify" && first != "info" &&
-      first != "export" && first != "devices" && first != "report") {
+      first != "export" && first != "devices" && first != "report" && first != "serve") {
     std::fprintf(stderr,
-                 "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export, devices, report; see "
+                 "exhibit: error: unknown command '%s' (commands: acquire, verify, info, export, devices, report, "
+                 "serve; see "
                  "exhibit --help)\n",
                  argv[1]);
     exit_now = k_exit_usage;
@@ -335,6 +400,8 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
     cl.command = Command::Devices;
   } else if (g.rep->parsed()) {
     cl.command = Command::Report;
+  } else if (g.srv->parsed()) {
+    cl.command = Command::Serve;
   } else if (g.exp->parsed()) {
     cl.command = Command::Export;
     if (!g.export_offset.empty()) cl.export_options.offset = *parse_size(g.export_offset);

@@ -6,12 +6,13 @@
 
 #include "exhibit/acquire.hpp"
 #include "exhibit/export.hpp"
+#include "exhibit/serve.hpp"
 #include "exhibit/setting.hpp"
 #include "exhibit/verify.hpp"
 
 namespace exhibit::cli {
 
-enum class Command { None, Acquire, Verify, Info, Export, Devices, Report };
+enum class Command { None, Acquire, Verify, Info, Export, Devices, Report, Serve };
 
 struct CommandLine {
   Command command = Command::None;
@@ -34,6 +35,7 @@ struct CommandLine {
   std::string summary_html;                 // report -o: the summary page
   bool force = false;                       // report -o: replace an existing page
   ExportOptions export_options;             // export
+  ServeOptions serve_options;               // serve
 };
 
 // Parses argv; on --help/--version or a usage error prints the message and returns the exit

@@ -62,14 +62,22 @@ Error AcquireJob::fail(const Error& e) {
     where += "; what was written cannot be continued: start again with " + setting_text(Setting::Force);
   } else if (resumable) {
     where += "; to continue " + std::string(m_dests.size() > 1 ? "every copy still written" : "it") +
-             ": exhibit acquire " + util::shell_quote(m_opt.source) + " -o " + util::shell_quote(named->out().base()) +
-             " --resume";
+             ": exhibit acquire " + source_arguments() + " -o " + util::shell_quote(named->out().base()) + " --resume";
   }
   (void)save_map(true);
   m_log->line("ACQUISITION FAILED: " + e.message());
   m_log->line(where);
   m_log->sync();
   return Error(e.code(), e.message() + "; " + where + " (see " + m_log->path() + ")", e.sys_errno());
+}
+
+std::string AcquireJob::source_arguments() const {
+  std::string out = util::shell_quote(m_opt.source);
+  const RemoteAccess& r = m_opt.remote;
+  if (!r.tls_psk_file.empty()) out += " --tls-psk " + util::shell_quote(r.tls_psk_file);
+  if (!r.tls_certificates.empty()) out += " --tls-cert " + util::shell_quote(r.tls_certificates);
+  if (r.insecure) out += " --insecure";
+  return out;
 }
 
 }  // namespace core

@@ -48,7 +48,7 @@ void AcquireJob::log_start() {
   m_log->line("exhibit " + build_info().version + " built from commit " + build_info().commit + ", with " +
               libraries_text());
   m_log->source_section(m_source->info());
-  m_log->write_block_section(m_source->write_block());
+  m_log->write_block_section(m_source->write_block(), m_source->info().is_remote());
   m_log->line("case");
   m_log->field("case number", m_opt.metadata.case_number);
   m_log->field("evidence number", m_opt.metadata.evidence_number);
@@ -82,13 +82,14 @@ Result<image::EwfWriteOptions> AcquireJob::writer_options() {
   w.segment_size = m_result.segment_size;
   w.compression = m_opt.compression;
   w.removable = s.removable;
-  w.physical = s.is_block_device;
+  w.physical = s.is_block_device || s.remote.described_by_exhibit;
   w.header_values = {{"case_number", m_opt.metadata.case_number},
                      {"evidence_number", m_opt.metadata.evidence_number},
                      {"examiner_name", m_opt.metadata.examiner},
                      {"description", m_opt.metadata.description},
                      {"notes",
-                      core::notes_with_warnings(m_opt.metadata.notes, s.drive.hpa_sectors, s.drive.dco_sectors)},
+                      core::notes_with_warnings(m_opt.metadata.notes, s.drive.hpa_sectors, s.drive.dco_sectors,
+                                                core::remote_note(s.remote.uri, s.remote.host, s.remote.device))},
                      {"model", s.model},
                      {"serial_number", s.serial},
                      {"acquiry_operating_system", host_os()},

@@ -43,6 +43,10 @@ inline constexpr uint64_t k_max_read_size = uint64_t{16} << 20;
 // The running system as the image header and the record name it (acquire_header.cpp).
 std::string host_os();
 
+// A remote source's serving host and device as its server described them ("" for a local source):
+// part of the identity --resume compares (acquire_resume.cpp).
+std::string remote_identity(const SourceInfo& s);
+
 // What the opening passes settled that later passes need.
 struct AcquirePlan {
   std::vector<std::string> digests;  // canonical names, MD5 first (every E01 stores it)
@@ -126,6 +130,8 @@ class AcquireJob {
   Status save_map(bool now);
   // After the log exists: record the failure and say where the unfinished image lies.
   Error fail(const Error& e);
+  // The source and the flags that reach it, shell-quoted, as a command to type repeats them.
+  std::string source_arguments() const;
 
   AcquireOptions m_opt;  // a copy: --resume takes settings over from the interrupted run
   const JobHooks& m_hooks;

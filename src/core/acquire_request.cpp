@@ -108,6 +108,7 @@ Status AcquireJob::open_source() {
   io::OpenOptions open_options;
   open_options.allow_mounted = m_opt.allow_mounted;
   open_options.sector_size = m_opt.file_sector_size;
+  open_options.remote = m_opt.remote;
   EXHIBIT_TRY(m_source, io::open_source(m_opt.source, open_options));
   const SourceInfo& s = m_source->info();
   m_result.source = s;

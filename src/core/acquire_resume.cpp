@@ -19,6 +19,13 @@
 
 namespace exhibit::core {
 
+std::string remote_identity(const SourceInfo& s) {
+  if (!s.is_remote()) return "";
+  const RemoteSource& r = s.remote;
+  if (!r.described_by_exhibit) return "undescribed export " + r.uri;
+  return "host " + r.host + ", device " + r.device;
+}
+
 Status AcquireJob::load_resume() {
   // Stopped while its files were given their names: what is left is in a finishing state.
   if (auto text = util::read_small_file(m_out().resume_path(), "resume state");
@@ -152,7 +159,7 @@ Result<AcquireResult> AcquireJob::finish_interrupted() {
 
 Result<core::SourceIdentity> AcquireJob::identify(io::BlockSource& source) {
   const SourceInfo& s = source.info();
-  core::SourceIdentity id{s.path, s.size, s.logical_sector_size, s.model, s.serial, 0, ""};
+  core::SourceIdentity id{s.path, s.size, s.logical_sector_size, s.model, s.serial, 0, "", remote_identity(s)};
   // The first MiB (or the whole of a smaller source), as read now.
   const uint64_t sector = s.logical_sector_size;
   id.head_bytes = std::min<uint64_t>((uint64_t{1} << 20) / sector * sector, (s.size + sector - 1) / sector * sector);
@@ -196,6 +203,10 @@ Status AcquireJob::check_same_source(io::BlockSource& source) {
   if (core::as_stored(now.model) != then.model) {
     return differs("model", "'" + then.model + "'", "'" + util::sanitize_for_terminal(now.model) + "'");
   }
+  if (core::as_stored(now.remote) != then.remote) {
+    return differs("server's description of itself", "'" + then.remote + "'",
+                   "'" + util::sanitize_for_terminal(now.remote) + "'");
+  }
   if (now.head_bytes != then.head_bytes || now.head_sha256 != then.head_sha256) {
     return differs("first " + std::to_string(then.head_bytes) + " bytes' SHA-256", then.head_sha256, now.head_sha256);
   }
@@ -215,9 +226,10 @@ Status AcquireJob::check_source() {
     m_log->sync();
     return st.error();
   }
-  m_log->field("same source", "size, sector size, model, serial number and the SHA-256 of the first " +
-                                  std::to_string(m_state.source.head_bytes) + " bytes (" + m_state.source.head_sha256 +
-                                  ") match the interrupted acquisition");
+  m_log->field("same source", std::string("size, sector size, model, serial number, ") +
+                                  (m_source->info().is_remote() ? "the serving host and device, " : "") +
+                                  "and the SHA-256 of the first " + std::to_string(m_state.source.head_bytes) +
+                                  " bytes (" + m_state.source.head_sha256 + ") match the interrupted acquisition");
   return Ok{};
 }
 

@@ -68,9 +68,10 @@ void AcquisitionLog::source_section(const SourceInfo& s) {
   if (!s.firmware.empty()) field("firmware", s.firmware);
   if (!s.loop_backing_file.empty()) field("loop backing file", s.loop_backing_file);
   if (s.is_block_device) field("removable", s.removable ? "yes" : "no");
+  if (s.is_remote()) remote_section(s.remote);
   field("O_DIRECT reads", s.direct_io ? "yes" : "no (not supported by the file system)");
   for (const auto& m : s.mounts) field("mounted at", m);
-  if (s.is_block_device) {
+  if (s.is_block_device || s.remote.described_by_exhibit) {
     const DriveIdentity& d = s.drive;
     line("identity behind the bus (read-only commands)");
     field("status", d.status);
@@ -87,11 +88,27 @@ void AcquisitionLog::source_section(const SourceInfo& s) {
   }
 }
 
-void AcquisitionLog::write_block_section(const WriteBlockRecord& wb) {
+void AcquisitionLog::remote_section(const RemoteSource& r) {
+  line("remote source (NBD): what its server said of itself");
+  field("address", r.uri);
+  field("link", r.tls);
+  field("export offered read-only", r.server_read_only ? "yes" : "NO (exhibit only reads it)");
+  if (!r.described_by_exhibit) {
+    field("description", r.description.empty() ? "none (not exhibit serve: no identity)" : r.description);
+    return;
+  }
+  field("serving host", r.host);
+  field("served device", r.device);
+  field("served by", r.served_by);
+  for (const auto& e : r.write_block) field("served write-block", e);
+}
+
+void AcquisitionLog::write_block_section(const WriteBlockRecord& wb, bool remote) {
   line("write-block");
   field("opened", std::string("read-only") + (wb.exclusive_open ? ", exclusive (O_EXCL)" : ""));
   if (!wb.applicable) {
-    field("kernel read-only flag", "not applicable (regular file)");
+    field("kernel read-only flag", remote ? "not applicable here (a remote source: its server's steps are above)"
+                                          : "not applicable (regular file)");
     return;
   }
   for (const auto& e : wb.events) field("event", e);

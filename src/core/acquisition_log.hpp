@@ -25,7 +25,8 @@ class AcquisitionLog {
   void sync();
   // The standard sections: what the source is, and what the write-block did and saw.
   void source_section(const SourceInfo& s);
-  void write_block_section(const WriteBlockRecord& wb);
+  void write_block_section(const WriteBlockRecord& wb, bool remote = false);
+  void remote_section(const RemoteSource& r);
   const std::string& path() const { return m_path; }
   // Every line from now on also goes to this log (of a second copy of the image), created as by
   // create(path, replace), or opened as by append(path) when `append`.

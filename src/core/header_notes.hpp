@@ -8,6 +8,11 @@
 
 namespace exhibit::core {
 
-std::string notes_with_warnings(const std::string& notes, uint64_t hpa_sectors, uint64_t dco_sectors);
+// `remote`: remote_note's text for a source read over NBD ("" for a local one).
+std::string notes_with_warnings(const std::string& notes, uint64_t hpa_sectors, uint64_t dco_sectors,
+                                const std::string& remote = "");
+
+// "[exhibit: read over the network from URI of DEVICE on HOST]", or "" without a URI.
+std::string remote_note(const std::string& uri, const std::string& host, const std::string& device);
 
 }  // namespace exhibit::core

@@ -144,7 +144,10 @@ void compare_e01(const RecordedImage& record, const ImageInfo& info, VerifyRepor
   const uint64_t dco = record.drive ? record.drive->dco_sectors : 0;
   for (const auto& f : k_text_fields) {
     std::string expected = record_text(record, f.record_key);
-    if (std::string_view(f.record_key) == "notes") expected = notes_with_warnings(expected, hpa, dco);
+    if (std::string_view(f.record_key) == "notes") {
+      expected = notes_with_warnings(expected, hpa, dco,
+                                     remote_note(record.remote_uri, record.remote_host, record.remote_device));
+    }
     const std::string stored = header_text(info, f.ewf_id);
     if (as_in_header(expected) != as_in_header(stored)) report.record_mismatches.push_back({f.label, expected, stored});
   }

@@ -91,7 +91,8 @@ std::string render_resume_state(const ResumeState& s) {
               {"model", s.source.model},
               {"serial", s.source.serial},
               {"head_bytes", s.source.head_bytes},
-              {"head_sha256", s.source.head_sha256}}},
+              {"head_sha256", s.source.head_sha256},
+              {"remote", s.source.remote}}},
             {"case",
              {{"case_number", s.metadata.case_number},
               {"evidence_number", s.metadata.evidence_number},
@@ -139,7 +140,7 @@ Result<ResumeState> parse_resume_state(const std::string& text) {
     ResumeState s;
     const json& src = j.at("source");
     s.source = {src.at("path"),   src.at("size"),       src.at("sector_size"), src.at("model"),
-                src.at("serial"), src.at("head_bytes"), src.at("head_sha256")};
+                src.at("serial"), src.at("head_bytes"), src.at("head_sha256"), src.value("remote", std::string())};
     const json& c = j.at("case");
     s.metadata = {c.at("case_number"), c.at("evidence_number"), c.at("examiner"), c.at("description"), c.at("notes")};
     const json& im = j.at("image");

@@ -29,6 +29,7 @@ struct SourceIdentity {
   std::string serial;
   uint64_t head_bytes = 0;  // how many of its first bytes `head_sha256` covers
   std::string head_sha256;
+  std::string remote;  // a remote source: the serving host and device, as its server described them
 };
 
 // Where one copy of the image stands: what of it is safely on disk.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "io/nbd_source.hpp"
+
 namespace exhibit::core {
 
 namespace {
@@ -25,8 +27,13 @@ Result<std::unique_ptr<SourceComparer>> SourceComparer::open(const VerifyOptions
                                                              const std::atomic<bool>* cancel) {
   io::OpenOptions o;
   o.allow_mounted = options.allow_mounted;
+  o.remote = options.remote;
   EXHIBIT_TRY(auto source, io::open_source(options.source, o));
-  return std::unique_ptr<SourceComparer>(new SourceComparer(std::move(source), block_bytes, cancel));
+  std::unique_ptr<SourceComparer> comparer(new SourceComparer(std::move(source), block_bytes, cancel));
+  if (comparer->m_source->info().is_remote()) {
+    comparer->m_result.independent_read = io::nbdcopy_operand(comparer->m_source->info().path, options.remote);
+  }
+  return comparer;
 }
 
 Status SourceComparer::compare(uint64_t offset, const unsigned char* media, size_t size, uint32_t sector) {

@@ -30,7 +30,8 @@ std::vector<std::string> verify_repeat_commands(const std::string& image_path, c
     if (!c.repeat.empty()) out.push_back(c.repeat);
   }
   if (r.source)
-    out.push_back(media + " | head -c " + std::to_string(r.source->size) + " | cmp - " + shell_quote(r.source->path));
+    out.push_back(media + " | head -c " + std::to_string(r.source->size) + " | cmp - " +
+                  (r.source->independent_read.empty() ? shell_quote(r.source->path) : r.source->independent_read));
   for (const auto& m : r.piece_mismatches) {
     out.push_back(media + " | tail -c +" + std::to_string(m.offset + 1) + " | head -c " + std::to_string(m.length) +
                   " | sha256sum");

@@ -32,9 +32,11 @@ class BlockSource {
 struct OpenOptions {
   bool allow_mounted = false;  // image a source mounted read-write (a live system)
   uint32_t sector_size = 0;    // for regular files: bytes per sector (0: 512)
+  RemoteAccess remote;         // for nbds:// and nbd:// sources (io/nbd_source.hpp)
 };
 
-// Opens a file or block device read-only; for block devices O_EXCL (unless allow_mounted),
+// Opens a file or block device read-only (or, for an nbds:// or nbd:// address, the remote export:
+// io/nbd_source.hpp); for block devices O_EXCL (unless allow_mounted),
 // identity from ioctls and sysfs, and a refusal if it or a partition is mounted read-write.
 Result<std::unique_ptr<BlockSource>> open_source(const std::string& path, const OpenOptions& options);
 

@@ -11,6 +11,8 @@
 #include "io/block_source.hpp"
 #include "io/device_info.hpp"
 #include "io/identify_query.hpp"
+#include "io/nbd_address.hpp"
+#include "io/nbd_source.hpp"
 #include "io/write_block.hpp"
 #include "util/aligned_buffer.hpp"
 #include "util/fd.hpp"
@@ -65,6 +67,7 @@ class FileSource final : public BlockSource {
 }  // namespace
 
 Result<std::unique_ptr<BlockSource>> open_source(const std::string& path, const OpenOptions& options) {
+  if (is_nbd_uri(path)) return open_nbd_source(path, options.remote);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     int e = errno;

@@ -40,6 +40,20 @@ inline nlohmann::ordered_json drive_json(const DriveIdentity& d) {
           {"dco_sectors", d.dco_sectors}};
 }
 
+// A source read over NBD: the address, the link's security, and what its server said of itself
+// (the record's source.remote, acquire --json's source.remote).
+inline nlohmann::ordered_json remote_json(const RemoteSource& r) {
+  return {{"uri", r.uri},
+          {"tls", r.tls},
+          {"server_read_only", r.server_read_only},
+          {"described_by_exhibit", r.described_by_exhibit},
+          {"host", r.host},
+          {"device", r.device},
+          {"served_by", r.served_by},
+          {"write_block", r.write_block},
+          {"description", r.description}};
+}
+
 // Where a run's time went: {"limited_by": text, "stages": [{name, threads, bytes, cpu_seconds,
 // wait_seconds, wall_seconds, after_stream}, ...]} (exhibit/stage_load.hpp).
 inline nlohmann::ordered_json stages_json(const std::vector<StageLoad>& stages) {

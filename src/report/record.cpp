@@ -25,7 +25,9 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["host"] = {{"os", host_os}};
   j["case"] = case_json(options.metadata);
   j["source"] = {{"path", s.path},
-                 {"kind", s.is_block_device ? "block device" : "file"},
+                 {"kind", s.is_remote()       ? "remote"
+                          : s.is_block_device ? "block device"
+                                              : "file"},
                  {"size", s.size},
                  {"logical_sector_size", s.logical_sector_size},
                  {"physical_sector_size", s.physical_sector_size},
@@ -68,9 +70,10 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
                 {"bytes_per_sector", s.logical_sector_size},
                 {"padding", result.padding},
                 {"digests", digests}};
-  if (s.is_block_device) {
+  if (s.is_block_device || s.remote.described_by_exhibit) {
     j["source"]["drive"] = drive_json(s.drive);
   }
+  if (s.is_remote()) j["source"]["remote"] = remote_json(s.remote);
   if (result.padding > 0) {
     ordered_json exact = ordered_json::object();
     for (const auto& d : result.source_digests) exact[d.algorithm] = d.hex;

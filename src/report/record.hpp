@@ -39,11 +39,12 @@ struct RecordedImage {
   std::vector<std::pair<std::string, std::string>> case_values;  // non-empty case fields, record names
   // For verify's comparison with the image (absent keys stay empty).
   int format_version = 0;
-  std::optional<uint64_t> media_size;      // media.size
-  std::optional<uint32_t> chunk_sectors;   // options.chunk_sectors
-  std::optional<std::string> model;        // source.model
-  std::optional<std::string> serial;       // source.serial
-  std::vector<std::string> segment_names;  // every file listed under image.segments (format 1 too)
+  std::optional<uint64_t> media_size;                  // media.size
+  std::optional<uint32_t> chunk_sectors;               // options.chunk_sectors
+  std::optional<std::string> model;                    // source.model
+  std::optional<std::string> serial;                   // source.serial
+  std::string remote_uri, remote_host, remote_device;  // source.remote: a source read over NBD
+  std::vector<std::string> segment_names;              // every file listed under image.segments (format 1 too)
 };
 Result<RecordedImage> read_record(const std::string& path);
 // The same from text (`name` says where it came from, in errors).

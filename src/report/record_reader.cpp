@@ -76,6 +76,15 @@ Result<RecordedImage> parse_record(const std::string& text, const std::string& p
     if (const json* size = member(*source, "size"); size && size->is_number_unsigned()) r.source_size = *size;
     if (const json* v = member(*source, "model"); v && v->is_string()) r.model = v->get<std::string>();
     if (const json* v = member(*source, "serial"); v && v->is_string()) r.serial = v->get<std::string>();
+    if (const json* remote = member(*source, "remote"); remote && remote->is_object()) {
+      auto remote_text = [&](const char* key) {
+        const json* v = member(*remote, key);
+        return v && v->is_string() ? v->get<std::string>() : std::string();
+      };
+      r.remote_uri = remote_text("uri");
+      r.remote_host = remote_text("host");
+      r.remote_device = remote_text("device");
+    }
     if (const json* drive = member(*source, "drive"); drive && drive->is_object()) {
       DriveIdentity d;
       auto string_of = [&](const char* key) {

@@ -80,7 +80,7 @@ TEST(Docs, BashCompletionOffersCommandsOptionsValuesImagesAndDevices) {
   if (!have_tool("bash")) GTEST_SKIP() << "needs bash";
   ASSERT_TRUE(fs::exists(k_completion));
   EXPECT_EQ(complete("exhibit ac"), "acquire\n");
-  EXPECT_EQ(complete("exhibit ''"), "--help\n--version\nacquire\ndevices\nexport\ninfo\nreport\nverify\n");
+  EXPECT_EQ(complete("exhibit ''"), "--help\n--version\nacquire\ndevices\nexport\ninfo\nreport\nserve\nverify\n");
   EXPECT_EQ(complete("exhibit acquire --form"), "--format\n");
   EXPECT_EQ(complete("exhibit acquire --format ''"), "e01\nraw\nzst\n");
   EXPECT_EQ(complete("exhibit acquire -c e"), "empty-block\n");
