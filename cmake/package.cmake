@@ -22,6 +22,8 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME exhibit)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION admin)
+# exhibit serve runs nbdkit (and acquire nbds:// needs only libnbd, found by shlibdeps).
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "nbdkit")
 set(CPACK_COMPONENT_RUNTIME_DESCRIPTION "forensic imaging to verifiable E01 images
 exhibit images block devices and files read-only into E01 (EnCase), raw or
 seekable zstd images, with MD5, SHA-1 and SHA-256 digests, piecewise

@@ -78,7 +78,7 @@ struct VerifyOptions {
 struct SourceComparison {
   std::string path;
   // The source as another tool reads it, a shell operand: the path, or for a remote source
-  // `<(nbdcopy 'nbds://...?tls-psk-file=...' -)` (libnbd's nbdcopy; bash).
+  // `<(nbdcopy 'nbds://IDENTITY@...?tls-psk-file=...' -)` (libnbd's nbdcopy; bash).
   std::string independent_read;
   uint64_t size = 0;                      // bytes of the source
   uint64_t compared = 0;                  // bytes compared

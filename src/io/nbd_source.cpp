@@ -290,14 +290,17 @@ Status connect(nbd_handle* h, const NbdAddress& a) {
 }  // namespace
 
 std::string nbdcopy_operand(const std::string& uri, const RemoteAccess& access) {
-  std::string query;
+  // libnbd's URIs name the pre-shared key's identity as the user: nbds://IDENTITY@HOST/...
+  std::string address = uri;
   if (!access.tls_psk_file.empty()) {
-    auto key = read_psk_file(access.tls_psk_file);
-    query = "?tls-psk-file=" + access.tls_psk_file + (key ? "&tls-username=" + key->identity : std::string());
+    if (auto key = read_psk_file(access.tls_psk_file); key && uri.rfind("nbds://", 0) == 0) {
+      address = "nbds://" + key->identity + "@" + uri.substr(7);
+    }
+    address += "?tls-psk-file=" + access.tls_psk_file;
   } else if (!access.tls_certificates.empty()) {
-    query = "?tls-certificates=" + access.tls_certificates;
+    address += "?tls-certificates=" + access.tls_certificates;
   }
-  return "<(nbdcopy " + util::shell_quote(uri + query) + " -)";
+  return "<(nbdcopy " + util::shell_quote(address) + " -)";
 }
 
 Result<std::unique_ptr<BlockSource>> open_nbd_source(const std::string& uri, const RemoteAccess& access) {

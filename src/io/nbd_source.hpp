@@ -18,7 +18,7 @@ namespace exhibit::io {
 Result<std::unique_ptr<BlockSource>> open_nbd_source(const std::string& uri, const RemoteAccess& access);
 
 // A bash operand that reads the same export with libnbd's nbdcopy, with the same key or
-// certificates: `<(nbdcopy 'nbds://H:P/E?tls-psk-file=F&tls-username=I' -)`, for repeat commands.
+// certificates: `<(nbdcopy 'nbds://IDENTITY@H:P/E?tls-psk-file=F' -)`, for repeat commands.
 std::string nbdcopy_operand(const std::string& uri, const RemoteAccess& access);
 
 }  // namespace exhibit::io

@@ -80,7 +80,15 @@ TEST(RemoteAcquire, ServedLoopDeviceOverTlsEqualsTheDeviceAndIsGivenBack) {
                      " --tls-psk " + sh_quote(serve.key_file()));
     EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
     EXPECT_NE(again.out.find("compared sector by sector, identical"), std::string::npos) << again.out;
-    EXPECT_NE(again.out.find("<(nbdcopy '" + serve.uri() + "?tls-psk-file="), std::string::npos) << again.out;
+    // ... and that command, run by bash, finds the image's media and the remote device equal.
+    const size_t at = again.out.find("<(nbdcopy 'nbds://exhibit@127.0.0.1:");
+    ASSERT_NE(at, std::string::npos) << again.out;
+    const size_t start = again.out.rfind('\n', at) + 1;
+    std::string repeat = again.out.substr(start, again.out.find('\n', at) - start);
+    repeat = repeat.substr(repeat.find_first_not_of(' '));
+    write_file(tmp / "repeat.sh", repeat + "\n");
+    auto cmp = run("cd " + sh_quote(tmp.path()) + " && bash repeat.sh </dev/null");
+    EXPECT_EQ(cmp.exit_code, 0) << repeat << "\n" << cmp.out << cmp.err;
 
     const std::string said = serve.stop();
     EXPECT_NE(said.find("kernel read-only flag restored to 0"), std::string::npos) << said;
@@ -201,4 +209,40 @@ TEST(RemoteAcquire, BadSectorsServedOverTlsAreListedExactly) {
   EXPECT_EQ(exported.out.substr(0, 64), digest_of("sha256sum", tmp / "expected.img"));
   // Not exhibit serve: no identity, and the record says so.
   EXPECT_NE(read_file(base + ".log").find("none (not exhibit serve: no identity)"), std::string::npos);
+}
+
+TEST(RemoteAcquire, X509CertificatesInsteadOfAKey) {
+  if (!have_remote_rig() || !have_tool("openssl")) GTEST_SKIP() << "needs root, loop devices, nbdkit, openssl";
+  TempDir tmp;
+  const std::string file = tmp / "disk.img";
+  write_file(file, random_bytes(4 << 20, 21));
+  LoopDevice loop(file, /*read_only=*/true);
+  ASSERT_TRUE(loop.ok());
+  // A CA, a server certificate for 127.0.0.1 signed by it, and another CA that signed nothing.
+  const std::string server = tmp / "server", client = tmp / "client", stranger = tmp / "stranger";
+  auto made =
+      run("set -e; cd " + sh_quote(tmp.path()) + "; mkdir server client stranger; " +
+          "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca-cert.pem -subj /CN=exhibit-test-ca "
+          "-days 2 2>/dev/null; "
+          "openssl req -newkey rsa:2048 -nodes -keyout server/server-key.pem -out server.csr -subj /CN=127.0.0.1 "
+          "2>/dev/null; "
+          "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > ext.cnf; "
+          "openssl x509 -req -in server.csr -CA ca-cert.pem -CAkey ca-key.pem -CAcreateserial -days 2 "
+          "-extfile ext.cnf -out server/server-cert.pem 2>/dev/null; "
+          "cp ca-cert.pem server/; cp ca-cert.pem client/; "
+          "openssl req -x509 -newkey rsa:2048 -nodes -keyout other-key.pem -out stranger/ca-cert.pem "
+          "-subj /CN=other-ca -days 2 2>/dev/null");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ServeRig serve(loop.path(), tmp.path(), "--tls-cert " + sh_quote(server));
+  ASSERT_TRUE(serve.ready()) << read_file(serve.output_file());
+  const std::string acquire = sh_quote(exhibit_bin()) + " acquire " + serve.uri() + " -q --tls-cert ";
+  auto refused = run(acquire + sh_quote(stranger) + " -o " + sh_quote(tmp / "no"));
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("TLS handshake"), std::string::npos) << refused.err;
+  auto r = run(acquire + sh_quote(client) + " -o " + sh_quote(tmp / "cert"));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(read_file(tmp / "cert.manifest.json").find("TLS with X.509 certificates"), std::string::npos);
+  auto exported = run("ewfexport -q -u -t - " + sh_quote(tmp / "cert.E01") + " </dev/null 2>/dev/null | head -c " +
+                      std::to_string(4 << 20) + " | sha256sum");
+  EXPECT_EQ(exported.out.substr(0, 64), digest_of("sha256sum", loop.path()));
 }
