@@ -9,7 +9,7 @@
 namespace exhibit {
 
 struct ComponentVersion {
-  std::string name;         // "libewf", "OpenSSL", "zstd", "zlib", "bzip2", "ISA-L"
+  std::string name;         // "libewf", "OpenSSL", "zstd", "zlib", "bzip2", "libnbd", "ISA-L"
   std::string version;      // as the library gives it
   bool at_run_time = true;  // false: the version built against (the library cannot say at run time)
 };

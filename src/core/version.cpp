@@ -3,6 +3,7 @@
 #include <bzlib.h>
 #include <isa-l.h>
 #include <libewf.h>
+#include <libnbd.h>
 #include <openssl/crypto.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -26,6 +27,16 @@ const BuildInfo& build_info() {
          [] {
            std::string v = BZ2_bzlibVersion();  // "1.0.8, 13-Jul-2019"
            return v.substr(0, v.find(','));
+         }(),
+         true},
+        // libnbd reads remote sources (acquire nbds://); its version comes from a handle.
+        {"libnbd",
+         [] {
+           nbd_handle* h = nbd_create();
+           const char* v = h != nullptr ? nbd_get_version(h) : nullptr;
+           std::string out = v != nullptr ? v : "unknown";
+           if (h != nullptr) nbd_close(h);
+           return out;
          }(),
          true},
         {"ISA-L",

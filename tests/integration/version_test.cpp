@@ -46,6 +46,13 @@ TEST(Version, NamesTheCommitAndTheLibrariesAsTheirOwnToolsDo) {
   const std::string zstd_version = zstd.out.substr(at + 2, zstd.out.find(',', at) - at - 2);
   EXPECT_NE(libs.find("zstd " + zstd_version + ","), std::string::npos) << libs << " / " << zstd.out;
   EXPECT_NE(libs.find("ISA-L 2."), std::string::npos) << libs;
+  if (have_tool("nbdinfo")) {  // "nbdinfo 1.14.2\nlibnbd 1.14.2": the library it runs with
+    auto nbd = run("nbdinfo --version");
+    const size_t lib = nbd.out.find("libnbd ");
+    ASSERT_NE(lib, std::string::npos) << nbd.out;
+    const std::string word = nbd.out.substr(lib, nbd.out.find('\n', lib) - lib);
+    EXPECT_NE(libs.find(word + ","), std::string::npos) << libs << " / " << nbd.out;
+  }
 
   // The log and the record carry the same.
   TempDir tmp;
