@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "oracles.hpp"
@@ -31,14 +32,14 @@ std::string schema_errors(const std::string& document, const std::string& scratc
   return r.exit_code == 0 ? "" : r.out + r.err;
 }
 
+bool have_jsonschema() { return have_tool("python3") && run("python3 -c 'import jsonschema'").exit_code == 0; }
+
 CommandResult run_exhibit(const std::string& args) { return run(sh_quote(exhibit_bin()) + " " + args); }
 
 }  // namespace
 
 TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
-  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
-    GTEST_SKIP() << "needs python3-jsonschema";
-  }
+  if (!have_jsonschema()) GTEST_SKIP() << "needs python3-jsonschema";
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(3 << 20, 41));
   auto a = run_exhibit("acquire -q --json " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") +
@@ -133,9 +134,7 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
 }
 
 TEST(JsonOutput, HostileTextStaysHarmless) {
-  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
-    GTEST_SKIP() << "needs python3-jsonschema";
-  }
+  if (!have_jsonschema()) GTEST_SKIP() << "needs python3-jsonschema";
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(1 << 20, 42));
   // Markup, an ANSI escape that would clear the screen, a title-setting OSC and a C1 control
@@ -178,9 +177,7 @@ TEST(JsonOutput, HostileTextStaysHarmless) {
 // info and verify of every EWF2 (Ex01) image in ../shared/interop: valid, with the stored digests
 // the README lists and the geometry libewf 20260627 wrote.
 TEST(JsonOutput, Ewf2InteropImagesValidate) {
-  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
-    GTEST_SKIP() << "needs python3-jsonschema";
-  }
+  if (!have_jsonschema()) GTEST_SKIP() << "needs python3-jsonschema";
   const std::string dir = interop_dir();
   if (dir.empty()) GTEST_SKIP() << "../shared/interop is absent";
   TempDir tmp;
@@ -203,4 +200,37 @@ TEST(JsonOutput, Ewf2InteropImagesValidate) {
     }
   }
   EXPECT_GE(seen, 3) << "the README lists three EWF2 images";
+}
+
+// acquire --verify on a good source: exit 0, the document validates and says "verified", and so
+// do the record and the report; what it compared agrees with sha256sum.
+TEST(JsonOutput, AcquireVerifySaysVerifiedInTheDocumentTheRecordAndTheReport) {
+  if (!have_jsonschema()) GTEST_SKIP() << "needs python3-jsonschema";
+  TempDir tmp;
+  write_file(tmp / "src.bin", random_bytes(3 << 20, 43));
+  auto a = run_exhibit("acquire -q --json --verify " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "v") +
+                       " --second-output " + sh_quote(tmp / "w") + " -S 1MiB --piece-size 1MiB");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(schema_errors(a.out, tmp.path()), "");
+  const json v = json::parse(a.out)["verification"];
+  EXPECT_EQ(v["verdict"], "verified");
+  EXPECT_EQ(v["requested"], "image");
+  ASSERT_EQ(v["copies"].size(), 2u) << "every copy is read again";
+  for (const auto& c : v["copies"]) {
+    EXPECT_EQ(c["verdict"], "verified");
+    EXPECT_EQ(c["pieces_checked"], 3);
+    EXPECT_GE(c["segment_files"].size(), 3u);
+    std::vector<std::string> compared;
+    for (const auto& d : c["digests"]) compared.push_back(d["algorithm"]);
+    for (const char* algorithm : {"md5", "sha1", "sha256"}) {
+      EXPECT_NE(std::find(compared.begin(), compared.end(), algorithm), compared.end()) << algorithm;
+    }
+  }
+  const json record = json::parse(read_file(tmp / "v.manifest.json"));
+  EXPECT_EQ(record["verification"]["verdict"], "verified");
+  EXPECT_EQ(record["media"]["digests"]["sha256"], digest_of("sha256sum", tmp / "src.bin"));
+  EXPECT_EQ(json::parse(read_file(tmp / "w.manifest.json"))["verification"]["verdict"], "verified");
+  EXPECT_NE(read_file(tmp / "v.report.html").find("VERIFIED: every copy read again"), std::string::npos);
+  // The files keep their final names, and verify agrees.
+  EXPECT_EQ(run_exhibit("verify -q " + sh_quote(tmp / "w.E01")).exit_code, 0);
 }

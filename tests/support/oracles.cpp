@@ -91,6 +91,32 @@ CommandResult render(const std::string& browser, const std::string& html, const 
   return run(cmd + sh_quote("file://" + html));
 }
 
+CommandResult print_to_pdf(const std::string& browser, const std::string& html, const std::string& pdf) {
+  return run("timeout 120 " + browser + " --headless --no-sandbox --disable-gpu --no-first-run " +
+             "--enable-logging=stderr --v=0 --no-pdf-header-footer --print-to-pdf=" + sh_quote(pdf) + " " +
+             sh_quote("file://" + html));
+}
+
+unsigned pdf_pages(const std::string& pdf) {
+  auto info = run("pdfinfo " + sh_quote(pdf));
+  const std::string pages = field_after(info.out, "Pages:");
+  return info.exit_code == 0 && !pages.empty() ? static_cast<unsigned>(std::stoul(pages)) : 0;
+}
+
+std::string pdf_page_text(const std::string& pdf, unsigned page) {
+  const std::string p = std::to_string(page);
+  return run("pdftotext -f " + p + " -l " + p + " " + sh_quote(pdf) + " -").out;
+}
+
+bool pdf_page_png(const std::string& pdf, unsigned page, const std::string& png) {
+  const std::string p = std::to_string(page);
+  // pdftoppm adds ".png" to the name it is given.
+  const std::string stem = png.size() > 4 ? png.substr(0, png.size() - 4) : png;
+  return run("pdftoppm -png -r 80 -singlefile -f " + p + " -l " + p + " " + sh_quote(pdf) + " " + sh_quote(stem))
+                 .exit_code == 0 &&
+         std::filesystem::exists(png);
+}
+
 std::string artefact_dir() {
   const std::string dir = std::string(EXHIBIT_SCRATCH_DIR) + "/../test-artefacts";
   std::filesystem::create_directories(dir);
