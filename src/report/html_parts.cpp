@@ -19,7 +19,7 @@ namespace {
 constexpr const char* k_filing_style = R"(
 .image-name { font-family: monospace; word-break: break-all; }
 .summary { break-after: page; }
-.summary table th { width: 11em; }
+.summary table th { width: 9em; } .summary td.hex { font-size: 0.9em; }
 .sign { margin-top: 2.5em; display: grid; grid-template-columns: 1fr 1fr; gap: 2.2em 2em; }
 .sign div { border-top: 1px solid #111; padding-top: 0.2em; font-size: 0.9em; }
 ul.ranges { columns: 3; font-family: monospace; padding-left: 1.2em; }

@@ -192,8 +192,8 @@ TEST(HtmlReport, AcquisitionReportPrintsASummaryPageAndEveryUnreadableRange) {
   EXPECT_EQ(first.find("Write-block steps"), std::string::npos) << "page 1 holds the summary alone";
   const std::string rest = joined(std::vector<std::string>(pages.begin() + 1, pages.end()));
   expect_run_fields(rest);
-  for (const char* field : {"Write-block steps", "BLKROSET", "Verification", "ewfverify", "sha256sum -c",
-                            "Pieces: SHA-256", base.c_str()}) {
+  for (const char* field : {"Write-block steps", "checked with BLKROGET: 1", "Verification", "ewfverify",
+                            "sha256sum -c", "Pieces: SHA-256", base.c_str()}) {
     EXPECT_NE(rest.find(field), std::string::npos) << field;
   }
   for (const auto& r : bad) {
