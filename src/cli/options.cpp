@@ -140,9 +140,10 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
     resume->excludes(acq->get_option(name));
   }
   acq->add_flag("--verify{image}", verify,
-                "then read every copy again and check it as verify does; --verify=source also re-reads the source "
+                "then read every copy again and check it as verify does; --verify=source (with the =) also re-reads "
+                "the source "
                 "and compares it sector by sector. The record and report hold the result; a failure exits 1")
-      ->check(CLI::IsMember({"image", "source"}));
+      ->check(CLI::IsMember({"image", "source"}).description(""));
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
   acq->footer(
       "The source is opened read-only and never written; a block device is set read-only in the kernel first. "

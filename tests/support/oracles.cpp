@@ -76,6 +76,19 @@ std::vector<std::string> repeat_commands(const std::string& verify_output) {
   return out;
 }
 
+bool have_jsonschema() { return have_tool("python3") && run("python3 -c 'import jsonschema'").exit_code == 0; }
+
+std::string output_schema_errors(const std::string& document, const std::string& scratch) {
+  write_file(scratch + "/doc.json", document);
+  auto r = run(
+      "python3 -c 'import json, sys, jsonschema\n"
+      "schema = json.load(open(sys.argv[1]))\n"
+      "jsonschema.Draft202012Validator.check_schema(schema)\n"
+      "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2], encoding=\"utf-8\")))' " +
+      sh_quote(std::string(EXHIBIT_SOURCE_DIR) + "/docs/output.schema.json") + " " + sh_quote(scratch + "/doc.json"));
+  return r.exit_code == 0 ? "" : r.out + r.err;
+}
+
 std::string chromium() {
   for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
     if (have_tool(name)) return name;

@@ -25,6 +25,11 @@ struct InteropRow {
 };
 // The rows of `dir`/README.md whose first cell names an .E01 or .Ex01 file.
 std::vector<InteropRow> interop_rows(const std::string& dir);
+// Whether python3-jsonschema, the independent validator of our --json documents, is here.
+bool have_jsonschema();
+// Validates `document` against docs/output.schema.json with python3-jsonschema (Draft 2020-12),
+// through a file in `scratch`: "" when valid, else the reason.
+std::string output_schema_errors(const std::string& document, const std::string& scratch);
 // Chromium's program name ("" when none is installed): the independent renderer of our HTML.
 std::string chromium();
 // Chromium's headless rendering of the page at `html` (a path): its DOM as text, or with
