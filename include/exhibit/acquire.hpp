@@ -102,6 +102,11 @@ struct CopyResult {
 struct CopyVerification {
   std::string base;
   VerifyReport report;
+  std::string incomplete;  // why the verification could not be completed ("": it was); never a pass
+  std::string verdict() const {
+    return incomplete.empty() ? verify_verdict(report)
+                              : "NOT VERIFIED: the verification could not be completed (" + incomplete + ")";
+  }
 };
 
 // The verification of acquire --verify (one pass over every copy, and the source with Source).
@@ -112,7 +117,7 @@ struct AcquireVerification {
   std::vector<CopyVerification> copies;
   bool passed() const {
     for (const auto& c : copies) {
-      if (!c.report.passed()) return false;
+      if (!c.incomplete.empty() || !c.report.passed()) return false;
     }
     return !copies.empty();
   }

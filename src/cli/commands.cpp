@@ -29,7 +29,7 @@ void print_verification(const AcquireVerification& v) {
     for (const auto& line : verify_lines(c.report)) {
       if (line.failure) print_field(line.label.c_str(), line.text);
     }
-    print_field("verification", c.base + ": " + verify_verdict(c.report));
+    print_field("verification", c.base + ": " + c.verdict());
   }
   print_field("verified", v.passed()
                               ? std::string("yes: every copy") +

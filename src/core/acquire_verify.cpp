@@ -72,6 +72,8 @@ Status AcquireJob::verify_copies() {
   if (m_opt.verify == VerifyAfter::None) return Ok{};
   core::pause_point("acquire:verify");
   const bool source = m_opt.verify == VerifyAfter::Source;
+  // Closed, so that the re-read can open it as verify --source does (a block device exclusively).
+  if (source) m_source.reset();
   AcquireVerification v;
   v.what = m_opt.verify;
   const std::time_t started = std::time(nullptr);
@@ -85,16 +87,20 @@ Status AcquireJob::verify_copies() {
     auto checked = verify_copy(d, m_result.copies[i], source && !source_done);
     source_done = true;
     if (!checked && checked.error().code() == ErrorCode::Cancelled) return fail(checked.error());
-    CopyVerification c{d.out().base(), {}};
+    CopyVerification c{d.out().base(), {}, {}};
     if (checked) {
       c.report = std::move(*checked);
     } else {
       // Not a pass: the verification could not be completed, and says why.
+      c.incomplete = checked.error().message();
       c.report.info.segment_files = {d.out().first_segment()};
-      c.report.problems.push_back("the verification could not be completed: " + checked.error().message());
+      c.report.problems.push_back("the verification could not be completed: " + c.incomplete);
     }
     for (const auto& line : verify_lines(c.report)) m_log->field("verification", line.label + ": " + line.text);
-    m_log->field("verification of " + c.base, c.report.passed() ? "VERIFIED" : "FAILED");
+    if (c.report.source) {
+      for (const auto& e : c.report.source->write_block.events) m_log->field("re-read write-block", e);
+    }
+    m_log->field("verification of " + c.base, c.verdict());
     v.copies.push_back(std::move(c));
   }
   v.started = util::iso8601_utc(started);

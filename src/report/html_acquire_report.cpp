@@ -83,7 +83,11 @@ std::string verification_section(const AcquireVerification& v) {
     b += "<h3>" + html_escape(c.base) + "</h3><table>\n";
     for (const auto& line : verify_lines(c.report))
       b += html_row(line.label, line.text, line.failure ? "bad" : nullptr);
-    b += html_row("verdict", verify_verdict(c.report), c.report.passed() ? "ok" : "bad") + "</table>\n";
+    b += html_row("verdict", c.verdict(), c.incomplete.empty() && c.report.passed() ? "ok" : "bad") + "</table>\n";
+    if (c.report.source) {
+      b += "<h3>Write-block steps of the source re-read</h3><ul>\n" + write_block_steps(c.report.source->write_block) +
+           "</ul>\n";
+    }
   }
   return b;
 }
