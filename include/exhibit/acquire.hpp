@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "exhibit/sector_range.hpp"
 #include "exhibit/source_info.hpp"
 #include "exhibit/stage_load.hpp"
+#include "exhibit/verify.hpp"
 
 namespace exhibit {
 
@@ -23,6 +25,11 @@ struct CaseMetadata {
   std::string description;
   std::string notes;
 };
+
+// acquire --verify: what is read again once the images are closed, before their record is
+// written (so the record and the report hold the verification): every copy's files, checked as
+// verify checks them; with Source, the source too, compared sector by sector with the first copy.
+enum class VerifyAfter { None, Image, Source };
 
 struct AcquireOptions {
   std::string source;       // block device, file, or nbds://HOST[:PORT]/EXPORT (exhibit serve on another machine)
@@ -65,6 +72,7 @@ struct AcquireOptions {
   std::string report;                 // the HTML report's path ("": BASE.report.html)
   bool fixed_address_layout = false;  // set by the CLI: the process runs without ASLR (see cli/main.cpp)
   std::string command_line;  // as typed, for the provenance documents (BASE.dfxml, BASE.case.jsonld); "" when unknown
+  VerifyAfter verify = VerifyAfter::None;
 };
 
 // One window of the piecewise SHA-256: source bytes [offset, offset + length).
@@ -88,6 +96,32 @@ struct CopyResult {
   std::string record_file, checksums_file, report_file, signature_file, timestamp_request_file, dfxml_file, case_file;
   std::string error;  // why this copy was given up ("": finished)
   bool finished() const { return error.empty(); }
+};
+
+// One copy as acquire --verify found it: verify's report on its files, named as they are once
+// the acquisition has finished.
+struct CopyVerification {
+  std::string base;
+  VerifyReport report;
+  std::string incomplete;  // why the verification could not be completed ("": it was); never a pass
+  std::string verdict() const {
+    return incomplete.empty() ? verify_verdict(report)
+                              : "NOT VERIFIED: the verification could not be completed (" + incomplete + ")";
+  }
+};
+
+// The verification of acquire --verify (one pass over every copy, and the source with Source).
+struct AcquireVerification {
+  VerifyAfter what = VerifyAfter::Image;
+  std::string started, finished;  // ISO 8601 UTC
+  double seconds = 0;
+  std::vector<CopyVerification> copies;
+  bool passed() const {
+    for (const auto& c : copies) {
+      if (!c.incomplete.empty() || !c.report.passed()) return false;
+    }
+    return !copies.empty();
+  }
 };
 
 struct AcquireResult {
@@ -123,6 +157,9 @@ struct AcquireResult {
   unsigned resumed = 0;                 // how many times the acquisition was interrupted and resumed
   uint64_t reread_bytes = 0;            // after --resume: media bytes read back from the image to rebuild the digests
   std::vector<StageLoad> stages;        // where the stream's time went, stage by stage (stage_load.hpp)
+  std::optional<AcquireVerification> verification;  // with AcquireOptions::verify
+  std::time_t started = 0;                          // the run's start and end (wall clock)
+  std::time_t finished = 0;
   bool complete() const { return unreadable.empty(); }
 };
 

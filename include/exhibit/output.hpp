@@ -3,6 +3,7 @@
 // image or a device is untrusted: in JSON invalid UTF-8 becomes U+FFFD, in HTML it is escaped.
 #pragma once
 
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +29,18 @@ std::string devices_json(const std::vector<DeviceEntry>& devices);
 // A command that could not run: its one-line error.
 std::string error_json(const std::string& command, const Error& error, int exit_code);
 
-// `verify --report PATH`: a self-contained HTML page (no scripts, no network resources) with the
-// verdict, digests, a strip picture of the media and the repeat commands, written to `path`
-// through a temporary file, fsync and rename.
-Status write_verify_report(const std::string& path, const std::string& image, const VerifyReport& report);
+// The run a report describes: its command line as typed (shell-quoted) and when it started and ended.
+struct ReportRun {
+  std::string command_line;
+  std::time_t started = 0;
+  std::time_t finished = 0;
+};
+
+// `verify --report PATH`: a self-contained HTML page (no scripts, no network resources) laid out
+// for filing: a one-page summary (case, image, digests, verdict, lines to sign), then the run
+// (times, command line, host, versions), the digests, a strip picture of the media, every listed
+// range and the repeat commands; written to `path` through a temporary file, fsync and rename.
+Status write_verify_report(const std::string& path, const std::string& image, const VerifyReport& report,
+                           const ReportRun& run = {});
 
 }  // namespace exhibit

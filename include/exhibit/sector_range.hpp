@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace exhibit {
@@ -20,6 +21,23 @@ inline void append_range(std::vector<SectorRange>& ranges, SectorRange r) {
   } else {
     ranges.push_back(r);
   }
+}
+
+// The sectors the ranges hold, together.
+inline uint64_t sector_total(const std::vector<SectorRange>& ranges) {
+  uint64_t n = 0;
+  for (const auto& r : ranges) n += r.count;
+  return n;
+}
+
+// "0-0, 2085-2085, 4097-4102": first-last sector of each range ("" when there is none).
+inline std::string ranges_text(const std::vector<SectorRange>& ranges) {
+  std::string out;
+  for (const auto& r : ranges) {
+    if (!out.empty()) out += ", ";
+    out += std::to_string(r.first) + "-" + std::to_string(r.last());
+  }
+  return out;
 }
 
 }  // namespace exhibit

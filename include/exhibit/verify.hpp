@@ -5,11 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "exhibit/acquire.hpp"
+#include "exhibit/digest.hpp"
 #include "exhibit/error.hpp"
 #include "exhibit/image_info.hpp"
 #include "exhibit/progress.hpp"
 #include "exhibit/sector_range.hpp"
+#include "exhibit/source_info.hpp"
+#include "exhibit/stage_load.hpp"
 
 namespace exhibit {
 
@@ -85,6 +87,7 @@ struct SourceComparison {
   std::vector<SectorRange> differences;   // sectors whose bytes differ from the image
   std::vector<SectorRange> unreadable;    // sectors the source would not give back this time
   std::vector<SectorRange> readable_now;  // unreadable at acquisition (zero-filled), readable now
+  WriteBlockRecord write_block;           // what the software write-block did for this re-read
 };
 
 struct VerifyReport {
@@ -117,6 +120,19 @@ struct VerifyReport {
 // `threads` workers decode and check chunks; the digests run on threads of their own.
 Result<VerifyReport> verify_image(const std::string& first_segment, const JobHooks& hooks = {}, unsigned threads = 1,
                                   const VerifyOptions& options = {});
+
+// One line of what a verification found, as `exhibit verify` prints it: a label ("md5 computed",
+// "BAD CHUNK", "SOURCE DIFFERS") and its text; `failure` when it is a reason the verdict failed.
+struct VerifyLine {
+  std::string label;
+  std::string text;
+  bool failure = false;
+};
+// Everything `report` found, in the order verify prints it: units, acquisition errors, digests,
+// pieces, segment files, signatures, the source comparison, notes, problems, record mismatches.
+std::vector<VerifyLine> verify_lines(const VerifyReport& report);
+// "VERIFIED: every chunk and every stored digest matches", or why the verdict is FAILED.
+std::string verify_verdict(const VerifyReport& report);
 
 // The commands that repeat a verification with tools we did not write (ewfverify, zstd, cat,
 // sha256sum, cmp, openssl), each runnable as is in a POSIX shell; `image` as given to verify_image.

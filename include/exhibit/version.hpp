@@ -25,4 +25,12 @@ const BuildInfo& build_info();
 // "libewf 20140813, OpenSSL 3.0.17, ...": the libraries on one line.
 std::string libraries_text();
 
+// The machine a run is on, for the reports: its host name and its operating system
+// ("Debian GNU/Linux 12 (bookworm); Linux 6.1.0-28-amd64 x86_64": /etc/os-release's name, then uname).
+struct HostInfo {
+  std::string name;
+  std::string os;
+};
+HostInfo host_info();
+
 }  // namespace exhibit

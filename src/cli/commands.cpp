@@ -21,24 +21,20 @@ namespace {
 
 std::string safe(const std::string& s) { return sanitize_for_terminal(s); }
 
-// The last component of a path ("a/b/x.E01" -> "x.E01").
-std::string file_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
-
 void print_field(const char* key, const std::string& value) { std::printf("%-20s %s\n", key, safe(value).c_str()); }
 
-std::string ranges_text(const std::vector<SectorRange>& ranges) {
-  std::string out;
-  for (const auto& r : ranges) {
-    if (!out.empty()) out += ", ";
-    out += std::to_string(r.first) + "-" + std::to_string(r.last());
+// acquire --verify: each copy's failures (as verify prints them) and its verdict, then the whole.
+void print_verification(const AcquireVerification& v) {
+  for (const auto& c : v.copies) {
+    for (const auto& line : verify_lines(c.report)) {
+      if (line.failure) print_field(line.label.c_str(), line.text);
+    }
+    print_field("verification", c.base + ": " + c.verdict());
   }
-  return out;
-}
-
-uint64_t sector_total(const std::vector<SectorRange>& ranges) {
-  uint64_t n = 0;
-  for (const auto& r : ranges) n += r.count;
-  return n;
+  print_field("verified", v.passed()
+                              ? std::string("yes: every copy") +
+                                    (v.what == VerifyAfter::Source ? " and the source" : "") + " read again and checked"
+                              : std::string("NO: the verification FAILED (see above, the log and the report)"));
 }
 
 }  // namespace
@@ -70,7 +66,11 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   for (const auto& c : r.copies) {
     if (!c.finished()) given_up += (given_up.empty() ? "" : "; ") + c.base + ": " + c.error;
   }
-  const int code = !given_up.empty() ? k_exit_incomplete : r.complete() ? k_exit_ok : k_exit_read_errors;
+  const bool verify_failed = r.verification && !r.verification->passed();
+  const int code = !given_up.empty() ? k_exit_incomplete
+                   : verify_failed   ? k_exit_verify_failed
+                   : r.complete()    ? k_exit_ok
+                                     : k_exit_read_errors;
   if (!given_up.empty()) {
     std::fprintf(
         stderr,
@@ -119,11 +119,12 @@ int run_acquire(const CommandLine& cl, const std::atomic<bool>& cancel) {
   if (!r.recovered.empty()) print_field("recovered", ranges_text(r.recovered) + " (read on a retry)");
   if (r.complete()) {
     print_field("result", "complete: every sector read");
-    return code;
+  } else {
+    print_field("unreadable", ranges_text(r.unreadable));
+    print_field("result", "complete with " + std::to_string(sector_total(r.unreadable)) +
+                              " unreadable sectors (zero-filled, recorded in the image and the log)");
   }
-  print_field("unreadable", ranges_text(r.unreadable));
-  print_field("result", "complete with " + std::to_string(sector_total(r.unreadable)) +
-                            " unreadable sectors (zero-filled, recorded in the image and the log)");
+  if (r.verification) print_verification(*r.verification);
   return code;
 }
 
@@ -142,7 +143,9 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
   const VerifyReport& r = *result;
   const ImageInfo& i = r.info;
   if (!cl.verify_options.report.empty()) {
-    if (auto st = write_verify_report(cl.verify_options.report, cl.image, r); !st)
+    if (auto st = write_verify_report(cl.verify_options.report, cl.image, r,
+                                      {cl.command_line, run.started, std::time(nullptr)});
+        !st)
       return fail(cl, "verify", st.error());
   }
   if (cl.json) {
@@ -160,86 +163,8 @@ int run_verify(const CommandLine& cl, const std::atomic<bool>& cancel) {
                            (i.segment_files.size() == 1 ? "" : "s") + ", " + i.format + ")");
   print_field("media", std::to_string(i.media_size) + " bytes, " + std::to_string(i.sector_count) + " sectors of " +
                            std::to_string(i.bytes_per_sector) + " bytes");
-  const uint64_t unit_bytes = uint64_t{i.sectors_per_chunk} * i.bytes_per_sector;
-  const std::string unit = unit_name(i.unit);
-  if (r.bad_chunks.empty()) {
-    print_field((unit + "s").c_str(), std::to_string(i.chunk_count) + " of " + std::to_string(i.sectors_per_chunk) +
-                                          " sectors read" +
-                                          (i.unit == StorageUnit::Block ? " (raw: no checksums; the digests decide)"
-                                                                        : ", every checksum valid"));
-  } else {
-    std::string label = "BAD " + unit;
-    for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    for (const auto& b : r.bad_chunks) {
-      const uint64_t first_byte = b.first * i.bytes_per_sector, last_byte = (b.last() + 1) * i.bytes_per_sector - 1;
-      const std::string which = unit_bytes == 0 || first_byte / unit_bytes == last_byte / unit_bytes
-                                    ? unit + " " + std::to_string(unit_bytes ? first_byte / unit_bytes : 0) + ": "
-                                    : unit + "s " + std::to_string(first_byte / unit_bytes) + "-" +
-                                          std::to_string(last_byte / unit_bytes) + ": ";
-      print_field(label.c_str(), which + "sectors " + std::to_string(b.first) + "-" + std::to_string(b.last()) +
-                                     " (bytes " + std::to_string(first_byte) + "-" + std::to_string(last_byte) +
-                                     "): checksum or decompression failed");
-    }
-  }
-  if (!i.acquisition_errors.empty()) {
-    print_field("acquisition errors", std::to_string(sector_total(i.acquisition_errors)) +
-                                          " sectors unreadable at acquisition (zero-filled in the image): " +
-                                          ranges_text(i.acquisition_errors));
-  }
-  for (const auto& c : r.checks) {
-    print_field((c.algorithm + " stored").c_str(), c.stored + "  (" + c.stored_in + ")");
-    print_field((c.algorithm + " computed").c_str(), c.computed + (c.match() ? "  MATCH" : "  MISMATCH"));
-  }
-  if (r.piece_size > 0) {
-    if (r.piece_mismatches.empty()) {
-      print_field("pieces", std::to_string(r.pieces_checked) + " SHA-256 piece" + (r.pieces_checked == 1 ? "" : "s") +
-                                " of " + std::to_string(r.piece_size) + " bytes: every one matches  (" +
-                                file_name(r.record_file) + ")");
-    }
-    for (const auto& m : r.piece_mismatches) {
-      const uint64_t last = m.offset + std::max<uint64_t>(m.length, 1) - 1;
-      print_field("PIECE MISMATCH", "piece " + std::to_string(m.index) + ": bytes " + std::to_string(m.offset) + "-" +
-                                        std::to_string(last) + ", sectors " +
-                                        std::to_string(m.offset / i.bytes_per_sector) + "-" +
-                                        std::to_string(last / i.bytes_per_sector) + " differ from the record");
-    }
-  }
-  for (const auto& f : r.segment_checks) {
-    print_field("segment sha256", file_name(f.file) + " " + (f.match() ? "MATCH" : "MISMATCH (the file changed)"));
-  }
-  for (const auto& c : r.signatures) {
-    print_field(c.what.c_str(), file_name(c.file) + (c.valid ? ": VALID" : ": INVALID") +
-                                    (c.detail.empty() ? "" : " (" + c.detail + ")"));
-  }
-  if (r.source) {
-    const SourceComparison& c = *r.source;
-    if (c.differences.empty() && c.unreadable.empty()) {
-      print_field("source", c.path + ": " + std::to_string(c.compared) + " bytes compared sector by sector, identical");
-    } else if (c.differences.empty()) {
-      print_field("source", c.path + ": " + std::to_string(c.compared) +
-                                " bytes compared sector by sector; no difference where both could be read");
-    }
-    if (!c.readable_now.empty()) {
-      print_field("source readable now", ranges_text(c.readable_now) + " (unreadable at acquisition, zero-filled)");
-    }
-    for (const auto& d : c.differences) {
-      print_field("SOURCE DIFFERS", "sectors " + std::to_string(d.first) + "-" + std::to_string(d.last()) + " (bytes " +
-                                        std::to_string(d.first * i.bytes_per_sector) + "-" +
-                                        std::to_string((d.last() + 1) * i.bytes_per_sector - 1) + ") of " + c.path);
-    }
-    if (!c.unreadable.empty()) print_field("source unreadable", ranges_text(c.unreadable) + " (not compared)");
-  }
-  for (const auto& n : r.notes) print_field("note", n);
-  for (const auto& p : r.problems) print_field("problem", p);
-  for (const auto& m : r.record_mismatches) print_field("RECORD DIFFERS", m.message());
-  for (const auto& n : r.not_checked) print_field("NOT CHECKED", n);
-  VerifyReport checked_part = r;  // whether anything failed beyond what could not be checked
-  checked_part.not_checked.clear();
-  const std::string verdict = r.passed()              ? "VERIFIED: every " + unit + " and every stored digest matches"
-                              : checked_part.passed() ? std::string(
-                                                            "FAILED: the record lacks what it should hold, so "
-                                                            "not everything could be checked (see NOT CHECKED)")
-                                                      : std::string("FAILED: the image does not match what it records");
+  for (const auto& line : verify_lines(r)) print_field(line.label.c_str(), line.text);
+  const std::string verdict = verify_verdict(r);
   std::printf("verdict: %s\n", verdict.c_str());
   std::printf("repeat with independent tools:\n");
   for (const auto& c : verify_repeat_commands(cl.image, r)) std::printf("  %s\n", safe(c).c_str());

@@ -18,7 +18,8 @@ struct Grammar {
   CommandLine cl;
   // Values parsed as text and checked after parsing (sizes, names from a table).
   std::string segment_size, piece_size = "64MiB", read_size, compression = "fast", format = "e01",
-                            hashes = "md5,sha1,sha256", export_offset, export_length;
+                            hashes = "md5,sha1,sha256", export_offset, export_length,
+                            verify;  // acquire --verify: "image" or "source"
   CLI::App app;
   CLI::App *acq = nullptr, *ver = nullptr, *inf = nullptr, *exp = nullptr, *dev = nullptr, *rep = nullptr,
            *srv = nullptr;

@@ -169,6 +169,11 @@ Grammar::Grammar() : app("exhibit: forensic imaging to verifiable E01 images", "
         "--piece-size", "--compression", "--chunk-sectors", "--sector-size", "--hash", "--format", "--second-output"}) {
     resume->excludes(acq->get_option(name));
   }
+  acq->add_flag("--verify{image}", verify,
+                "then read every copy again and check it as verify does; --verify=source (with the =) also re-reads "
+                "the source "
+                "and compares it sector by sector. The record and report hold the result; a failure exits 1")
+      ->check(CLI::IsMember({"image", "source"}).description(""));
   acq->add_flag("-q,--quiet", cl.quiet, "no progress display");
   acq->footer(
       "The source is opened read-only and never written; a block device is set read-only in the kernel first. "
@@ -365,6 +370,7 @@ CommandLine parse_command_line(int argc, char** argv, int& exit_now) {
         return usage("--format zst compresses: use --compression fast or best, or --format raw for no compression");
       }
     }
+    if (!g.verify.empty()) a.verify = g.verify == "source" ? VerifyAfter::Source : VerifyAfter::Image;
     a.piece_size = *parse_size(g.piece_size);
     if (!g.read_size.empty()) a.read_size = *parse_size(g.read_size);
     a.piece_size_given = g.acq->count("--piece-size") > 0;

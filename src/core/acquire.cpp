@@ -31,6 +31,7 @@ Result<AcquireResult> AcquireJob::run() {
   EXHIBIT_CHECK(stream());
   EXHIBIT_CHECK(close_copies());
   log_result();
+  EXHIBIT_CHECK(verify_copies());
   EXHIBIT_CHECK(publish_copies());
   EXHIBIT_CHECK(name_files());
   return m_result;

@@ -5,6 +5,7 @@
 //   acquire_header.cpp   the log opened and headed; the values put into the image's header
 //   acquire_copies.cpp   the copies created or resumed, given up alone; checkpoints and the map
 //   acquire_stream.cpp   source -> pipeline -> block encoder -> each copy's image writer
+//   acquire_verify.cpp   --verify: every closed copy read again and checked (and the source)
 //   acquire_publish.cpp  the copies closed, their files written and given their final names
 #pragma once
 
@@ -90,6 +91,8 @@ class AcquireJob {
   Status stream();        // every byte of the source into every copy; digests and pieces
   Status close_copies();  // the images closed and their segments hashed (finishing starts)
   void log_result();
+  // --verify: every copy read again and checked, before its record is written (acquire_verify.cpp).
+  Status verify_copies();
   Status publish_copies();  // each copy's files beside the segments, under temporary names
   Status name_files();      // the finishing state saved, then every file given its name
 
@@ -102,6 +105,11 @@ class AcquireJob {
   Status for_each_copy(const std::function<Status(core::Destination&)>& f);
   // Checksums, record, signature and report of a copy, under temporary names; what to rename.
   Result<core::FinishingCopy> publish(core::Destination& d, CopyResult& c, std::time_t started);
+  // The shared result with the files of copy `d` (`c`): what its record says.
+  AcquireResult result_of(const core::Destination& d, const CopyResult& c) const;
+  // Copy `d` read again and checked against the record it is about to get; with `with_source`
+  // the source is read again and compared too.
+  Result<VerifyReport> verify_copy(const core::Destination& d, const CopyResult& c, bool with_source);
   // The result's own file fields describe the first finished copy (again after publishing, which
   // may give one up).
   void adopt_first_finished();

@@ -157,6 +157,8 @@ void AcquireJob::log_result() {
 }
 
 Status AcquireJob::publish_copies() {
+  m_result.started = m_plan.started;
+  m_result.finished = std::time(nullptr);
   // Everything beside the segments, under temporary names.
   core::FinishingState& finishing = m_finishing_state;
   if (auto st = for_each_copy([&](core::Destination& d) -> Status {
@@ -249,12 +251,7 @@ Result<core::FinishingCopy> AcquireJob::publish(core::Destination& d, CopyResult
   EXHIBIT_CHECK(stage(staged.checksums_path(), out.checksums_path(), sums));
   c.checksums_file = out.checksums_path();
   // The record of this copy: the shared result, with this copy's files.
-  AcquireResult mine = m_result;
-  mine.segments = c.segments;
-  mine.segment_files.clear();
-  for (const auto& s : c.segments) mine.segment_files.push_back(s.path);
-  mine.log_file = out.log_path();
-  mine.map_file = out.map_path();
+  AcquireResult mine = result_of(d, c);
   report::RecordTimes times{util::iso8601_utc(started), util::iso8601_utc(std::time(nullptr))};
   c.record_file = out.record_path();
   f.record_file = c.record_file;

@@ -60,4 +60,10 @@ Status SourceComparer::compare(uint64_t offset, const unsigned char* media, size
   return Ok{};
 }
 
+SourceComparison& SourceComparer::finish() {
+  m_source->release();
+  m_result.write_block = m_source->write_block();
+  return m_result;
+}
+
 }  // namespace exhibit::core

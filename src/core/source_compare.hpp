@@ -23,7 +23,9 @@ class SourceComparer {
 
   // The image's media bytes [offset, offset + size), in order; `sector` is the image's sector size.
   Status compare(uint64_t offset, const unsigned char* media, size_t size, uint32_t sector);
-  SourceComparison& result() { return m_result; }
+  // The comparison, once the last region is compared: the source is released (its read-only
+  // flag restored) and what the write-block did is in the result.
+  SourceComparison& finish();
 
  private:
   SourceComparer(std::unique_ptr<io::BlockSource> source, size_t block_bytes, const std::atomic<bool>* cancel);

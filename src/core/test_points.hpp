@@ -17,6 +17,9 @@ void fault_point(const char* name);
 //                         to every copy, or read back from the interrupted run's image)
 //   acquire:state-saved   after the first periodic resume state was saved (it holds written
 //                         chunks; the first is saved 2 s after the copies were created)
+//   acquire:verify        acquire --verify, before the re-read: the copies are closed and hashed
+//                         (BASE.incomplete.*) and the source released; a test changes a byte of
+//                         the image, or of a scratch source file, here
 void pause_point(const char* name);
 
 }  // namespace exhibit::core

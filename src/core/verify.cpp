@@ -17,6 +17,7 @@
 #include "core/record_compare.hpp"
 #include "core/record_seal.hpp"
 #include "core/source_compare.hpp"
+#include "core/verify_opened.hpp"
 #include "hash/digest.hpp"
 #include "hash/file_digest.hpp"
 #include "image/segment_names.hpp"
@@ -198,7 +199,6 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
 
   // Digests to recompute: what the image stores, what our record holds, and always MD5.
   report::RecordedImage record;
-  std::map<std::string, std::string>& recorded = record.digests;
   std::string folder;
   bool record_read = false;
   core::LogSummary log;
@@ -223,6 +223,23 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     log = core::summarize_log(core::OutputSet(*base).log_path(), util::file_name(path));
     core::check_set_finished(*base, !report.record_file.empty(), log, report);
   }
+  EXHIBIT_TRY(report, core::verify_opened(*reader, std::move(report), record, segment_paths(record, folder), hooks,
+                                          threads, options));
+  if (record_read) core::compare_record(record, *reader, log, report);
+  if (auto base = image::image_base(first_segment)) core::check_seal(*base, options, report);
+  return report;
+}
+
+}  // namespace exhibit
+
+namespace exhibit::core {
+
+Result<VerifyReport> verify_opened(image::UnitReader& opened, VerifyReport report, report::RecordedImage& record,
+                                   const std::vector<std::string>& paths, const JobHooks& hooks, unsigned threads,
+                                   const VerifyOptions& options) {
+  image::UnitReader* reader = &opened;
+  const ImageInfo& info = report.info;
+  const std::map<std::string, std::string>& recorded = record.digests;
   std::vector<std::string> algorithms{"md5"};
   for (const auto& h : info.hashes) {
     auto canonical = hash::canonical_algorithm(h.algorithm);
@@ -268,7 +285,6 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     const size_t block = static_cast<size_t>(chunk * std::max<uint64_t>(1, (4u << 20) / std::max<uint64_t>(1, chunk)));
     EXHIBIT_TRY(source, core::SourceComparer::open(options, block, hooks.cancel));
   }
-  const std::vector<std::string> paths = segment_paths(record, folder);
   std::atomic<bool> stop_hashing{false};
   const auto hashing_start = std::chrono::steady_clock::now();
   double hashing_seconds = 0;
@@ -297,7 +313,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
   }
   const core::PipelineResult& digested = *chunks;
   if (source) {
-    report.source = source->result();
+    report.source = source->finish();
     const uint64_t expected = record.source_size != 0 ? record.source_size : info.media_size;
     if (report.source->size != expected) {
       report.problems.push_back("the source is " + std::to_string(report.source->size) + " bytes, the image holds " +
@@ -359,9 +375,7 @@ Result<VerifyReport> verify_image(const std::string& first_segment, const JobHoo
     }
   }
   if (report.checks.empty()) report.problems.push_back("the image stores no digest to compare with");
-  if (record_read) core::compare_record(record, *reader, log, report);
-  if (auto base = image::image_base(first_segment)) core::check_seal(*base, options, report);
   return report;
 }
 
-}  // namespace exhibit
+}  // namespace exhibit::core

@@ -5,8 +5,11 @@
 #include <libewf.h>
 #include <libnbd.h>
 #include <openssl/crypto.h>
+#include <sys/utsname.h>
 #include <zlib.h>
 #include <zstd.h>
+
+#include <fstream>
 
 #include "exhibit_commit.h"  // generated at build time: EXHIBIT_GIT_COMMIT
 
@@ -56,6 +59,27 @@ std::string libraries_text() {
     out += l.name + " " + l.version + (l.at_run_time ? "" : " (built with)");
   }
   return out;
+}
+
+HostInfo host_info() {
+  HostInfo h;
+  struct utsname u {};
+  const bool named = ::uname(&u) == 0;
+  h.name = named ? u.nodename : "";
+  std::string distribution;
+  std::ifstream release("/etc/os-release");
+  std::string line;
+  // Its PRETTY_NAME="..." line; a file we did not write: a few short lines are read, no more.
+  for (int i = 0; i < 64 && line.size() < 4096 && std::getline(release, line); ++i) {
+    if (line.rfind("PRETTY_NAME=", 0) != 0) continue;
+    distribution = line.substr(12);
+    if (distribution.size() >= 2 && distribution.front() == '"' && distribution.back() == '"')
+      distribution = distribution.substr(1, distribution.size() - 2);
+    break;
+  }
+  const std::string kernel = named ? std::string(u.sysname) + " " + u.release + " " + u.machine : "Linux";
+  h.os = distribution.empty() ? kernel : distribution + "; " + kernel;
+  return h;
 }
 
 }  // namespace exhibit

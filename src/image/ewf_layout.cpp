@@ -128,7 +128,7 @@ Result<std::vector<SegmentLayout>> check_segments(const std::string& first_path,
 
 }  // namespace
 
-Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_path) {
+Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_path, bool unfinished_ok) {
   auto base = base_of_first_segment(first_path);
   if (!base) {
     if (::access(first_path.c_str(), F_OK) != 0) {
@@ -139,7 +139,7 @@ Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_pa
   auto set = check_segments(first_path, *base);
   // Our acquisitions keep this name until they are complete.
   const std::string suffix = ".incomplete";
-  if (base->base.size() > suffix.size() &&
+  if (!unfinished_ok && base->base.size() > suffix.size() &&
       base->base.compare(base->base.size() - suffix.size(), suffix.size(), suffix) == 0) {
     return Error(ErrorCode::Corruption, first_path +
                                             " is an unfinished acquisition (interrupted or failed; its log is " +

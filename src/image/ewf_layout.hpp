@@ -41,6 +41,7 @@ uint32_t adler32(const unsigned char* data, size_t size, uint32_t start = 1);
 Result<SegmentLayout> read_segment_layout(const std::string& path);
 
 // Finds and checks every segment of the set whose first segment is `first_path` (BASE.E01).
-Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_path);
+// A set named as an unfinished acquisition (BASE.incomplete.E01) is refused unless `unfinished_ok`.
+Result<std::vector<SegmentLayout>> check_segment_set(const std::string& first_path, bool unfinished_ok = false);
 
 }  // namespace exhibit::image

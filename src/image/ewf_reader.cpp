@@ -47,8 +47,8 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-Result<std::unique_ptr<EwfReader>> EwfReader::open(const std::string& first_segment) {
-  EXHIBIT_TRY(std::vector<SegmentLayout> set, check_segment_set(first_segment));
+Result<std::unique_ptr<EwfReader>> EwfReader::open(const std::string& first_segment, bool unfinished_ok) {
+  EXHIBIT_TRY(std::vector<SegmentLayout> set, check_segment_set(first_segment, unfinished_ok));
   std::unique_ptr<EwfReader> r(new EwfReader());
   for (const auto& s : set) r->m_info.segment_files.push_back(s.path);
   EXHIBIT_CHECK(r->m_handle.initialize());

@@ -16,7 +16,8 @@ namespace exhibit::image {
 class EwfReader : public UnitReader {
  public:
   // Checks the segment set (ewf_layout), then opens it with libewf.
-  static Result<std::unique_ptr<EwfReader>> open(const std::string& first_segment);
+  // `unfinished_ok`: a set named BASE.incomplete.E01 is opened (see open_image's Unfinished).
+  static Result<std::unique_ptr<EwfReader>> open(const std::string& first_segment, bool unfinished_ok = false);
 
   const ImageInfo& info() const override { return m_info; }
   uint64_t unit_bytes() const override { return uint64_t{m_info.bytes_per_sector} * m_info.sectors_per_chunk; }

@@ -9,12 +9,13 @@
 
 namespace exhibit::image {
 
-Result<std::unique_ptr<UnitReader>> open_image(const std::string& path) {
+Result<std::unique_ptr<UnitReader>> open_image(const std::string& path, Unfinished unfinished) {
   auto ends_with = [&](const std::string& suffix) {
     return path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   // Our acquisitions keep this name until they are complete (E01: checked with its segments).
-  if ((ends_with(".incomplete.zst") || ends_with(".incomplete.001") || ends_with(".incomplete.raw")) &&
+  if (unfinished == Unfinished::Refuse &&
+      (ends_with(".incomplete.zst") || ends_with(".incomplete.001") || ends_with(".incomplete.raw")) &&
       ::access(path.c_str(), F_OK) == 0) {
     return Error(ErrorCode::Corruption, path + " is an unfinished acquisition (interrupted or failed; see its log)");
   }
@@ -31,7 +32,9 @@ Result<std::unique_ptr<UnitReader>> open_image(const std::string& path) {
     EXHIBIT_TRY(auto r, Ewf2Reader::open(path));
     return std::unique_ptr<UnitReader>(std::move(r));
   }
-  EXHIBIT_TRY(auto r, EwfReader::open(path));  // says what it expected if this is not an E01 either
+  EXHIBIT_TRY(auto r,
+              EwfReader::open(path,
+                              unfinished == Unfinished::Accept));  // says what it expected if this is not an E01 either
   return std::unique_ptr<UnitReader>(std::move(r));
 }
 

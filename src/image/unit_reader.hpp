@@ -29,9 +29,13 @@ class UnitReader {
   virtual bool decode(const EncodedChunk& unit, unsigned char* out) const = 0;
 };
 
+// Whether an image named as an unfinished acquisition (BASE.incomplete.*) is opened. Only the
+// acquisition that wrote it, checking its closed files before it names them (acquire --verify), accepts it.
+enum class Unfinished { Refuse, Accept };
+
 // By name: BASE.E01 (EWF), BASE.Ex01 (EWF2; also any file with its signature), BASE.001 or BASE.raw (raw), BASE.zst
 // (seekable zstd).
-Result<std::unique_ptr<UnitReader>> open_image(const std::string& path);
+Result<std::unique_ptr<UnitReader>> open_image(const std::string& path, Unfinished unfinished = Unfinished::Refuse);
 // "x" for x.E01, x.Ex01, x.001, x.raw or x.zst: the base the record and logs beside the image use.
 std::optional<std::string> image_base(const std::string& path);
 

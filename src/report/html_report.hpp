@@ -8,14 +8,16 @@
 #include <vector>
 
 #include "exhibit/acquire.hpp"
+#include "exhibit/output.hpp"
 #include "exhibit/verify.hpp"
 
 namespace exhibit::report {
 
-// Written by `acquire` beside the image.
+// Written by `acquire` beside the image (html_acquire_report.cpp).
 std::string acquire_html(const AcquireOptions& options, const AcquireResult& result);
-// Written by `verify --report FILE` (exhibit::write_verify_report), with verify_repeat_commands.
-std::string verify_html(const std::string& image, const VerifyReport& report);
+// Written by `verify --report FILE` (exhibit::write_verify_report), with verify_repeat_commands
+// (html_verify_report.cpp).
+std::string verify_html(const std::string& image, const VerifyReport& report, const ReportRun& run);
 
 // A whole page: `body` (markup, already escaped) under `title`, the common style sheet with
 // `style` added, and a footer naming exhibit's version, the time written and `footer` (text).

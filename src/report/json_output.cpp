@@ -78,6 +78,11 @@ std::string acquire_json(const AcquireOptions& options, const AcquireResult& r, 
                       {"record", c.record_file}});
   }
   j["copies"] = copies;
+  if (r.verification) {
+    j["verification"] = report::verification_json(*r.verification, true, [](const std::string& path) { return path; });
+  } else {
+    j["verification"] = nullptr;
+  }
   return dump_json(j);
 }
 

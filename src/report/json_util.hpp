@@ -70,6 +70,12 @@ inline nlohmann::ordered_json stages_json(const std::vector<StageLoad>& stages) 
   return {{"limited_by", describe_stage_loads(stages)}, {"stages", a}};
 }
 
+// acquire --verify's result (the record's "verification", acquire --json's): when it ran (times
+// left out when `with_times` is false: a reproducible record), its verdict, and per copy what was
+// compared and what differed. `base_of` names each copy (the record: its file name).
+nlohmann::ordered_json verification_json(const AcquireVerification& v, bool with_times,
+                                         std::string (*base_of)(const std::string&));
+
 // Two-space indented, with a final newline; bytes that are not UTF-8 (from an image, a device or
 // the command line) become U+FFFD instead of making the output invalid or throwing.
 inline std::string dump_json(const nlohmann::ordered_json& j) {

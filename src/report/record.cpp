@@ -85,6 +85,11 @@ std::string render_record(const AcquireOptions& options, const AcquireResult& re
   j["pieces"] = {{"algorithm", "sha256"}, {"piece_size", options.piece_size}, {"list", pieces}};
   j["unreadable"] = ranges_json(result.unreadable);
   j["recovered"] = ranges_json(result.recovered);
+  // acquire --verify: the files read again before this record was written (absent without it).
+  if (result.verification) {
+    j["verification"] = verification_json(*result.verification, !options.source_date_epoch,
+                                          [](const std::string& path) { return util::file_name(path); });
+  }
   return dump_json(j);
 }
 

@@ -111,9 +111,18 @@ TEST(WriteBlock, FlagIsSetDuringAcquisitionAndRestored) {
   LoopDevice loop(disk, /*read_only=*/false);
   ASSERT_TRUE(loop.ok());
   ASSERT_EQ(run("blockdev --getro " + loop.path()).out, "0\n");
-  auto r = run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(tmp / "img") + " -q");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // --verify=source: the source is opened again for the re-read, write-blocked again, and left as found.
+  auto r =
+      run(sh_quote(exhibit_bin()) + " acquire " + loop.path() + " -o " + sh_quote(tmp / "img") + " -q --verify=source");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::string log = read_file(tmp / "img.log");
+  EXPECT_NE(log.find("re-read write-block: kernel read-only flag set with BLKROSET 1"), std::string::npos) << log;
+  EXPECT_NE(log.find("re-read write-block: kernel read-only flag restored to 0"), std::string::npos) << log;
+  EXPECT_NE(log.find("source: " + loop.path() + ": 4194304 bytes compared sector by sector, identical"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(read_file(tmp / "img.manifest.json").find("\"verdict\": \"verified\""), std::string::npos);
+  EXPECT_NE(read_file(tmp / "img.report.html").find("Write-block steps of the source re-read"), std::string::npos);
   EXPECT_NE(log.find("kernel read-only flag before acquisition: 0"), std::string::npos) << log;
   EXPECT_NE(log.find("kernel read-only flag set with BLKROSET 1"), std::string::npos) << log;
   EXPECT_NE(log.find("kernel read-only flag checked with BLKROGET: 1"), std::string::npos) << log;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "oracles.hpp"
@@ -17,34 +18,18 @@ using nlohmann::json;
 
 namespace {
 
-std::string schema_path() { return std::string(EXHIBIT_SOURCE_DIR) + "/docs/output.schema.json"; }
-
-// Validates `document` with python3-jsonschema (Draft 2020-12); "" when valid, else the reason.
-std::string schema_errors(const std::string& document, const std::string& scratch) {
-  write_file(scratch + "/doc.json", document);
-  auto r =
-      run("python3 -c 'import json, sys, jsonschema\n"
-          "schema = json.load(open(sys.argv[1]))\n"
-          "jsonschema.Draft202012Validator.check_schema(schema)\n"
-          "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2], encoding=\"utf-8\")))' " +
-          sh_quote(schema_path()) + " " + sh_quote(scratch + "/doc.json"));
-  return r.exit_code == 0 ? "" : r.out + r.err;
-}
-
 CommandResult run_exhibit(const std::string& args) { return run(sh_quote(exhibit_bin()) + " " + args); }
 
 }  // namespace
 
 TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
-  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
-    GTEST_SKIP() << "needs python3-jsonschema";
-  }
+  if (!have_jsonschema()) GTEST_SKIP() << "needs python3-jsonschema";
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(3 << 20, 41));
   auto a = run_exhibit("acquire -q --json " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "x") +
                        " -C 42 -e 'J. Smith' -S 1MiB --piece-size 1MiB");
   ASSERT_EQ(a.exit_code, 0) << a.err;
-  EXPECT_EQ(schema_errors(a.out, tmp.path()), "");
+  EXPECT_EQ(output_schema_errors(a.out, tmp.path()), "");
   const json aj = json::parse(a.out);
   EXPECT_EQ(aj["digests"]["md5"], digest_of("md5sum", tmp / "src.bin"));
   EXPECT_EQ(aj["digests"]["sha256"], digest_of("sha256sum", tmp / "src.bin"));
@@ -75,7 +60,7 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
 
   auto v = run_exhibit("verify -q --json " + sh_quote(tmp / "x.E01"));
   EXPECT_EQ(v.exit_code, 0) << v.err;
-  EXPECT_EQ(schema_errors(v.out, tmp.path()), "");
+  EXPECT_EQ(output_schema_errors(v.out, tmp.path()), "");
   const json vj = json::parse(v.out);
   EXPECT_EQ(vj["verdict"], "verified");
   EXPECT_EQ(vj["pieces"]["checked"], 3);
@@ -91,7 +76,7 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
 
   auto i = run_exhibit("info --json " + sh_quote(tmp / "x.E01"));
   EXPECT_EQ(i.exit_code, 0) << i.err;
-  EXPECT_EQ(schema_errors(i.out, tmp.path()), "");
+  EXPECT_EQ(output_schema_errors(i.out, tmp.path()), "");
   const json ij = json::parse(i.out);
   auto ewfinfo = run("ewfinfo " + sh_quote(tmp / "x.E01"));
   EXPECT_EQ(ij["media"]["sectors_per_chunk"].get<int>(), std::stoi(field_after(ewfinfo.out, "Sectors per chunk:")));
@@ -105,7 +90,7 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
   ASSERT_TRUE(change_byte(tmp / "y.E02", 300000));
   auto bad = run_exhibit("verify -q --json " + sh_quote(tmp / "y.E01"));
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_EQ(schema_errors(bad.out, tmp.path()), "");
+  EXPECT_EQ(output_schema_errors(bad.out, tmp.path()), "");
   const json bj = json::parse(bad.out);
   EXPECT_EQ(bj["verdict"], "failed");
   EXPECT_EQ(bj["exit_code"], 1);
@@ -123,19 +108,17 @@ TEST(JsonOutput, EveryCommandValidatesAndAgreesWithTheOracles) {
 
   auto devices = run_exhibit("devices --json");
   EXPECT_EQ(devices.exit_code, 0) << devices.err;
-  EXPECT_EQ(schema_errors(devices.out, tmp.path()), "");
+  EXPECT_EQ(output_schema_errors(devices.out, tmp.path()), "");
 
   // A command that cannot run: the error as JSON, and the one line on stderr.
   auto missing = run_exhibit("info --json " + sh_quote(tmp / "nope.E01"));
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_EQ(schema_errors(missing.out, tmp.path()), "");
+  EXPECT_EQ(output_schema_errors(missing.out, tmp.path()), "");
   EXPECT_EQ(line_count(missing.err), 1u);
 }
 
 TEST(JsonOutput, HostileTextStaysHarmless) {
-  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
-    GTEST_SKIP() << "needs python3-jsonschema";
-  }
+  if (!have_jsonschema()) GTEST_SKIP() << "needs python3-jsonschema";
   TempDir tmp;
   write_file(tmp / "src.bin", random_bytes(1 << 20, 42));
   // Markup, an ANSI escape that would clear the screen, a title-setting OSC and a C1 control
@@ -147,7 +130,7 @@ TEST(JsonOutput, HostileTextStaysHarmless) {
   auto a = run(sh_quote(exhibit_bin()) + " acquire -q --json " + sh_quote(source) + " -o " + sh_quote(tmp / "x") +
                " -N \"$(cat " + sh_quote(tmp / "notes.txt") + ")\"");
   ASSERT_EQ(a.exit_code, 0) << a.err;
-  EXPECT_EQ(schema_errors(a.out, tmp.path()), "");
+  EXPECT_EQ(output_schema_errors(a.out, tmp.path()), "");
   const json aj = json::parse(a.out);
   EXPECT_EQ(aj["case"]["notes"], notes) << "kept as data; JSON escapes it";
   EXPECT_NE(aj["source"]["path"].get<std::string>().find("src-\xef\xbf\xbd\xef\xbf\xbd.bin"), std::string::npos)
@@ -165,7 +148,7 @@ TEST(JsonOutput, HostileTextStaysHarmless) {
   EXPECT_FALSE(fs::exists(tmp / "z.log"));
   // info reads the notes back from the E01 header: as JSON valid, on the terminal without control bytes.
   auto ij = run_exhibit("info --json " + sh_quote(tmp / "x.E01"));
-  EXPECT_EQ(schema_errors(ij.out, tmp.path()), "");
+  EXPECT_EQ(output_schema_errors(ij.out, tmp.path()), "");
   auto text = run_exhibit("info " + sh_quote(tmp / "x.E01"));
   ASSERT_EQ(text.exit_code, 0);
   EXPECT_NE(text.out.find("<script>"), std::string::npos) << text.out;
@@ -178,9 +161,7 @@ TEST(JsonOutput, HostileTextStaysHarmless) {
 // info and verify of every EWF2 (Ex01) image in ../shared/interop: valid, with the stored digests
 // the README lists and the geometry libewf 20260627 wrote.
 TEST(JsonOutput, Ewf2InteropImagesValidate) {
-  if (!have_tool("python3") || run("python3 -c 'import jsonschema'").exit_code != 0) {
-    GTEST_SKIP() << "needs python3-jsonschema";
-  }
+  if (!have_jsonschema()) GTEST_SKIP() << "needs python3-jsonschema";
   const std::string dir = interop_dir();
   if (dir.empty()) GTEST_SKIP() << "../shared/interop is absent";
   TempDir tmp;
@@ -193,7 +174,7 @@ TEST(JsonOutput, Ewf2InteropImagesValidate) {
     for (const char* command : {"info --json ", "verify -q --json "}) {
       auto r = run_exhibit(command + image);
       EXPECT_EQ(r.exit_code, 0) << r.err;
-      EXPECT_EQ(schema_errors(r.out, tmp.path()), "") << command;
+      EXPECT_EQ(output_schema_errors(r.out, tmp.path()), "") << command;
     }
     const json info = json::parse(run_exhibit("info --json " + image).out);
     EXPECT_EQ(info["format"], "EWF2 (Ex01)");
@@ -203,4 +184,37 @@ TEST(JsonOutput, Ewf2InteropImagesValidate) {
     }
   }
   EXPECT_GE(seen, 3) << "the README lists three EWF2 images";
+}
+
+// acquire --verify on a good source: exit 0, the document validates and says "verified", and so
+// do the record and the report; what it compared agrees with sha256sum.
+TEST(JsonOutput, AcquireVerifySaysVerifiedInTheDocumentTheRecordAndTheReport) {
+  if (!have_jsonschema()) GTEST_SKIP() << "needs python3-jsonschema";
+  TempDir tmp;
+  write_file(tmp / "src.bin", random_bytes(3 << 20, 43));
+  auto a = run_exhibit("acquire -q --json --verify " + sh_quote(tmp / "src.bin") + " -o " + sh_quote(tmp / "v") +
+                       " --second-output " + sh_quote(tmp / "w") + " -S 1MiB --piece-size 1MiB");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(output_schema_errors(a.out, tmp.path()), "");
+  const json v = json::parse(a.out)["verification"];
+  EXPECT_EQ(v["verdict"], "verified");
+  EXPECT_EQ(v["requested"], "image");
+  ASSERT_EQ(v["copies"].size(), 2u) << "every copy is read again";
+  for (const auto& c : v["copies"]) {
+    EXPECT_EQ(c["verdict"], "verified");
+    EXPECT_EQ(c["pieces_checked"], 3);
+    EXPECT_GE(c["segment_files"].size(), 3u);
+    std::vector<std::string> compared;
+    for (const auto& d : c["digests"]) compared.push_back(d["algorithm"]);
+    for (const char* algorithm : {"md5", "sha1", "sha256"}) {
+      EXPECT_NE(std::find(compared.begin(), compared.end(), algorithm), compared.end()) << algorithm;
+    }
+  }
+  const json record = json::parse(read_file(tmp / "v.manifest.json"));
+  EXPECT_EQ(record["verification"]["verdict"], "verified");
+  EXPECT_EQ(record["media"]["digests"]["sha256"], digest_of("sha256sum", tmp / "src.bin"));
+  EXPECT_EQ(json::parse(read_file(tmp / "w.manifest.json"))["verification"]["verdict"], "verified");
+  EXPECT_NE(read_file(tmp / "v.report.html").find("VERIFIED: every copy read again"), std::string::npos);
+  // The files keep their final names, and verify agrees.
+  EXPECT_EQ(run_exhibit("verify -q " + sh_quote(tmp / "w.E01")).exit_code, 0);
 }

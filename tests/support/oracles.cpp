@@ -76,6 +76,19 @@ std::vector<std::string> repeat_commands(const std::string& verify_output) {
   return out;
 }
 
+bool have_jsonschema() { return have_tool("python3") && run("python3 -c 'import jsonschema'").exit_code == 0; }
+
+std::string output_schema_errors(const std::string& document, const std::string& scratch) {
+  write_file(scratch + "/doc.json", document);
+  auto r = run(
+      "python3 -c 'import json, sys, jsonschema\n"
+      "schema = json.load(open(sys.argv[1]))\n"
+      "jsonschema.Draft202012Validator.check_schema(schema)\n"
+      "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2], encoding=\"utf-8\")))' " +
+      sh_quote(std::string(EXHIBIT_SOURCE_DIR) + "/docs/output.schema.json") + " " + sh_quote(scratch + "/doc.json"));
+  return r.exit_code == 0 ? "" : r.out + r.err;
+}
+
 std::string chromium() {
   for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
     if (have_tool(name)) return name;
@@ -89,6 +102,32 @@ CommandResult render(const std::string& browser, const std::string& html, const 
   if (!screenshot.empty()) cmd += "--window-size=1200,1800 --screenshot=" + sh_quote(screenshot) + " ";
   else cmd += "--dump-dom ";
   return run(cmd + sh_quote("file://" + html));
+}
+
+CommandResult print_to_pdf(const std::string& browser, const std::string& html, const std::string& pdf) {
+  return run("timeout 120 " + browser + " --headless --no-sandbox --disable-gpu --no-first-run " +
+             "--enable-logging=stderr --v=0 --no-pdf-header-footer --print-to-pdf=" + sh_quote(pdf) + " " +
+             sh_quote("file://" + html));
+}
+
+unsigned pdf_pages(const std::string& pdf) {
+  auto info = run("pdfinfo " + sh_quote(pdf));
+  const std::string pages = field_after(info.out, "Pages:");
+  return info.exit_code == 0 && !pages.empty() ? static_cast<unsigned>(std::stoul(pages)) : 0;
+}
+
+std::string pdf_page_text(const std::string& pdf, unsigned page) {
+  const std::string p = std::to_string(page);
+  return run("pdftotext -f " + p + " -l " + p + " " + sh_quote(pdf) + " -").out;
+}
+
+bool pdf_page_png(const std::string& pdf, unsigned page, const std::string& png) {
+  const std::string p = std::to_string(page);
+  // pdftoppm adds ".png" to the name it is given.
+  const std::string stem = png.size() > 4 ? png.substr(0, png.size() - 4) : png;
+  return run("pdftoppm -png -r 80 -singlefile -f " + p + " -l " + p + " " + sh_quote(pdf) + " " + sh_quote(stem))
+                 .exit_code == 0 &&
+         std::filesystem::exists(png);
 }
 
 std::string artefact_dir() {
