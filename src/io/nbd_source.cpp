@@ -56,7 +56,9 @@ class NbdSource final : public BlockSource {
     m_stop = true;
     wake();
     if (m_driver.joinable()) m_driver.join();
-    (void)nbd_shutdown(m_h.get(), 0);
+    // A polite NBD_CMD_DISC, without waiting for it (nbd_shutdown would wait on a server that
+    // may not answer); nbd_close then closes the socket.
+    if (!m_dead) (void)nbd_aio_disconnect(m_h.get(), 0);
   }
 
   Status start() {

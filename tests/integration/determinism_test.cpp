@@ -22,16 +22,18 @@ struct Corpus {
 
 Corpus* g_corpus = nullptr;
 
-// Built once for the suite: about 48 MiB and 32 MiB.
+// Built once for the suite (each test is a process of its own under ctest: once per test): about
+// 48 MiB and 32 MiB. The files to copy are chosen by one awk over find's sizes and copied by one
+// cp (a du and a cp per file took 13 s of each test's 14).
 void build_corpus(Corpus& c) {
   c.ext4_disk = c.dir / "disk.img";
   c.full_disk = c.dir / "full.img";
   const std::string stage = c.dir / "stage";
   auto r = run(
       "mkdir -p " + sh_quote(stage) + " && find /usr/lib/x86_64-linux-gnu /usr/share/doc /usr/include -type f " +
-      "-size +4k 2>/dev/null | LC_ALL=C sort | head -n 1500 | while read -r f; do " + "[ \"$(du -sm " +
-      sh_quote(stage) + " | cut -f1)\" -ge 24 ] && break; cp --parents \"$f\" " + sh_quote(stage) +
-      "/ 2>/dev/null || true; done; head -c 8M /dev/urandom > " + sh_quote(stage) + "/random.bin && truncate -s 48M " +
+      "-size +4k -printf '%p\\t%s\\n' 2>/dev/null | LC_ALL=C sort | head -n 1500 | " +
+      "awk -F'\\t' 'total < 25165824 { print $1; total += $2 }' | xargs -d '\\n' cp --parents -t " + sh_quote(stage) +
+      " 2>/dev/null; head -c 8M /dev/urandom > " + sh_quote(stage) + "/random.bin && truncate -s 48M " +
       sh_quote(c.ext4_disk) + " && mkfs.ext4 -q -F -d " + sh_quote(stage) + " " + sh_quote(c.ext4_disk));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r =
