@@ -20,6 +20,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The peak resident memory allowed, in kB: the pool and the record stay bounded whatever the
+// media's size. Measured 2026-12-07 on 4T/16T/64T sources: 46-50 MB in the release build, 264-273
+// MB under AddressSanitizer (its shadow memory and allocator about quintuple what we hold); the
+// ASan bound was 256 MiB, which this stop passed by 3-7% (libnbd, GnuTLS and the reports came in).
+#ifdef EXHIBIT_SANITIZED
+constexpr long k_peak_kib = 320 * 1024;
+#else
+constexpr long k_peak_kib = 128 * 1024;
+#endif
+
 struct LargeCase {
   const char* size;        // nbdkit null plugin size
   unsigned chunk_sectors;  // the default expected for it
@@ -46,7 +56,7 @@ TEST_P(LargeMedia, DefaultChunkGrowsAndMemoryStaysBounded) {
   EXPECT_NE(r.out.find("exit=3 "), std::string::npos) << r.out << r.err;
   const std::string hwm = field_after(r.out, "hwm=");
   ASSERT_FALSE(hwm.empty()) << r.out;
-  EXPECT_LT(std::stol(hwm), 256 * 1024) << "peak resident memory in kB";
+  EXPECT_LT(std::stol(hwm), k_peak_kib) << "peak resident memory in kB";
   const std::string log = read_file(base + ".log");
   EXPECT_NE(log.find("chunk: " + std::to_string(GetParam().chunk_sectors) + " sectors (64 would need"),
             std::string::npos)
@@ -125,7 +135,7 @@ TEST(LargeMedia16T, FirstGiBWrittenCorrectlyAndResumable) {
   EXPECT_NE(r.err.find(" --resume"), std::string::npos) << r.err;
   const std::string hwm = field_after(r.out, "hwm=");
   ASSERT_FALSE(hwm.empty()) << r.out;
-  EXPECT_LT(std::stol(hwm), 256 * 1024) << "peak resident memory in kB";
+  EXPECT_LT(std::stol(hwm), k_peak_kib) << "peak resident memory in kB";
 
   auto saved = exhibit::core::load_resume_state(state);
   ASSERT_TRUE(saved) << saved.error().message();
