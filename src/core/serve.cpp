@@ -8,7 +8,6 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -92,12 +91,6 @@ class KeyFolder {
  private:
   std::string m_dir, m_file, m_pid;
 };
-
-std::string exit_text(int status) {
-  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
 
 }  // namespace
 
@@ -189,7 +182,7 @@ Status serve(const ServeOptions& o, const ServeHooks& hooks) {
   const bool ended_by_itself = !server.running(&status);
   server.stop();
   if (ended_by_itself && outcome.ok() && !(hooks.cancel != nullptr && hooks.cancel->load())) {
-    outcome = Error(ErrorCode::Io, "nbdkit stopped by itself (" + exit_text(status) + ")");
+    outcome = Error(ErrorCode::Io, "nbdkit stopped by itself (" + io::exit_status_text(status) + ")");
     log("stopping: " + outcome.error().message());
   }
   const size_t seen = source->write_block().events.size();

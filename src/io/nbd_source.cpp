@@ -338,7 +338,7 @@ Result<std::unique_ptr<BlockSource>> open_nbd_source(const std::string& uri, con
   info.remote.tls = tls;
   info.remote.server_read_only = nbd_is_read_only(h.get()) == 1;
   const int64_t minimum = nbd_get_block_size(h.get(), LIBNBD_SIZE_MINIMUM);
-  info.logical_sector_size = minimum >= 512 && minimum <= 65536 && (minimum & (minimum - 1)) == 0
+  info.logical_sector_size = minimum > 0 && is_sector_size(static_cast<uint64_t>(minimum))
                                  ? static_cast<uint32_t>(minimum)
                                  : 512;
   info.physical_sector_size = info.logical_sector_size;

@@ -14,6 +14,12 @@ extern char** environ;
 
 namespace exhibit::io {
 
+std::string exit_status_text(int status) {
+  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
+  return "status " + std::to_string(status);
+}
+
 std::vector<std::string> nbdkit_arguments(const NbdkitCommand& c) {
   std::vector<std::string> a = {"nbdkit",    "--foreground", "--readonly",   "--exit-with-parent",
                                 "--pidfile", c.pid_file,     "--tls=require"};
@@ -51,10 +57,8 @@ Result<NbdkitServer> NbdkitServer::start(const NbdkitCommand& c, const std::atom
     if (::stat(c.pid_file.c_str(), &st) == 0 && st.st_size > 0) return server;
     int status = 0;
     if (!server.running(&status)) {
-      return Error(ErrorCode::Io, "nbdkit ended before it listened (" +
-                                      (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
-                                                         : "signal " + std::to_string(WTERMSIG(status))) +
-                                      "; its message is above)");
+      return Error(ErrorCode::Io,
+                   "nbdkit ended before it listened (" + exit_status_text(status) + "; its message is above)");
     }
     if (cancel != nullptr && cancel->load()) return Error(ErrorCode::Cancelled, "interrupted before nbdkit listened");
     if (std::chrono::steady_clock::now() > deadline) {

@@ -23,6 +23,9 @@ struct NbdkitCommand {
   std::string pid_file;          // written by nbdkit once it listens
 };
 
+// A waitpid status in words: "exit code N" or "signal N".
+std::string exit_status_text(int status);
+
 // nbdkit's arguments for `c` (argv[0] "nbdkit"); the key itself never appears in them.
 std::vector<std::string> nbdkit_arguments(const NbdkitCommand& c);
 

@@ -23,9 +23,9 @@ uint64_t number_of(const json& j, const char* key) {
   return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
 }
 
-bool valid_sector_size(uint64_t v) { return v >= 512 && v <= 65536 && (v & (v - 1)) == 0; }
-
 }  // namespace
+
+bool is_sector_size(uint64_t v) { return v >= 512 && v <= 65536 && (v & (v - 1)) == 0; }
 
 std::string served_identity_text(const SourceInfo& d, const WriteBlockRecord& wb, const std::string& host,
                                  const std::string& tool) {
@@ -82,10 +82,9 @@ Status apply_served_identity(const std::string& description, uint64_t export_siz
   }
   const uint64_t logical = number_of(j, "logical_sector_size");
   const uint64_t physical = number_of(j, "physical_sector_size");
-  if (valid_sector_size(logical) && export_size % logical == 0) {
+  if (is_sector_size(logical) && export_size % logical == 0) {
     info.logical_sector_size = static_cast<uint32_t>(logical);
-    info.physical_sector_size = valid_sector_size(physical) ? static_cast<uint32_t>(physical)
-                                                            : info.logical_sector_size;
+    info.physical_sector_size = is_sector_size(physical) ? static_cast<uint32_t>(physical) : info.logical_sector_size;
   }
   info.vendor = text_of(j, "vendor");
   info.model = text_of(j, "model");

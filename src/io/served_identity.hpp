@@ -13,6 +13,9 @@ namespace exhibit::io {
 
 inline constexpr size_t k_nbd_max_string = 4096;  // NBD's limit on names and descriptions
 
+// A sector size a source may have: a power of two from 512 to 65536 bytes.
+bool is_sector_size(uint64_t bytes);
+
 // The description of `device` (opened and write-blocked as `wb` says) on `host`, by `tool`.
 std::string served_identity_text(const SourceInfo& device, const WriteBlockRecord& wb, const std::string& host,
                                  const std::string& tool);

@@ -19,13 +19,6 @@ std::string getro(const std::string& device) {
   return r.out.substr(0, r.out.find('\n'));
 }
 
-std::string line_after(const std::string& text, const std::string& key) {
-  const size_t at = text.find(key);
-  if (at == std::string::npos) return "";
-  const size_t start = text.find_first_not_of(' ', at + key.size());
-  return text.substr(start, text.find('\n', start) - start);
-}
-
 }  // namespace
 
 TEST(RemoteAcquire, ServedLoopDeviceOverTlsEqualsTheDeviceAndIsGivenBack) {
@@ -56,9 +49,9 @@ TEST(RemoteAcquire, ServedLoopDeviceOverTlsEqualsTheDeviceAndIsGivenBack) {
     auto r = run(sh_quote(exhibit_bin()) + " acquire " + serve.uri() + " --tls-psk " + sh_quote(serve.key_file()) +
                  " -o " + sh_quote(base) + " -e 'Remote Examiner'");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_EQ(line_after(r.out, "\nmd5 "), digest_of("md5sum", loop.path()));
-    EXPECT_EQ(line_after(r.out, "\nsha1 "), digest_of("sha1sum", loop.path()));
-    EXPECT_EQ(line_after(r.out, "\nsha256 "), digest_of("sha256sum", loop.path()));
+    EXPECT_EQ(field_after(r.out, "\nmd5 "), digest_of("md5sum", loop.path()));
+    EXPECT_EQ(field_after(r.out, "\nsha1 "), digest_of("sha1sum", loop.path()));
+    EXPECT_EQ(field_after(r.out, "\nsha256 "), digest_of("sha256sum", loop.path()));
     auto v = run("ewfverify -q " + sh_quote(base + ".E01") + " </dev/null");
     EXPECT_NE(v.out.find("ewfverify: SUCCESS"), std::string::npos) << v.out << v.err;
 
@@ -164,8 +157,8 @@ TEST(RemoteAcquire, ServerStoppedMidwayThenStartedAgainResumes) {
     auto r = run(sh_quote(exhibit_bin()) + " acquire " + uri + " --tls-psk " + sh_quote(key) + " -o " + sh_quote(base) +
                  " -q --resume");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_EQ(line_after(r.out, "\nmd5 "), digest_of("md5sum", loop.path()));
-    EXPECT_EQ(line_after(r.out, "\nsha256 "), digest_of("sha256sum", loop.path()));
+    EXPECT_EQ(field_after(r.out, "\nmd5 "), digest_of("md5sum", loop.path()));
+    EXPECT_EQ(field_after(r.out, "\nsha256 "), digest_of("sha256sum", loop.path()));
     const std::string log = read_file(base + ".log");
     EXPECT_NE(log.find("the serving host and device"), std::string::npos) << log;
   }
